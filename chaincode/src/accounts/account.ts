@@ -1,0 +1,123 @@
+import { asObject, big, int, str } from '../shared/decode';
+import { failedPrecondition, insufficientFunds, notFound } from '../shared/errors';
+import type { CovenantContext } from '../shared/context';
+
+/**
+ * An account: the money of one Fabric identity (DESIGN.md, "Money and accounts").
+ * `balance` is spendable; `held` is reserved by escrows (and later deposits) and spendable by
+ * no one until the hold is released. Both are minor units.
+ */
+export interface Account {
+  id: string;
+  mspId: string;
+  identity: string;
+  certificate: string;
+  balance: bigint;
+  held: bigint;
+  /** Escrows this account confirmed as a recipient that are not yet completed or cancelled. */
+  activeEscrows: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The account as shown to callers: amounts as decimal strings, no certificate. */
+export interface AccountView {
+  id: string;
+  mspId: string;
+  balance: string;
+  held: string;
+  activeEscrows: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const WHAT = 'account';
+export const ACCOUNT = 'account';
+
+export function decodeAccount(raw: unknown): Account {
+  const o = asObject(raw, WHAT);
+  return {
+    id: str(o, 'id', WHAT),
+    mspId: str(o, 'mspId', WHAT),
+    identity: str(o, 'identity', WHAT),
+    certificate: str(o, 'certificate', WHAT),
+    balance: big(o, 'balance', WHAT),
+    held: big(o, 'held', WHAT),
+    activeEscrows: int(o, 'activeEscrows', WHAT),
+    createdAt: str(o, 'createdAt', WHAT),
+    updatedAt: str(o, 'updatedAt', WHAT),
+  };
+}
+
+export function viewAccount(a: Account): AccountView {
+  return {
+    id: a.id,
+    mspId: a.mspId,
+    balance: a.balance.toString(),
+    held: a.held.toString(),
+    activeEscrows: a.activeEscrows,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  };
+}
+
+/** Spendable balance decreases; INSUFFICIENT_FUNDS when it would go negative. */
+export function debit(a: Account, amount: bigint): Account {
+  if (a.balance < amount) {
+    throw insufficientFunds(`account ${a.id} has ${a.balance} available, ${amount} needed`);
+  }
+  return { ...a, balance: a.balance - amount };
+}
+
+export function credit(a: Account, amount: bigint): Account {
+  return { ...a, balance: a.balance + amount };
+}
+
+/** Moves `amount` from the spendable balance into the hold. */
+export function hold(a: Account, amount: bigint): Account {
+  const debited = debit(a, amount);
+  return { ...debited, held: a.held + amount };
+}
+
+/** Takes `amount` out of the hold (to pay it elsewhere or to refund it with `credit`). */
+export function releaseHold(a: Account, amount: bigint): Account {
+  if (a.held < amount) throw new Error(`invariant: account ${a.id} holds ${a.held}, cannot release ${amount}`);
+  return { ...a, held: a.held - amount };
+}
+
+/**
+ * Loads and saves accounts within one transaction. Every account key carries the key-level
+ * endorsement policy of its owner's organisation, set when the account is created.
+ */
+export class AccountStore {
+  constructor(private readonly ctx: CovenantContext) {}
+
+  key(id: string): string {
+    return this.ctx.state.key(ACCOUNT, [id]);
+  }
+
+  find(id: string): Promise<Account | undefined> {
+    return this.ctx.state.get(this.key(id), decodeAccount);
+  }
+
+  /** The account, or NOT_FOUND. */
+  async get(id: string): Promise<Account> {
+    const account = await this.find(id);
+    if (!account) throw notFound(`account ${id} does not exist`);
+    return account;
+  }
+
+  /** The caller's own account, or FAILED_PRECONDITION asking it to register first. */
+  async own(): Promise<Account> {
+    const account = await this.find(this.ctx.caller.accountId);
+    if (!account) throw failedPrecondition('the caller has no account: register it first');
+    return account;
+  }
+
+  /** Writes the account stamped with the transaction time and returns what was written. */
+  async save(account: Account, { create = false } = {}): Promise<Account> {
+    const stamped = { ...account, updatedAt: this.ctx.now };
+    await this.ctx.state.put(this.key(account.id), stamped, create ? { endorsers: [account.mspId] } : {});
+    return stamped;
+  }
+}

@@ -1,0 +1,139 @@
+import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContext } from '../shared/context';
+import { forbidden, invalidArgument, notFound } from '../shared/errors';
+import { parseAmount } from '../shared/amount';
+import { canonicalJson } from '../shared/canonical';
+import { requireRole, rolesOf } from '../consortium/roles';
+import { Account, AccountStore, credit, debit, viewAccount } from './account';
+
+const MINT = 'mint';
+const WITHDRAWAL = 'withdrawal';
+
+/**
+ * Accounts: one per Fabric identity; money enters by mint and leaves by withdraw
+ * (DESIGN.md, "Money and accounts"). Contract name `accounts`.
+ */
+@Info({ title: 'accounts', description: 'Accounts, mint, transfer and withdraw' })
+export class AccountsContract extends Contract {
+  constructor() {
+    super('accounts');
+  }
+
+  override createContext(): CovenantContext {
+    return new CovenantContext();
+  }
+
+  /**
+   * Registers the caller's account (idempotent). Returns `{created, account}`: `created` is false
+   * when the account already existed. A renewed certificate with the same subject and issuer
+   * replaces the stored one. The account key gets the owner organisation's key-level endorsement
+   * policy. Event `AccountRegistered` (or `AccountCertificateRenewed`) when something changed.
+   */
+  @Transaction()
+  @Returns('string')
+  async register(ctx: CovenantContext): Promise<string> {
+    const accounts = new AccountStore(ctx);
+    const caller = ctx.caller;
+    const existing = await accounts.find(caller.accountId);
+    if (existing) {
+      if (existing.certificate === caller.certificate) {
+        return canonicalJson({ created: false, account: viewAccount(existing) });
+      }
+      const renewed = await accounts.save({ ...existing, certificate: caller.certificate });
+      ctx.emit('AccountCertificateRenewed', { account: viewAccount(renewed) });
+      return canonicalJson({ created: false, account: viewAccount(renewed) });
+    }
+    const account: Account = {
+      id: caller.accountId,
+      mspId: caller.mspId,
+      identity: caller.identity,
+      certificate: caller.certificate,
+      balance: 0n,
+      held: 0n,
+      activeEscrows: 0,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    const saved = await accounts.save(account, { create: true });
+    ctx.emit('AccountRegistered', { account: viewAccount(saved) });
+    return canonicalJson({ created: true, account: viewAccount(saved) });
+  }
+
+  /** The caller's own account view; NOT_FOUND when it has not registered. */
+  @Transaction(false)
+  @Returns('string')
+  async getOwnAccount(ctx: CovenantContext): Promise<string> {
+    const account = await new AccountStore(ctx).find(ctx.caller.accountId);
+    if (!account) throw notFound('the caller has no account: register it first');
+    return canonicalJson(viewAccount(account));
+  }
+
+  /**
+   * An account view `{id, mspId, balance, held, activeEscrows, createdAt, updatedAt}`.
+   * Caller: the owner or an issuer. Errors: NOT_FOUND, FORBIDDEN.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async getAccount(ctx: CovenantContext, accountId: string): Promise<string> {
+    const account = await new AccountStore(ctx).get(accountId);
+    if (account.id !== ctx.caller.accountId && !(await rolesOf(ctx, ctx.caller.accountId)).includes('issuer')) {
+      throw forbidden('only the owner or an issuer may read this account');
+    }
+    return canonicalJson(viewAccount(account));
+  }
+
+  /**
+   * Creates `amount` minor units in an account. Caller: an identity with the issuer role.
+   * A `mint` record keyed by transaction id is kept for reconciliation.
+   * Errors: FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT. Event `Minted {account, amount, issuer}`.
+   */
+  @Transaction()
+  @Returns('string')
+  async mint(ctx: CovenantContext, accountId: string, amount: string): Promise<string> {
+    await requireRole(ctx, 'issuer');
+    const value = parseAmount(amount, 'amount');
+    const accounts = new AccountStore(ctx);
+    const account = await accounts.save(credit(await accounts.get(accountId), value));
+    const record = { txId: ctx.txId, account: account.id, amount: value, issuer: ctx.caller.accountId, at: ctx.now };
+    await ctx.state.put(ctx.state.key(MINT, [ctx.txId]), record);
+    ctx.emit('Minted', record);
+    return canonicalJson(viewAccount(account));
+  }
+
+  /**
+   * Moves `amount` from the caller's balance to account `to`. Returns the caller's account.
+   * Errors: INVALID_ARGUMENT (bad amount, transfer to self), NOT_FOUND (no such recipient),
+   * INSUFFICIENT_FUNDS. Event `Transferred {from, to, amount}`.
+   */
+  @Transaction()
+  @Returns('string')
+  async transfer(ctx: CovenantContext, to: string, amount: string): Promise<string> {
+    const value = parseAmount(amount, 'amount');
+    const accounts = new AccountStore(ctx);
+    const from = await accounts.own();
+    if (to === from.id) throw invalidArgument('cannot transfer to the same account');
+    const recipient = await accounts.get(to);
+    const saved = await accounts.save(debit(from, value));
+    await accounts.save(credit(recipient, value));
+    const event = { txId: ctx.txId, from: from.id, to, amount: value, at: ctx.now };
+    ctx.emit('Transferred', event);
+    return canonicalJson({ ...event, account: viewAccount(saved) });
+  }
+
+  /**
+   * Takes `amount` out of the ledger from the caller's balance (money paid out by the bank).
+   * A `withdrawal` record keyed by transaction id is kept for reconciliation.
+   * Errors: INVALID_ARGUMENT, INSUFFICIENT_FUNDS. Event `Withdrawn {account, amount}`.
+   */
+  @Transaction()
+  @Returns('string')
+  async withdraw(ctx: CovenantContext, amount: string): Promise<string> {
+    const value = parseAmount(amount, 'amount');
+    const accounts = new AccountStore(ctx);
+    const account = await accounts.save(debit(await accounts.own(), value));
+    const record = { txId: ctx.txId, account: account.id, amount: value, at: ctx.now };
+    await ctx.state.put(ctx.state.key(WITHDRAWAL, [ctx.txId]), record);
+    ctx.emit('Withdrawn', record);
+    return canonicalJson(viewAccount(account));
+  }
+}

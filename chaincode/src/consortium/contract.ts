@@ -1,0 +1,157 @@
+import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContext } from '../shared/context';
+import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
+import { parseObjectArg, rejectUnknownFields } from '../shared/args';
+import { callerOfCertificate } from '../shared/identity';
+import { canonicalJson } from '../shared/canonical';
+import { AccountStore } from '../accounts/account';
+import {
+  ConsortiumConfig,
+  DEFAULT_ESCROW_ACTIVE_THRESHOLD,
+  MAX_ESCROW_ACTIVE_THRESHOLD,
+  configKey,
+  findConfig,
+} from './config';
+import { Role, parseRole, rolesOf, writeRoles } from './roles';
+
+const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
+
+function parseThreshold(raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 1 || raw > MAX_ESCROW_ACTIVE_THRESHOLD) {
+    throw invalidArgument(`escrowActiveThreshold must be an integer from 1 to ${MAX_ESCROW_ACTIVE_THRESHOLD}`);
+  }
+  return raw;
+}
+
+function requireAdmin(ctx: CovenantContext): void {
+  if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may do this');
+}
+
+/**
+ * The consortium: its one-time initialisation, ledger roles and settings.
+ * Contract name `consortium`; every submit emits one chaincode event.
+ */
+@Info({ title: 'consortium', description: 'Consortium members, ledger roles and settings' })
+export class ConsortiumContract extends Contract {
+  constructor() {
+    super('consortium');
+  }
+
+  override createContext(): CovenantContext {
+    return new CovenantContext();
+  }
+
+  /**
+   * The first deployment's init transaction. `seed` is JSON:
+   * `{members: [mspId...], escrowActiveThreshold?: number, roles?: [{mspId, certificate (PEM), roles: [role...]}]}`.
+   * Caller: an organisation administrator. Errors: ALREADY_EXISTS once initialised,
+   * FORBIDDEN for a non-admin, INVALID_ARGUMENT for a malformed seed. Event `ConsortiumInitialized`.
+   */
+  @Transaction()
+  @Returns('string')
+  async init(ctx: CovenantContext, seed: string): Promise<string> {
+    requireAdmin(ctx);
+    if (await findConfig(ctx)) throw alreadyExists('the consortium is already initialised');
+    const body = parseObjectArg(seed, 'seed');
+    rejectUnknownFields(body, ['members', 'escrowActiveThreshold', 'roles'], 'seed');
+    const members = body.members;
+    if (!Array.isArray(members) || members.length === 0 || members.some((m) => typeof m !== 'string' || !MSP_ID.test(m))) {
+      throw invalidArgument('seed.members must be a non-empty list of MSP IDs');
+    }
+    if (!members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not among seed.members');
+    const config: ConsortiumConfig = {
+      members: [...new Set(members as string[])].sort(),
+      escrowActiveThreshold:
+        body.escrowActiveThreshold === undefined ? DEFAULT_ESCROW_ACTIVE_THRESHOLD : parseThreshold(body.escrowActiveThreshold),
+      initializedAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    const grants = Array.isArray(body.roles) ? body.roles : body.roles === undefined ? [] : undefined;
+    if (!grants) throw invalidArgument('seed.roles must be a list');
+    const seeded: { accountId: string; mspId: string; roles: Role[] }[] = [];
+    for (const [i, grant] of grants.entries()) {
+      const g = parseObjectArg(JSON.stringify(grant), `seed.roles[${i}]`);
+      if (typeof g.mspId !== 'string' || !config.members.includes(g.mspId)) {
+        throw invalidArgument(`seed.roles[${i}].mspId must be one of seed.members`);
+      }
+      if (typeof g.certificate !== 'string') throw invalidArgument(`seed.roles[${i}].certificate must be a PEM string`);
+      if (!Array.isArray(g.roles)) throw invalidArgument(`seed.roles[${i}].roles must be a list`);
+      const who = callerOfCertificate(g.mspId, g.certificate);
+      const roles = g.roles.map(parseRole);
+      if (seeded.some((s) => s.accountId === who.accountId)) throw invalidArgument(`seed.roles[${i}] repeats an identity`);
+      seeded.push({ accountId: who.accountId, mspId: who.mspId, roles });
+    }
+    await ctx.state.put(configKey(ctx), config, { endorsers: config.members });
+    for (const s of seeded) await writeRoles(ctx, s.accountId, s.mspId, s.roles);
+    ctx.emit('ConsortiumInitialized', { config, roles: seeded });
+    return canonicalJson({ config, roles: seeded });
+  }
+
+  /** The consortium settings `{members, escrowActiveThreshold, initializedAt, updatedAt}`; FAILED_PRECONDITION before init. */
+  @Transaction(false)
+  @Returns('string')
+  async getConfig(ctx: CovenantContext): Promise<string> {
+    const config = await findConfig(ctx);
+    if (!config) throw failedPrecondition('the consortium is not initialised');
+    return canonicalJson(config);
+  }
+
+  /**
+   * Sets the escrow active-contract threshold (an integer 1..1,000,000). Caller: an administrator
+   * of a member organisation. Errors: FORBIDDEN, INVALID_ARGUMENT, FAILED_PRECONDITION before init.
+   * Event `SettingChanged`.
+   */
+  @Transaction()
+  @Returns('string')
+  async setEscrowActiveThreshold(ctx: CovenantContext, value: string): Promise<string> {
+    requireAdmin(ctx);
+    const config = await findConfig(ctx);
+    if (!config) throw failedPrecondition('the consortium is not initialised');
+    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
+    const threshold = parseThreshold(/^[0-9]{1,16}$/.test(value) ? Number(value) : value);
+    const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
+    await ctx.state.put(configKey(ctx), updated);
+    ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Grants `role` (issuer | arbitrator) to a registered account of the caller's organisation.
+   * Caller: an administrator of that organisation. Returns `{accountId, mspId, roles, updatedAt}`.
+   * Errors: FORBIDDEN (not an admin, other organisation), NOT_FOUND (no such account),
+   * INVALID_ARGUMENT (unknown role). Event `RoleGranted`.
+   */
+  @Transaction()
+  @Returns('string')
+  async grantRole(ctx: CovenantContext, accountId: string, role: string): Promise<string> {
+    return this.changeRole(ctx, accountId, role, 'grant');
+  }
+
+  /** Revokes `role` from an account; the same rules as grantRole. Event `RoleRevoked`. */
+  @Transaction()
+  @Returns('string')
+  async revokeRole(ctx: CovenantContext, accountId: string, role: string): Promise<string> {
+    return this.changeRole(ctx, accountId, role, 'revoke');
+  }
+
+  /** The roles of an account: `{accountId, roles}` (empty when it has none). Anyone may read. */
+  @Transaction(false)
+  @Returns('string')
+  async getRoles(ctx: CovenantContext, accountId: string): Promise<string> {
+    return canonicalJson({ accountId, roles: await rolesOf(ctx, accountId) });
+  }
+
+  private async changeRole(ctx: CovenantContext, accountId: string, rawRole: string, change: 'grant' | 'revoke'): Promise<string> {
+    requireAdmin(ctx);
+    const role = parseRole(rawRole);
+    const account = await new AccountStore(ctx).get(accountId);
+    if (account.mspId !== ctx.caller.mspId) {
+      throw forbidden(`only an administrator of ${account.mspId} may change this account's roles`);
+    }
+    const current = await rolesOf(ctx, accountId);
+    const roles = change === 'grant' ? [...current, role] : current.filter((r) => r !== role);
+    const record = await writeRoles(ctx, accountId, account.mspId, roles);
+    ctx.emit(change === 'grant' ? 'RoleGranted' : 'RoleRevoked', { accountId, role, by: ctx.caller.accountId });
+    return canonicalJson({ accountId, roles: record.roles });
+  }
+}

@@ -1,0 +1,63 @@
+import { asObject, str, strArray } from '../shared/decode';
+import { forbidden, invalidArgument } from '../shared/errors';
+import type { CovenantContext } from '../shared/context';
+
+/**
+ * Ledger roles (DESIGN.md, "Money and accounts"; issue: roles are ledger records granted by an
+ * administrator of the identity's own organisation):
+ * - issuer: may mint money into accounts (a bank or broker);
+ * - arbitrator: rules disputes (an arbitration institution's staff).
+ */
+export const ROLES = ['arbitrator', 'issuer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RoleRecord {
+  accountId: string;
+  mspId: string;
+  roles: Role[];
+  updatedAt: string;
+}
+
+const WHAT = 'role record';
+const ROLE = 'role';
+
+export function parseRole(raw: unknown): Role {
+  if (typeof raw !== 'string' || !(ROLES as readonly string[]).includes(raw)) {
+    throw invalidArgument(`role must be one of ${ROLES.join(', ')}`);
+  }
+  return raw as Role;
+}
+
+export function decodeRoleRecord(raw: unknown): RoleRecord {
+  const o = asObject(raw, WHAT);
+  return {
+    accountId: str(o, 'accountId', WHAT),
+    mspId: str(o, 'mspId', WHAT),
+    roles: strArray(o, 'roles', WHAT).map(parseRole),
+    updatedAt: str(o, 'updatedAt', WHAT),
+  };
+}
+
+export function roleKey(ctx: CovenantContext, accountId: string): string {
+  return ctx.state.key(ROLE, [accountId]);
+}
+
+export async function rolesOf(ctx: CovenantContext, accountId: string): Promise<Role[]> {
+  return (await ctx.state.get(roleKey(ctx, accountId), decodeRoleRecord))?.roles ?? [];
+}
+
+/** FORBIDDEN unless the caller holds `role` on the ledger. */
+export async function requireRole(ctx: CovenantContext, role: Role): Promise<void> {
+  if (!(await rolesOf(ctx, ctx.caller.accountId)).includes(role)) {
+    throw forbidden(`the caller does not have the ${role} role`);
+  }
+}
+
+/** Writes the role set of an account (sorted, duplicates removed); an empty set deletes the record. */
+export async function writeRoles(ctx: CovenantContext, accountId: string, mspId: string, roles: Role[]): Promise<RoleRecord> {
+  const record: RoleRecord = { accountId, mspId, roles: [...new Set(roles)].sort(), updatedAt: ctx.now };
+  const key = roleKey(ctx, accountId);
+  if (record.roles.length === 0) await ctx.state.delete(key);
+  else await ctx.state.put(key, record, { endorsers: [mspId] });
+  return record;
+}

@@ -1,0 +1,12 @@
+/**
+ * Covenant chaincode. fabric-chaincode-node finds the contracts through this module's `contracts`
+ * export (fabric-samples asset-transfer-basic layout); the first is the default contract.
+ */
+import { AccountsContract } from './accounts/contract';
+import { ConsortiumContract } from './consortium/contract';
+import { EscrowContract } from './escrow/contract';
+
+export { AccountsContract, ConsortiumContract, EscrowContract };
+export { parseErrorMessage, ERROR_CODES } from './shared/errors';
+export type { ErrorCode } from './shared/errors';
+export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract];

@@ -1,0 +1,100 @@
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import type { ChaincodeStub } from 'fabric-shim';
+import { canonicalBytes } from './canonical';
+import { invalidArgument } from './errors';
+
+/** Decodes a parsed JSON record into a typed one, throwing when it is not of the expected shape. */
+export type Decoder<T> = (raw: unknown) => T;
+
+export interface Page<T> {
+  records: T[];
+  /** Fabric's bookmark for the next page; empty when this page is the last. */
+  bookmark: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * One transaction's view of the world state.
+ *
+ * Fabric's getState returns the committed value even after this transaction wrote the key; this
+ * class remembers its own writes so domain code reads what it wrote (no lost updates when one
+ * transaction touches a key twice). Writes go through canonical JSON, so every endorser produces
+ * the same bytes; a key created with `endorsers` gets a key-level (state-based) endorsement
+ * policy requiring a peer of every listed organisation (Fabric docs, "Setting key-level
+ * endorsement policies").
+ */
+export class WorldState {
+  private readonly written = new Map<string, Uint8Array | null>();
+
+  constructor(private readonly stub: ChaincodeStub) {}
+
+  key(objectType: string, attributes: string[]): string {
+    return this.stub.createCompositeKey(objectType, attributes);
+  }
+
+  async get<T>(key: string, decode: Decoder<T>): Promise<T | undefined> {
+    const bytes = this.written.has(key) ? this.written.get(key) : await this.stub.getState(key);
+    if (!bytes || bytes.length === 0) return undefined;
+    return decode(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  }
+
+  async put(key: string, value: unknown, options: { endorsers?: string[] } = {}): Promise<void> {
+    const bytes = canonicalBytes(value);
+    await this.stub.putState(key, bytes);
+    this.written.set(key, bytes);
+    if (options.endorsers) await this.setEndorsers(key, options.endorsers);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.stub.deleteState(key);
+    this.written.set(key, null);
+  }
+
+  /** Requires a peer of each organisation in `mspIds` to endorse any later change of `key`. */
+  async setEndorsers(key: string, mspIds: string[]): Promise<void> {
+    const policy = new KeyEndorsementPolicy();
+    policy.addOrgs('PEER', ...[...new Set(mspIds)].sort());
+    await this.stub.setStateValidationParameter(key, policy.getPolicy());
+  }
+
+  /**
+   * One page of the records under a partial composite key, in key order, using Fabric's
+   * getStateByPartialCompositeKeyWithPagination. Committed state only (range reads do not see
+   * this transaction's writes, as on a peer).
+   */
+  async page<T>(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark: string,
+    decode: (key: string, raw: unknown) => T,
+  ): Promise<Page<T>> {
+    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
+      objectType,
+      attributes,
+      pageSize,
+      bookmark,
+    );
+    const records: T[] = [];
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const raw = JSON.parse(Buffer.from(next.value.value).toString('utf8'));
+        records.push(decode(next.value.key, raw));
+      }
+    } finally {
+      await iterator.close();
+    }
+    return { records, bookmark: records.length < pageSize ? '' : metadata.bookmark };
+  }
+}
+
+/** Parses the `pageSize` argument of a listing: 1..100, default 20. */
+export function parsePageSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
+  if (!/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > MAX_PAGE_SIZE) {
+    throw invalidArgument(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  return Number(raw);
+}
