@@ -10,3 +10,4 @@ export { AccountsContract, ConsortiumContract, EscrowContract };
 export { parseErrorMessage, ERROR_CODES } from './shared/errors';
 export type { ErrorCode } from './shared/errors';
 export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract];
+export { canonicalJson } from './shared/canonical';

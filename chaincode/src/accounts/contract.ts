@@ -101,7 +101,8 @@ export class AccountsContract extends Contract {
   }
 
   /**
-   * Moves `amount` from the caller's balance to account `to`. Returns the caller's account.
+   * Moves `amount` from the caller's balance to account `to`. Returns
+   * `{txId, from, to, amount, at, account}` (`account`: the caller's account after the transfer).
    * Errors: INVALID_ARGUMENT (bad amount, transfer to self), NOT_FOUND (no such recipient),
    * INSUFFICIENT_FUNDS. Event `Transferred {from, to, amount}`.
    */
@@ -122,7 +123,8 @@ export class AccountsContract extends Contract {
 
   /**
    * Takes `amount` out of the ledger from the caller's balance (money paid out by the bank).
-   * A `withdrawal` record keyed by transaction id is kept for reconciliation.
+   * A `withdrawal` record keyed by transaction id is kept for reconciliation. Returns
+   * `{txId, amount, at, account}` (the caller's account after the withdrawal).
    * Errors: INVALID_ARGUMENT, INSUFFICIENT_FUNDS. Event `Withdrawn {account, amount}`.
    */
   @Transaction()
@@ -134,6 +136,6 @@ export class AccountsContract extends Contract {
     const record = { txId: ctx.txId, account: account.id, amount: value, at: ctx.now };
     await ctx.state.put(ctx.state.key(WITHDRAWAL, [ctx.txId]), record);
     ctx.emit('Withdrawn', record);
-    return canonicalJson(viewAccount(account));
+    return canonicalJson({ txId: ctx.txId, amount: value, at: ctx.now, account: viewAccount(account) });
   }
 }

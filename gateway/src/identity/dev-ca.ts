@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
  * OU=admin or OU=peer in the subject), so fabric-shim's ClientIdentity reads them as it reads
  * real network identities. For the embedded ledger and tests only; a real network uses its own CA.
  */
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -18,7 +18,7 @@ export interface OrgCa {
   mspId: string;
   domain: string;
   certificate: string;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
 }
 
 export interface IssuedIdentity {
@@ -38,7 +38,7 @@ export function domainOf(mspId: string): string {
 
 export async function createOrgCa(mspId: string): Promise<OrgCa> {
   const domain = domainOf(mspId);
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -58,7 +58,7 @@ export async function createOrgCa(mspId: string): Promise<OrgCa> {
 
 /** Issues an identity `name@domain` with the given NodeOU, signed by the organisation's CA. */
 export async function issueIdentity(ca: OrgCa, name: string, ou: NodeOu): Promise<IssuedIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const caCert = new x509.X509Certificate(ca.certificate);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({

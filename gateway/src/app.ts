@@ -1,0 +1,119 @@
+import './ledger/embedded/quiet-shim';
+import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Ledger } from './ledger/port';
+import type { LevelDb } from './ledger/embedded/store';
+import { ChaincodeClient } from './ledger/chaincode';
+import type { IdentityStore } from './identity/store';
+import { bearerAuth } from './http/auth';
+import { IdempotencyStore } from './http/idempotency';
+import { ProblemSchema, problem, sendProblem, toProblem } from './http/problem';
+import { registerMetrics } from './http/metrics';
+import { Account, Escrow } from './routes/schemas';
+import { accountRoutes } from './routes/accounts';
+import { escrowRoutes } from './routes/escrows';
+import { consortiumRoutes } from './routes/consortium';
+
+export interface AppOptions {
+  ledger: Ledger;
+  identities: IdentityStore;
+  /** Durable store for idempotency records. */
+  gatewayDb: LevelDb;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * The Covenant REST gateway as a Fastify instance: OpenAPI at /docs, problem+json errors,
+ * bearer API keys, idempotent value-moving POSTs, /healthz, /readyz and /metrics, and the /v1
+ * routes over the Ledger port. Closing the app closes the ledger.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    bodyLimit: 256 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ProblemSchema);
+  app.addSchema(Account);
+  app.addSchema(Escrow);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Covenant gateway',
+        version: API_VERSION,
+        description:
+          'Mutual-consent settlement for a permissioned consortium on Hyperledger Fabric. Amounts are minor units as decimal strings. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key from dev-credentials.json' } } },
+      tags: [
+        { name: 'accounts', description: 'Accounts, mint, transfers, withdrawals' },
+        { name: 'escrows', description: 'Escrow settlement (patent CN108399571A)' },
+        { name: 'roles', description: 'Ledger roles' },
+        { name: 'consortium', description: 'Consortium settings' },
+        { name: 'system', description: 'Health and readiness' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerMetrics(app);
+  const idempotency = new IdempotencyStore(options.gatewayDb);
+
+  app.setErrorHandler((error, request, reply) => {
+    const p = toProblem(error);
+    if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: p.code, detail: p.detail }, 'request refused');
+    app.countProblem(p.code);
+    return sendProblem(request, reply, p);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, problem(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`)));
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: the ledger answers',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), ledger: Type.String() }), 503: Type.Ref('Problem') },
+      },
+    },
+    async () => {
+      await options.ledger.ready();
+      return { status: 'ready' as const, ledger: options.ledger.kind };
+    },
+  );
+
+  const chaincode = new ChaincodeClient(options.ledger);
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', bearerAuth(options.identities));
+      v1.addHook('preHandler', idempotency.preHandler);
+      v1.addHook('onSend', idempotency.onSend);
+      v1.addHook('onResponse', idempotency.onResponse);
+      await v1.register(accountRoutes, { chaincode });
+      await v1.register(escrowRoutes, { chaincode });
+      await v1.register(consortiumRoutes, { chaincode });
+    },
+    { prefix: '/v1' },
+  );
+
+  app.addHook('onClose', async () => {
+    await options.ledger.close();
+    await options.gatewayDb.close();
+  });
+  return app;
+}

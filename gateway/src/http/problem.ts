@@ -1,0 +1,114 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { ErrorCode } from '@covenant/chaincode';
+import { ChaincodeError, LedgerUnavailableError } from '../ledger/port';
+
+/**
+ * Errors as RFC 9457 problem details (`application/problem+json`). Every problem carries a stable
+ * `code`: the chaincode's codes (DESIGN.md, "Chaincode rules") plus the gateway's own
+ * (UNAUTHENTICATED, IDEMPOTENCY_KEY_REUSED, LEDGER_UNAVAILABLE, LEDGER_REJECTED, INTERNAL).
+ */
+export type GatewayCode =
+  | ErrorCode
+  | 'UNAUTHENTICATED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_KEY_IN_USE'
+  | 'LEDGER_UNAVAILABLE'
+  | 'LEDGER_REJECTED'
+  | 'INTERNAL';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FORBIDDEN: 403,
+  INSUFFICIENT_FUNDS: 422,
+  FAILED_PRECONDITION: 409,
+};
+
+const TITLES: Record<GatewayCode, string> = {
+  INVALID_ARGUMENT: 'Invalid argument',
+  NOT_FOUND: 'Not found',
+  ALREADY_EXISTS: 'Already exists',
+  FORBIDDEN: 'Forbidden',
+  INSUFFICIENT_FUNDS: 'Insufficient funds',
+  FAILED_PRECONDITION: 'Failed precondition',
+  UNAUTHENTICATED: 'Unauthenticated',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
+  IDEMPOTENCY_KEY_IN_USE: 'Idempotency key in use by a request in progress',
+  LEDGER_UNAVAILABLE: 'Ledger unavailable',
+  LEDGER_REJECTED: 'Transaction rejected by the ledger',
+  INTERNAL: 'Internal error',
+};
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable error code' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    txId: Type.Optional(Type.String({ description: 'Fabric transaction id, when one was made' })),
+    fabricStatus: Type.Optional(Type.String({ description: 'Fabric status name, e.g. MVCC_READ_CONFLICT' })),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: GatewayCode;
+  detail?: string;
+  instance?: string;
+  txId?: string;
+  fabricStatus?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export function problem(status: number, code: GatewayCode, detail?: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `urn:covenant:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[code], status, code, detail, ...extra };
+}
+
+/** An error a route throws to answer with a problem. */
+export class HttpProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+/** Maps any error thrown while handling a request to the problem the client sees. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof HttpProblem) return error.problem;
+  if (error instanceof ChaincodeError) {
+    return problem(HTTP_STATUS[error.code], error.code, error.detail, error.txId ? { txId: error.txId } : {});
+  }
+  if (error instanceof LedgerUnavailableError) {
+    const extra = { txId: error.txId, fabricStatus: error.fabricStatus };
+    return error.retryable
+      ? problem(503, 'LEDGER_UNAVAILABLE', error.message, extra)
+      : problem(502, 'LEDGER_REJECTED', error.message, extra);
+  }
+  const fe = error as FastifyError;
+  if (fe && Array.isArray(fe.validation)) {
+    const errors = fe.validation.map((v) => ({
+      path: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`,
+      message: v.message ?? 'is invalid',
+    }));
+    return problem(400, 'INVALID_ARGUMENT', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
+  }
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return problem(fe.statusCode, fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message);
+  }
+  return problem(500, 'INTERNAL', 'the gateway failed to handle the request');
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
+  if (p.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({ ...p, instance: p.instance ?? request.url });
+}

@@ -1,0 +1,92 @@
+import { Type, Static } from '@sinclair/typebox';
+
+/**
+ * TypeBox schemas shared by the routes. Amounts are minor units (cents) as decimal strings
+ * (DESIGN.md, "Money and accounts"); the OpenAPI document at /docs is generated from these.
+ */
+export const Amount = Type.String({
+  pattern: '^(0|[1-9][0-9]{0,29})$',
+  description: 'Amount in minor units (cents) as a decimal string',
+  examples: ['1250'],
+});
+export const PositiveAmount = Type.String({
+  pattern: '^[1-9][0-9]{0,29}$',
+  description: 'Amount greater than zero in minor units (cents) as a decimal string',
+  examples: ['1250'],
+});
+export const AccountId = Type.String({
+  pattern: '^[0-9a-f]{40}$',
+  description: 'Account id: hex of the first 160 bits of SHA-256(mspId, X.509 identity)',
+  examples: ['3f1d2c4b5a69788796a5b4c3d2e1f00112233445'],
+});
+export const RecordId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+  description: 'Record id: 1-64 letters, digits, ".", "_" or "-"',
+  examples: ['order-2026-0042'],
+});
+export const Timestamp = Type.String({ format: 'date-time', description: 'Transaction time, ISO 8601 UTC' });
+export const TxId = Type.String({ description: 'Fabric transaction id' });
+
+export const Account = Type.Object(
+  {
+    id: AccountId,
+    mspId: Type.String({ examples: ['Org1MSP'] }),
+    balance: Amount,
+    held: Type.String({ description: 'Minor units held by open escrows' }),
+    activeEscrows: Type.Integer({ description: 'Escrows confirmed as recipient and not yet settled' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Account' },
+);
+
+export const EscrowStatus = Type.Union(
+  [Type.Literal('PROPOSED'), Type.Literal('ACTIVE'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')],
+  { description: 'PROPOSED until every recipient confirms; ACTIVE (frozen) until completed or cancelled' },
+);
+
+export const Escrow = Type.Object(
+  {
+    id: Type.String(),
+    status: EscrowStatus,
+    initiator: AccountId,
+    amount: Amount,
+    recipients: Type.Array(
+      Type.Object({
+        account: AccountId,
+        amount: Amount,
+        shareBps: Type.Optional(Type.Integer()),
+        confirmed: Type.Boolean(),
+        confirmedAt: Type.Optional(Timestamp),
+      }),
+    ),
+    terms: Type.Optional(Type.String()),
+    termsHash: Type.Optional(Type.String({ description: 'SHA-256 hex of the terms' })),
+    cancelApprovals: Type.Array(AccountId, { description: 'Parties that approved cancellation, in order' }),
+    organizations: Type.Array(Type.String(), { description: 'MSP IDs whose endorsement guards this escrow' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    completedAt: Type.Optional(Timestamp),
+    cancelledAt: Type.Optional(Timestamp),
+  },
+  { $id: 'Escrow' },
+);
+export type EscrowT = Static<typeof Escrow>;
+
+export const Page = <T extends ReturnType<typeof Type.Ref>>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    bookmark: Type.String({ description: 'Pass as `bookmark` for the next page; empty on the last page' }),
+  });
+
+export const IdParams = Type.Object({ id: RecordId });
+export const AccountParams = Type.Object({ id: AccountId });
+
+export const Roles = Type.Object({ accountId: AccountId, roles: Type.Array(Type.String()) });
+
+export const ConsortiumConfig = Type.Object({
+  members: Type.Array(Type.String()),
+  escrowActiveThreshold: Type.Integer(),
+  initializedAt: Timestamp,
+  updatedAt: Timestamp,
+});
