@@ -61,7 +61,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
   const { ledger, identitiesDir, created } = await openLedger(config);
   let app: FastifyInstance;
   try {
-    const identities = await IdentityStore.load(identitiesDir);
+    const identities = await IdentityStore.load(identitiesDir, config.ledger === 'fabric' ? config.org : undefined);
     const gatewayDb = await openStore(join(config.dataDir, config.ledger === 'fabric' ? `gateway-${config.org}` : 'gateway'), 'gateway store');
     app = await buildApp({ ledger, identities, gatewayDb, logger });
   } catch (err) {

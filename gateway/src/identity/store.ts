@@ -37,14 +37,18 @@ export function hashApiKey(apiKey: string): string {
 export class IdentityStore {
   private constructor(private readonly byKeyHash: Map<string, Principal>) {}
 
-  /** Loads `identities.json` from `dir` and every certificate and key it names. */
-  static async load(dir: string): Promise<IdentityStore> {
+  /**
+   * Loads `identities.json` from `dir` and every certificate and key it names; with `mspId`,
+   * only that organisation's identities (an organisation's own gateway serves its own members).
+   */
+  static async load(dir: string, mspId?: string): Promise<IdentityStore> {
     const file = join(dir, IDENTITIES_FILE);
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { users?: IdentityRecord[] };
     if (!Array.isArray(parsed.users)) throw new Error(`${file}: "users" must be a list`);
     const resolve = (p: string) => (isAbsolute(p) ? p : join(dir, p));
     const map = new Map<string, Principal>();
     for (const u of parsed.users) {
+      if (mspId && u.mspId !== mspId) continue;
       if (!u.name || !u.mspId || !/^[0-9a-f]{64}$/.test(u.apiKeySha256 ?? '')) {
         throw new Error(`${file}: user ${JSON.stringify(u.name)} needs name, mspId and apiKeySha256`);
       }

@@ -1,6 +1,11 @@
 import type { Ledger } from '../port';
+import { FabricLedger } from './ledger';
+import { loadConnectionProfile } from './profile';
 
-/** Opens the Fabric ledger adapter (issue 3, in progress). */
-export async function openFabricLedger(_identitiesDir: string, _org: string): Promise<Ledger> {
-  throw new Error('the fabric ledger backend is not available yet: use COVENANT_LEDGER=embedded');
+/**
+ * Opens the Fabric ledger for organisation `org` from `<dir>/connection.json` (written by
+ * `npm run network:up`).
+ */
+export async function openFabricLedger(dir: string, org: string): Promise<Ledger> {
+  return new FabricLedger(await loadConnectionProfile(dir), org);
 }

@@ -1,0 +1,147 @@
+import { createPrivateKey } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  CommitStatusError,
+  Contract,
+  EndorseError,
+  Gateway,
+  GatewayError,
+  StatusCode,
+  connect,
+  hash,
+  signers,
+} from '@hyperledger/fabric-gateway';
+import { parseErrorMessage } from '@covenant/chaincode';
+import { ChaincodeError, Ledger, LedgerUnavailableError, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
+import type { ConnectionProfile } from './profile';
+
+/** Deadlines of every gRPC call (fabric-gateway connect options). */
+export const DEADLINES_MS = { evaluate: 10_000, endorse: 30_000, submit: 10_000, commitStatus: 60_000 };
+/** MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT are retried with a fresh proposal this many times. */
+export const MAX_ATTEMPTS = 4;
+const RETRYABLE = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
+
+export function statusName(code: number): string {
+  return Object.entries(StatusCode).find(([, v]) => v === code)?.[0] ?? `STATUS_${code}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The Fabric adapter of the Ledger port: @hyperledger/fabric-gateway over one @grpc/grpc-js client
+ * to this organisation's peer (its Gateway service plans endorsement and submits to the orderers).
+ * The flow is explicit: proposal → endorse → submit → commit status, each with a deadline.
+ * Every submit asks the peers of all consortium organisations to endorse, because key-level
+ * (state-based) policies name organisations that discovery alone does not plan (fabric#2764).
+ * Refusals from chaincode become ChaincodeError; every other failure a LedgerUnavailableError
+ * naming the stage and the Fabric status.
+ */
+export class FabricLedger implements Ledger {
+  readonly kind = 'fabric' as const;
+  private readonly client: grpc.Client;
+  private readonly gateways = new Map<string, Gateway>();
+
+  constructor(
+    readonly profile: ConnectionProfile,
+    readonly org: string,
+  ) {
+    const peer = profile.organizations[org];
+    if (!peer) throw new Error(`organization ${org} is not in the connection profile (${Object.keys(profile.organizations).join(', ')})`);
+    const credentials = grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert));
+    this.client = new grpc.Client(peer.peerEndpoint, credentials, { 'grpc.ssl_target_name_override': peer.hostAlias });
+  }
+
+  get organizations(): string[] {
+    return Object.keys(this.profile.organizations).sort();
+  }
+
+  async submit(identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
+    const contract = this.contract(identity);
+    const endorsingOrganizations = options.endorsingOrganizations ?? this.organizations;
+    for (let attempt = 1; ; attempt++) {
+      let txId: string | undefined;
+      try {
+        const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations });
+        txId = proposal.getTransactionId();
+        const transaction = await proposal.endorse();
+        const submitted = await transaction.submit();
+        const status = await submitted.getStatus();
+        if (status.successful) return { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
+        const name = statusName(status.code);
+        if (RETRYABLE.has(status.code) && attempt < MAX_ATTEMPTS) {
+          await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
+          continue;
+        }
+        throw new LedgerUnavailableError(`transaction ${txId} committed as ${name}`, 'commit', name, txId, RETRYABLE.has(status.code));
+      } catch (err) {
+        throw translate(err, txId);
+      }
+    }
+  }
+
+  async evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<Uint8Array> {
+    try {
+      return await this.contract(identity).evaluateTransaction(fn, ...args);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  async ready(): Promise<void> {
+    const deadline = new Date(Date.now() + 3_000);
+    await new Promise<void>((resolve, reject) =>
+      this.client.waitForReady(deadline, (err) =>
+        err ? reject(new LedgerUnavailableError(`peer ${this.profile.organizations[this.org].peerEndpoint} unreachable: ${err.message}`, 'connect')) : resolve(),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const gateway of this.gateways.values()) gateway.close();
+    this.gateways.clear();
+    this.client.close();
+  }
+
+  private contract(identity: SigningIdentity): Contract {
+    let gateway = this.gateways.get(identity.name);
+    if (!gateway) {
+      gateway = connect({
+        client: this.client,
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+        signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
+        hash: hash.sha256,
+        evaluateOptions: () => ({ deadline: Date.now() + DEADLINES_MS.evaluate }),
+        endorseOptions: () => ({ deadline: Date.now() + DEADLINES_MS.endorse }),
+        submitOptions: () => ({ deadline: Date.now() + DEADLINES_MS.submit }),
+        commitStatusOptions: () => ({ deadline: Date.now() + DEADLINES_MS.commitStatus }),
+      });
+      this.gateways.set(identity.name, gateway);
+    }
+    return gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode);
+  }
+}
+
+/**
+ * Turns a fabric-gateway error into the port's errors. A chaincode refusal reaches the client
+ * inside the endorsement (or evaluation) error details as "... CODE: text".
+ */
+export function translate(err: unknown, txId?: string): Error {
+  if (err instanceof ChaincodeError || err instanceof LedgerUnavailableError) return err;
+  if (err instanceof GatewayError) {
+    const messages = [err.message, ...err.details.map((d) => d.message)];
+    for (const message of messages) {
+      const match = /(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FORBIDDEN|INSUFFICIENT_FUNDS|FAILED_PRECONDITION): [\s\S]*$/.exec(message);
+      const parsed = match ? parseErrorMessage(match[0]) : undefined;
+      if (parsed) return new ChaincodeError(parsed.code, parsed.detail, txId);
+    }
+    const id = (err as { transactionId?: string }).transactionId ?? txId;
+    const grpcStatus = grpc.status[err.code] ?? String(err.code);
+    const detail = err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`).join('; ');
+    const text = `${err.message}${detail ? ` (${detail})` : ''}`;
+    if (err instanceof EndorseError) return new LedgerUnavailableError(text, 'endorse', grpcStatus, id);
+    if (err.name === 'SubmitError') return new LedgerUnavailableError(text, 'submit', grpcStatus, id);
+    if (err instanceof CommitStatusError) return new LedgerUnavailableError(text, 'commit-status', grpcStatus, id);
+    return new LedgerUnavailableError(text, txId ? 'endorse' : 'evaluate', grpcStatus, id);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
