@@ -13,5 +13,6 @@ module.exports = {
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
   },
+  setupFiles: ['<rootDir>/test/support/quiet.ts'],
   testTimeout: 30000,
 };

@@ -1,0 +1,49 @@
+import { EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { ChaincodeError, LedgerUnavailableError } from '../src/ledger/port';
+import { statusName, translate } from '../src/ledger/fabric/ledger';
+import { toProblem } from '../src/http/problem';
+
+const cause = Object.assign(new Error('grpc'), { code: 10, details: '', metadata: undefined }) as never;
+
+describe('fabric-gateway errors become port errors and problems', () => {
+  test('a chaincode refusal inside an endorsement error keeps its code', () => {
+    const err = new EndorseError({
+      code: 10,
+      details: [{ address: 'peer0.org2.example.com:7051', mspId: 'Org2MSP', message: 'chaincode response 500, INSUFFICIENT_FUNDS: account abc has 5 available, 10 needed' }],
+      cause,
+      transactionId: 'tx1',
+      message: '10 ABORTED: failed to endorse transaction',
+    });
+    const translated = translate(err, 'tx1');
+    expect(translated).toBeInstanceOf(ChaincodeError);
+    expect(translated).toMatchObject({ code: 'INSUFFICIENT_FUNDS', detail: 'account abc has 5 available, 10 needed', txId: 'tx1' });
+    expect(toProblem(translated)).toMatchObject({ status: 422, code: 'INSUFFICIENT_FUNDS', txId: 'tx1' });
+  });
+
+  test('an unreachable peer is a retryable 503 naming the stage and gRPC status', () => {
+    const err = new EndorseError({ code: 14, details: [], cause, transactionId: 'tx2', message: '14 UNAVAILABLE: connection refused' });
+    const translated = translate(err, 'tx2') as LedgerUnavailableError;
+    expect(translated).toBeInstanceOf(LedgerUnavailableError);
+    expect(translated).toMatchObject({ stage: 'endorse', fabricStatus: 'UNAVAILABLE', txId: 'tx2', retryable: true });
+    expect(toProblem(translated)).toMatchObject({ status: 503, code: 'LEDGER_UNAVAILABLE', fabricStatus: 'UNAVAILABLE', txId: 'tx2' });
+  });
+
+  test('an evaluation failure without a code is not mistaken for a refusal', () => {
+    const err = new GatewayError({ code: 2, details: [{ address: 'p', mspId: 'Org1MSP', message: 'chaincode response 500, some panic' }], cause, message: '2 UNKNOWN: evaluate call failed' });
+    expect(translate(err)).toMatchObject({ stage: 'evaluate', fabricStatus: 'UNKNOWN' });
+  });
+
+  test('an invalid commit is a 502 carrying the validation code', () => {
+    const err = new LedgerUnavailableError('transaction tx3 committed as ENDORSEMENT_POLICY_FAILURE', 'commit', 'ENDORSEMENT_POLICY_FAILURE', 'tx3', false);
+    expect(toProblem(err)).toMatchObject({ status: 502, code: 'LEDGER_REJECTED', fabricStatus: 'ENDORSEMENT_POLICY_FAILURE', txId: 'tx3' });
+  });
+
+  test('validation codes have their Fabric names', () => {
+    expect(statusName(StatusCode.MVCC_READ_CONFLICT)).toBe('MVCC_READ_CONFLICT');
+    expect(statusName(StatusCode.ENDORSEMENT_POLICY_FAILURE)).toBe('ENDORSEMENT_POLICY_FAILURE');
+  });
+
+  test('unexpected errors are 500 without internals', () => {
+    expect(toProblem(new TypeError('secret stack detail'))).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL', detail: 'the gateway failed to handle the request' }));
+  });
+});
