@@ -1,4 +1,4 @@
-import { TestGateway, startTestGateway } from '../support/gateway';
+import { TEST_LEDGER, TestGateway, startTestGateway } from '../support/gateway';
 
 describe('system routes', () => {
   let gw: TestGateway;
@@ -9,7 +9,7 @@ describe('system routes', () => {
 
   test('health and readiness', async () => {
     expect((await gw.raw('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await gw.raw('GET', '/readyz')).body).toEqual({ status: 'ready', ledger: 'embedded' });
+    expect((await gw.raw('GET', '/readyz')).body).toEqual({ status: 'ready', ledger: TEST_LEDGER });
   });
 
   test('the OpenAPI document lists every escrow route with its problems', async () => {
@@ -32,7 +32,7 @@ describe('system routes', () => {
 
   test('the dev credentials file is private and lists the dev users with roles', async () => {
     const { stat, readFile } = await import('node:fs/promises');
-    const file = `${gw.dataDir}/dev-credentials.json`;
+    const file = `${gw.identitiesDir}/dev-credentials.json`;
     expect((await stat(file)).mode & 0o077).toBe(0);
     const users = JSON.parse(await readFile(file, 'utf8')).users;
     expect(users).toEqual(
@@ -45,7 +45,7 @@ describe('system routes', () => {
       ]),
     );
     // identities.json keeps only hashes of the keys.
-    const identities = await readFile(`${gw.dataDir}/identities.json`, 'utf8');
+    const identities = await readFile(`${gw.identitiesDir}/identities.json`, 'utf8');
     for (const u of users) expect(identities).not.toContain(u.apiKey);
   });
 });

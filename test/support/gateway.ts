@@ -1,13 +1,25 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, RunningGateway } from '../../gateway/src/start';
-import type { DevCredentials } from '../../gateway/src/identity/dev-consortium';
+import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
+import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
+import { IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
+import { issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
 
 /**
- * Starts the real gateway (the same composition `npm start` runs) on 127.0.0.1 with an ephemeral
- * port over a temporary data dir, and gives tests an HTTP client per dev user.
+ * Starts the real gateway (the composition `npm start` runs) on 127.0.0.1 with ephemeral ports and
+ * gives tests an HTTP client per user.
+ *
+ * COVENANT_TEST_LEDGER=embedded (default): one gateway over a fresh embedded ledger in a temp dir.
+ * COVENANT_TEST_LEDGER=fabric: the network that `npm run network:up` started (its files in
+ * COVENANT_DATA_DIR/fabric). One gateway per organisation, each user talking to its own
+ * organisation's gateway; every start issues fresh client identities from the organisations'
+ * CAs, so each test file has fresh accounts on the shared ledger (the bank gets the issuer role
+ * from Org1's admin over REST).
  */
+export const TEST_LEDGER = (process.env.COVENANT_TEST_LEDGER ?? 'embedded') as 'embedded' | 'fabric';
+
 export interface HttpResult<T = any> {
   status: number;
   body: T;
@@ -25,26 +37,31 @@ export interface UserClient {
 }
 
 export interface TestGateway {
+  /** Org1's gateway (the only one on the embedded ledger). */
   url: string;
+  /** The data dir to pass back to startTestGateway to restart over the same state. */
   dataDir: string;
-  gateway: RunningGateway;
+  /** Where identities.json and dev-credentials.json are. */
+  identitiesDir: string;
+  gateways: RunningGateway[];
   as(name: string): UserClient;
-  /** Request without credentials (or with the given headers). */
+  /** Request to Org1's gateway without credentials (or with the given headers). */
   raw(method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<HttpResult>;
-  /** Stops the gateway, keeping the data dir. */
+  /** Stops the gateways, keeping the data dir. */
   stop(): Promise<void>;
-  /** Stops the gateway and deletes the data dir. */
+  /** Stops the gateways and deletes the data dir. */
   close(): Promise<void>;
 }
 
 async function request(url: string, method: string, apiKey: string | undefined, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (apiKey) (init.headers as Record<string, string>).authorization = `Bearer ${apiKey}`;
+  const h: Record<string, string> = { ...headers };
+  if (apiKey) h.authorization = `Bearer ${apiKey}`;
+  let payload: string | undefined;
   if (body !== undefined) {
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    h['content-type'] = 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
   }
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(url, { method, headers: h, body: payload, signal: AbortSignal.timeout(90_000) });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -55,44 +72,101 @@ async function request(url: string, method: string, apiKey: string | undefined, 
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+function client(url: string, u: { name: string; apiKey: string; mspId: string }): UserClient {
+  return {
+    ...u,
+    get: (path) => request(url + path, 'GET', u.apiKey, undefined),
+    post: (path, body, headers) => request(url + path, 'POST', u.apiKey, body ?? {}, headers),
+    patch: (path, body) => request(url + path, 'PATCH', u.apiKey, body ?? {}),
+    delete: (path) => request(url + path, 'DELETE', u.apiKey, undefined),
+  };
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
 export async function startTestGateway(dataDir?: string): Promise<TestGateway> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'covenant-api-')));
-  const gateway = await startGateway({ ledger: 'embedded', dataDir: dir, host: '127.0.0.1', port: 0, org: 'Org1MSP', logLevel: 'silent' });
-  const credentials = JSON.parse(await readFile(join(gateway.identitiesDir, 'dev-credentials.json'), 'utf8')) as DevCredentials;
-  const url = gateway.url;
-  const clients = new Map<string, UserClient>();
-  for (const u of credentials.users) {
-    clients.set(u.name, {
-      name: u.name,
-      apiKey: u.apiKey,
-      mspId: u.mspId,
-      get: (path) => request(url + path, 'GET', u.apiKey, undefined),
-      post: (path, body, headers) => request(url + path, 'POST', u.apiKey, body ?? {}, headers),
-      patch: (path, body) => request(url + path, 'PATCH', u.apiKey, body ?? {}),
-      delete: (path) => request(url + path, 'DELETE', u.apiKey, undefined),
-    });
+  const orgs = TEST_LEDGER === 'fabric' ? ['Org1MSP', 'Org2MSP', 'Org3MSP'] : ['Org1MSP'];
+  const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
+  if (fresh) await prepareFabricDir(dir);
+  const gateways: RunningGateway[] = [];
+  for (const org of orgs) {
+    gateways.push(await startGateway({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent' }));
   }
+  const identitiesDir = gateways[0].identitiesDir;
+  const credentials = JSON.parse(await readFile(join(identitiesDir, 'dev-credentials.json'), 'utf8')) as DevCredentials;
+  const urlOf = (mspId: string) => gateways[Math.max(0, orgs.indexOf(mspId))].url;
+  const clients = new Map(credentials.users.map((u) => [u.name, client(urlOf(u.mspId), u)]));
   let stopped = false;
   const stop = async () => {
-    if (!stopped) await gateway.close();
+    if (!stopped) for (const g of gateways) await g.close();
     stopped = true;
   };
-  return {
-    url,
+  const gw: TestGateway = {
+    url: gateways[0].url,
     dataDir: dir,
-    gateway,
+    identitiesDir,
+    gateways,
     as(name) {
       const c = clients.get(name);
-      if (!c) throw new Error(`no dev user ${name}`);
+      if (!c) throw new Error(`no user ${name}`);
       return c;
     },
-    raw: (method, path, init = {}) => request(url + path, method, undefined, init.body, init.headers),
+    raw: (method, path, init = {}) => request(gateways[0].url + path, method, undefined, init.body, init.headers),
     stop,
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  if (fresh) await grantNetworkRoles(gw);
+  return gw;
+}
+
+/**
+ * Fabric mode: a temp data dir whose fabric/ folder has the network's connection profile, its
+ * admins, and fresh client identities (bank, alice, bob, dave, carol, arbiter) issued by the
+ * organisations' cryptogen CAs.
+ */
+async function prepareFabricDir(dir: string): Promise<void> {
+  const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
+  const network = JSON.parse(await readFile(join(networkDir, 'identities.json'), 'utf8')) as { users: IdentityRecord[] };
+  const target = join(dir, 'fabric');
+  await mkdir(target, { recursive: true });
+  await copyFile(join(networkDir, 'connection.json'), join(target, 'connection.json'));
+  const records: IdentityRecord[] = [];
+  const credentials: DevCredentials = { users: [] };
+  const add = (record: Omit<IdentityRecord, 'apiKeySha256'>) => {
+    const apiKey = newApiKey();
+    records.push({ ...record, apiKeySha256: hashApiKey(apiKey) });
+    credentials.users.push({ name: record.name, mspId: record.mspId, roles: record.roles, apiKey });
+  };
+  const admins = network.users.filter((u) => u.roles.includes('admin'));
+  for (const admin of admins) add({ ...admin, certificatePath: join(networkDir, admin.certificatePath), privateKeyPath: join(networkDir, admin.privateKeyPath) });
+  const suffix = Math.random().toString(36).slice(2, 8);
+  for (const user of DEV_USERS.filter((u) => u.ou === 'client')) {
+    const admin = admins.find((a) => a.mspId === user.mspId)!;
+    const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(join(networkDir, admin.certificatePath))![1];
+    const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
+    const ca = await loadOrgCa(user.mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
+    const issued = await issueIdentity(ca, `${user.name}-${suffix}`, 'client');
+    const userDir = join(target, 'msp', user.name);
+    await mkdir(userDir, { recursive: true });
+    await writeFile(join(userDir, 'cert.pem'), issued.certificate);
+    await writeFile(join(userDir, 'key.pem'), issued.privateKey, { mode: 0o600 });
+    add({ name: user.name, mspId: user.mspId, roles: user.roles, certificatePath: join(userDir, 'cert.pem'), privateKeyPath: join(userDir, 'key.pem') });
+  }
+  await writeFile(join(target, 'dev-credentials.json'), JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  await writeFile(join(target, 'identities.json'), JSON.stringify({ users: records }, null, 2), { mode: 0o600 });
+}
+
+/** Fabric mode: the organisations' admins grant the fresh bank and arbiter their ledger roles. */
+async function grantNetworkRoles(gw: TestGateway): Promise<void> {
+  for (const [user, admin, role] of [['bank', 'admin1', 'issuer'], ['arbiter', 'admin3', 'arbitrator']]) {
+    const account = await gw.as(user).post('/v1/accounts');
+    const granted = await gw.as(admin).post(`/v1/accounts/${account.body.id}/roles`, { role });
+    if (granted.status !== 200) throw new Error(`granting ${role} to ${user}: ${granted.status} ${JSON.stringify(granted.body)}`);
+  }
 }
 
 /** Registers the named users and returns their account ids. */

@@ -1,4 +1,4 @@
-import { KeyObject, webcrypto } from 'node:crypto';
+import { KeyObject, createPrivateKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 /**
@@ -78,4 +78,17 @@ export async function issueIdentity(ca: OrgCa, name: string, ou: NodeOu): Promis
   });
   const privateKey = KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString();
   return { certificate: cert.toString('pem'), privateKey };
+}
+
+/**
+ * An organisation CA from PEM files (for example cryptogen's `ca/` folder), so tests can issue
+ * fresh identities that a real network's MSP accepts.
+ */
+export async function loadOrgCa(mspId: string, certificatePem: string, privateKeyPem: string): Promise<OrgCa> {
+  const cert = new x509.X509Certificate(certificatePem);
+  const pkcs8 = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'der' });
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+  const publicKey = await cert.publicKey.export(webcrypto as unknown as Parameters<typeof cert.publicKey.export>[0]);
+  const domain = /O=([^,]+)/.exec(cert.subject)?.[1] ?? domainOf(mspId);
+  return { mspId, domain, certificate: certificatePem, keys: { privateKey, publicKey } };
 }
