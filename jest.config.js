@@ -5,11 +5,12 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
-    // content-disposition 3 (used by @fastify/swagger-ui's static files) ships only ES modules;
-    // Node 20 loads it with require(esm), Jest's module runtime does not, so Jest compiles it.
-    'node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
+    // content-disposition 3 (used by @fastify/swagger-ui's static files) and cookie 1 (used by
+    // light-my-request, Fastify's inject) ship only ES modules; Node 20 loads them with
+    // require(esm), Jest's module runtime does not, so Jest compiles them.
+    'node_modules/(content-disposition|cookie)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
   },

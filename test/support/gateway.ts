@@ -1,6 +1,6 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startGateway, RunningGateway } from '../../gateway/src/start';
 import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
 import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
@@ -142,11 +142,11 @@ async function prepareFabricDir(dir: string): Promise<void> {
     credentials.users.push({ name: record.name, mspId: record.mspId, roles: record.roles, apiKey });
   };
   const admins = network.users.filter((u) => u.roles.includes('admin'));
-  for (const admin of admins) add({ ...admin, certificatePath: join(networkDir, admin.certificatePath), privateKeyPath: join(networkDir, admin.privateKeyPath) });
+  for (const admin of admins) add({ ...admin, certificatePath: resolve(networkDir, admin.certificatePath), privateKeyPath: resolve(networkDir, admin.privateKeyPath) });
   const suffix = Math.random().toString(36).slice(2, 8);
   for (const user of DEV_USERS.filter((u) => u.ou === 'client')) {
     const admin = admins.find((a) => a.mspId === user.mspId)!;
-    const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(join(networkDir, admin.certificatePath))![1];
+    const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(resolve(networkDir, admin.certificatePath))![1];
     const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
     const ca = await loadOrgCa(user.mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
     const issued = await issueIdentity(ca, `${user.name}-${suffix}`, 'client');

@@ -108,7 +108,7 @@ export class ConsortiumContract extends Contract {
     const config = await findConfig(ctx);
     if (!config) throw failedPrecondition('the consortium is not initialised');
     if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
-    const threshold = parseThreshold(/^[0-9]{1,16}$/.test(value) ? Number(value) : value);
+    const threshold = parseThreshold(/^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value);
     const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
     await ctx.state.put(configKey(ctx), updated);
     ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId });
@@ -149,6 +149,8 @@ export class ConsortiumContract extends Contract {
       throw forbidden(`only an administrator of ${account.mspId} may change this account's roles`);
     }
     const current = await rolesOf(ctx, accountId);
+    // Granting a role already held, or revoking one not held, changes nothing and emits nothing.
+    if (current.includes(role) === (change === 'grant')) return canonicalJson({ accountId, roles: current });
     const roles = change === 'grant' ? [...current, role] : current.filter((r) => r !== role);
     const record = await writeRoles(ctx, accountId, account.mspId, roles);
     ctx.emit(change === 'grant' ? 'RoleGranted' : 'RoleRevoked', { accountId, role, by: ctx.caller.accountId });

@@ -53,18 +53,19 @@ export class EscrowContract extends Contract {
     const escrows = new EscrowStore(ctx);
     const initiator = await accounts.own();
     const id = parsed.id ?? ctx.txId;
+    // The request's own rules first (distribution, duplicates), then what depends on the ledger.
+    const proposed = proposeEscrow({ id, initiator: initiator.id, request: parsed, organizations: [initiator.mspId], now: ctx.now });
     if (await escrows.find(id)) throw alreadyExists(`escrow ${id} already exists`);
     const threshold = await escrowActiveThreshold(ctx);
     const organizations = [initiator.mspId];
-    for (const r of parsed.recipients) {
-      if (r.account === initiator.id) throw invalidArgument('the initiator cannot be a recipient');
+    for (const r of proposed.recipients) {
       const recipient = await accounts.get(r.account);
       if (recipient.activeEscrows >= threshold) {
         throw failedPrecondition(`recipient ${recipient.id} has reached the active escrow threshold of ${threshold}`);
       }
       organizations.push(recipient.mspId);
     }
-    const escrow = proposeEscrow({ id, initiator: initiator.id, request: parsed, organizations, now: ctx.now });
+    const escrow = { ...proposed, organizations: [...new Set(organizations)].sort() };
     await accounts.save(hold(initiator, escrow.amount));
     await escrows.save(escrow);
     return this.emitted(ctx, 'EscrowCreated', escrow);

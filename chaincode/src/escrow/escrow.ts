@@ -106,7 +106,7 @@ export function parseCreateRequest(body: Record<string, unknown>): CreateEscrowR
  * Splits `total` among recipients by the distribution rule: every recipient gives shareBps
  * (summing to 10000; each gets floor(total * bps / 10000) and the rounding remainder goes to the
  * first recipient) or every recipient gives an amount (summing to the total).
- * Errors: INVALID_ARGUMENT when the rule is mixed or does not sum up.
+ * Errors: INVALID_ARGUMENT when the rule is mixed, does not sum up, or leaves a recipient 0.
  */
 export function distribute(total: bigint, recipients: CreateEscrowRequest['recipients']): { account: string; amount: bigint; shareBps?: number }[] {
   const byShare = recipients.every((r) => r.shareBps !== undefined);
@@ -121,6 +121,8 @@ export function distribute(total: bigint, recipients: CreateEscrowRequest['recip
       amount: (total * BigInt(r.shareBps as number)) / BigInt(TOTAL_BPS),
     }));
     parts[0].amount += total - parts.reduce((s, p) => s + p.amount, 0n);
+    const empty = parts.find((p) => p.amount === 0n);
+    if (empty) throw invalidArgument(`recipient ${empty.account} would receive 0 of ${total}: raise the amount or its share`);
     return parts;
   }
   const sum = recipients.reduce((s, r) => s + (r.amount as bigint), 0n);

@@ -30,7 +30,9 @@ export class WorldState {
 
   constructor(private readonly stub: ChaincodeStub) {}
 
+  /** A composite key; INVALID_ARGUMENT when an attribute (often a caller-given id) cannot be one. */
   key(objectType: string, attributes: string[]): string {
+    checkKeyAttributes(attributes);
     return this.stub.createCompositeKey(objectType, attributes);
   }
 
@@ -71,6 +73,7 @@ export class WorldState {
     bookmark: string,
     decode: (key: string, raw: unknown) => T,
   ): Promise<Page<T>> {
+    checkKeyAttributes(attributes);
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
       objectType,
       attributes,
@@ -87,6 +90,20 @@ export class WorldState {
       await iterator.close();
     }
     return { records, bookmark: records.length < pageSize ? '' : metadata.bookmark };
+  }
+}
+
+/**
+ * Refuses composite-key attributes that Fabric cannot store: fabric-shim's createCompositeKey
+ * throws a plain Error for an empty attribute, and U+0000 (the attribute separator) or U+10FFFF
+ * (the range end) would make one key read as another. Ids come from callers, so this is
+ * INVALID_ARGUMENT, the same on a peer and on the embedded ledger.
+ */
+function checkKeyAttributes(attributes: string[]): void {
+  for (const attribute of attributes) {
+    if (typeof attribute !== 'string' || attribute.length === 0 || attribute.includes('\u0000') || attribute.includes('\u{10FFFF}')) {
+      throw invalidArgument('an id must be a non-empty string without U+0000 or U+10FFFF');
+    }
   }
 }
 

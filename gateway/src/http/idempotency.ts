@@ -63,24 +63,35 @@ export class IdempotencyStore {
       .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
 
-    const pending = this.inFlight.get(storeKey);
-    if (pending) {
+    // Claim the key before any await, so concurrent repeats cannot all miss the stored record
+    // and submit; a repeat finding the key claimed waits for the first to finish, then looks again.
+    for (;;) {
+      const pending = this.inFlight.get(storeKey);
+      if (!pending) break;
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, WAIT_MS, 'timeout').unref());
       if ((await Promise.race([pending, timeout])) === 'timeout') {
         throw new HttpProblem(problem(409, 'IDEMPOTENCY_KEY_IN_USE', 'a request with this Idempotency-Key is still in progress'));
       }
     }
-    const stored = await this.find(storeKey);
+    let done!: () => void;
+    this.inFlight.set(storeKey, new Promise<void>((resolve) => (done = resolve)));
+    const claim: Pending = { storeKey, fingerprint, done };
+    let stored: StoredResponse | undefined;
+    try {
+      stored = await this.find(storeKey);
+    } catch (err) {
+      this.release(claim);
+      throw err;
+    }
     if (stored) {
+      this.release(claim);
       if (stored.fingerprint !== fingerprint) {
         throw new HttpProblem(problem(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request'));
       }
       reply.code(stored.statusCode).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
       return reply.send(stored.body);
     }
-    let done!: () => void;
-    this.inFlight.set(storeKey, new Promise<void>((resolve) => (done = resolve)));
-    request.idempotency = { storeKey, fingerprint, done };
+    request.idempotency = claim;
   };
 
   /** onSend: stores the first response (status < 500) before it leaves. */
@@ -99,11 +110,13 @@ export class IdempotencyStore {
 
   /** onResponse: releases waiters of this key, whatever the outcome. */
   readonly onResponse = async (request: FastifyRequest): Promise<void> => {
-    const pending = request.idempotency;
-    if (!pending) return;
-    this.inFlight.delete(pending.storeKey);
-    pending.done();
+    if (request.idempotency) this.release(request.idempotency);
   };
+
+  private release(claim: Pending): void {
+    this.inFlight.delete(claim.storeKey);
+    claim.done();
+  }
 
   private async find(storeKey: string): Promise<StoredResponse | undefined> {
     const raw = await this.db.get(storeKey);

@@ -197,8 +197,7 @@ function validateKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0) throw new Error('key must not be an empty string');
 }
 
+/** As fabric-shim's createCompositeKey: every part must be a non-empty string. */
 function validateCompositeAttribute(value: string): void {
-  if (typeof value !== 'string' || value.includes(MIN_UNICODE) || value.includes(MAX_UNICODE)) {
-    throw new Error(`composite key attribute ${JSON.stringify(value)} contains U+0000 or U+10FFFF`);
-  }
+  if (!value || typeof value !== 'string') throw new Error('object type or attribute not a non-zero length string');
 }

@@ -1,0 +1,418 @@
+import fc from 'fast-check';
+import { TestNetwork, UserName, testNetwork } from './network';
+import { withEvents } from './helpers';
+
+/**
+ * Property: random sequences of mint, transfer, withdraw and escrow create/confirm/complete/cancel
+ * by random users with random (often invalid) arguments. After every step:
+ * - the sum of all balances and holds equals everything minted minus everything withdrawn;
+ * - no balance or hold is negative;
+ * - each account's hold equals the sum of its open (PROPOSED or ACTIVE) escrows as initiator, and
+ *   its activeEscrows the number of open escrows it confirmed as a recipient;
+ * - a refused transaction commits nothing and changes nothing;
+ * - the ledger agrees exactly with a small reference model of the rules (which operations succeed,
+ *   every balance, hold and escrow state).
+ */
+
+const USERS = ['bank', 'alice', 'bob', 'carol', 'dave'] as const;
+type User = (typeof USERS)[number];
+const THRESHOLD = 2;
+const GHOST = 'c'.repeat(40); // an account nobody registered
+
+// ---------------------------------------------------------------- operations
+
+type Op =
+  | { kind: 'mint'; by: User; to: User; amount: string }
+  | { kind: 'transfer'; by: User; to: User; amount: string }
+  | { kind: 'withdraw'; by: User; amount: string }
+  | {
+      kind: 'create';
+      by: User;
+      id?: string;
+      amount: string;
+      rule: 'bps' | 'amount' | 'mixed';
+      others: User[];
+      /** How the recipient list is spoiled, if at all. */
+      corrupt: 'none' | 'self' | 'duplicate' | 'ghost' | 'empty';
+      weights: number[];
+      skew: number;
+    }
+  /** `pick` chooses the escrow (mostly open ones, sometimes an unknown id); `who` the caller. */
+  | { kind: 'confirm' | 'complete' | 'cancel'; pick: number; who: number; anyone: boolean };
+
+const user = fc.constantFrom(...USERS);
+const amount = fc.oneof(
+  { weight: 6, arbitrary: fc.bigInt(1n, 400n).map(String) },
+  { weight: 1, arbitrary: fc.bigInt(401n, 5000n).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1.5', '', '012', '1e3', ' 7', '9'.repeat(31)) },
+);
+const escrowStep = (kind: 'confirm' | 'complete' | 'cancel') =>
+  fc.record({ kind: fc.constant(kind), pick: fc.nat(), who: fc.nat(), anyone: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) });
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('mint' as const), by: fc.constantFrom<User>('bank', 'bank', 'bank', 'alice'), to: user, amount }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer' as const), by: user, to: user, amount }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), by: user, amount }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      by: user,
+      // Mostly no id (the transaction id is used); sometimes a client id that may be taken.
+      id: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('x1', 'x2', 'x3') }),
+      amount,
+      rule: fc.constantFrom<'bps' | 'amount' | 'mixed'>('bps', 'bps', 'bps', 'amount', 'amount', 'amount', 'mixed'),
+      others: fc.shuffledSubarray([...USERS], { minLength: 1, maxLength: 4 }),
+      corrupt: fc.constantFrom<'none' | 'self' | 'duplicate' | 'ghost' | 'empty'>(...Array(16).fill('none'), 'self', 'duplicate', 'ghost', 'empty'),
+      weights: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 5, maxLength: 5 }),
+      skew: fc.constantFrom(...Array(10).fill(0), 1, -1),
+    }),
+  },
+  { weight: 5, arbitrary: escrowStep('confirm') },
+  { weight: 3, arbitrary: escrowStep('complete') },
+  { weight: 2, arbitrary: escrowStep('cancel') },
+);
+
+/** The recipients a create op names: other users, possibly spoiled as the op says. */
+function recipientsOf(op: Extract<Op, { kind: 'create' }>): (User | 'ghost')[] {
+  let list: (User | 'ghost')[] = op.others.filter((u) => u !== op.by);
+  if (list.length === 0) list = [USERS.find((u) => u !== op.by)!];
+  switch (op.corrupt) {
+    case 'self':
+      return [...list, op.by];
+    case 'duplicate':
+      return [...list, list[0]];
+    case 'ghost':
+      return [list[0], 'ghost', ...list.slice(1)];
+    case 'empty':
+      return [];
+    default:
+      return list;
+  }
+}
+
+/** Splits `total` by weights (largest remainder to the first); used to build valid-looking rules. */
+function split(total: bigint, weights: number[]): bigint[] {
+  const sum = BigInt(weights.reduce((s, w) => s + w, 0));
+  const parts = weights.map((w) => (total * BigInt(w)) / sum);
+  parts[0] += total - parts.reduce((s, p) => s + p, 0n);
+  return parts;
+}
+
+// ---------------------------------------------------------------- reference model
+
+interface ModelAccount {
+  balance: bigint;
+  held: bigint;
+  activeEscrows: number;
+}
+interface ModelEscrow {
+  id: string;
+  initiator: User;
+  amount: bigint;
+  recipients: { user: User; amount: bigint; confirmed: boolean }[];
+  status: 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+  approvals: User[];
+}
+interface Model {
+  accounts: Record<User, ModelAccount>;
+  escrows: ModelEscrow[];
+  minted: bigint;
+  withdrawn: bigint;
+}
+
+/** The chaincode's amount rule: a plain positive decimal integer of at most 30 digits. */
+function parse(raw: unknown): bigint | undefined {
+  if (typeof raw !== 'string' || !/^(0|[1-9][0-9]*)$/.test(raw) || raw.length > 30) return undefined;
+  const v = BigInt(raw);
+  return v > 0n ? v : undefined;
+}
+
+const isOpen = (e: ModelEscrow) => e.status === 'PROPOSED' || e.status === 'ACTIVE';
+
+/** One op resolved against the current state: who submits it, to which escrow, with what body. */
+interface Step {
+  by: User;
+  recipients?: (User | 'ghost')[];
+  request?: any;
+  escrow?: ModelEscrow;
+}
+
+/** Applies `op` to a copy of the model; undefined when the rules refuse it. */
+function apply(model: Model, op: Op, step: Step): Model | undefined {
+  const m: Model = structuredClone(model);
+  const by = step.by;
+  const acc = (u: User) => m.accounts[u];
+  switch (op.kind) {
+    case 'mint': {
+      const v = parse(op.amount);
+      if (by !== 'bank' || v === undefined) return undefined;
+      acc(op.to).balance += v;
+      m.minted += v;
+      return m;
+    }
+    case 'transfer': {
+      const v = parse(op.amount);
+      if (v === undefined || by === op.to || acc(by).balance < v) return undefined;
+      acc(by).balance -= v;
+      acc(op.to).balance += v;
+      return m;
+    }
+    case 'withdraw': {
+      const v = parse(op.amount);
+      if (v === undefined || acc(by).balance < v) return undefined;
+      acc(by).balance -= v;
+      m.withdrawn += v;
+      return m;
+    }
+    case 'create': {
+      const req = step.request;
+      const total = parse(req.amount);
+      if (total === undefined || req.recipients.length === 0) return undefined;
+      if (op.id !== undefined && m.escrows.some((e) => e.id === op.id)) return undefined;
+      const byShare = req.recipients.every((r: any) => r.shareBps !== undefined);
+      const byAmount = req.recipients.every((r: any) => r.amount !== undefined);
+      if (!byShare && !byAmount) return undefined;
+      if (req.recipients.some((r: any) => r.shareBps !== undefined && (r.shareBps < 1 || r.shareBps > 10000))) return undefined;
+      if (req.recipients.some((r: any) => r.amount !== undefined && parse(r.amount) === undefined)) return undefined;
+      const users = step.recipients!;
+      if (users.includes('ghost') || users.includes(by) || new Set(users).size !== users.length) return undefined;
+      if (users.some((u) => acc(u as User).activeEscrows >= THRESHOLD)) return undefined;
+      let amounts: bigint[];
+      if (byShare) {
+        if (req.recipients.reduce((s: number, r: any) => s + r.shareBps, 0) !== 10000) return undefined;
+        amounts = req.recipients.map((r: any) => (total * BigInt(r.shareBps)) / 10000n);
+        amounts[0] += total - amounts.reduce((s, a) => s + a, 0n);
+        if (amounts.some((a) => a === 0n)) return undefined; // a share that rounds to nothing
+      } else {
+        amounts = req.recipients.map((r: any) => BigInt(r.amount));
+        if (amounts.reduce((s, a) => s + a, 0n) !== total) return undefined;
+      }
+      if (acc(by).balance < total) return undefined;
+      acc(by).balance -= total;
+      acc(by).held += total;
+      m.escrows.push({
+        id: op.id ?? '(from the ledger)',
+        initiator: by,
+        amount: total,
+        recipients: users.map((u, i) => ({ user: u as User, amount: amounts[i], confirmed: false })),
+        status: 'PROPOSED',
+        approvals: [],
+      });
+      return m;
+    }
+    default: {
+      if (!step.escrow) return undefined; // unknown escrow
+      const e = m.escrows.find((x) => x.id === step.escrow!.id)!;
+      const recipient = e.recipients.find((r) => r.user === by);
+      if (op.kind === 'confirm') {
+        if (!recipient || e.status !== 'PROPOSED' || recipient.confirmed || acc(by).activeEscrows >= THRESHOLD) return undefined;
+        recipient.confirmed = true;
+        acc(by).activeEscrows += 1;
+        if (e.recipients.every((r) => r.confirmed)) e.status = 'ACTIVE';
+        return m;
+      }
+      if (op.kind === 'complete') {
+        if (by !== e.initiator || e.status !== 'ACTIVE') return undefined;
+        acc(e.initiator).held -= e.amount;
+        for (const r of e.recipients) {
+          acc(r.user).balance += r.amount;
+          acc(r.user).activeEscrows -= 1;
+        }
+        e.status = 'COMPLETED';
+        return m;
+      }
+      // cancel
+      if ((by !== e.initiator && !recipient) || !isOpen(e)) return undefined;
+      const anyConfirmed = e.recipients.some((r) => r.confirmed);
+      if (anyConfirmed || by !== e.initiator) {
+        if (e.approvals.includes(by)) return undefined;
+      }
+      e.approvals.push(by);
+      const parties = [e.initiator, ...e.recipients.map((r) => r.user)];
+      if ((!anyConfirmed && by === e.initiator) || parties.every((p) => e.approvals.includes(p))) {
+        e.status = 'CANCELLED';
+        acc(e.initiator).held -= e.amount;
+        acc(e.initiator).balance += e.amount;
+        for (const r of e.recipients) if (r.confirmed) acc(r.user).activeEscrows -= 1;
+      }
+      return m;
+    }
+  }
+}
+
+/** The JSON body sent for a create op. */
+function createRequest(op: Extract<Op, { kind: 'create' }>, users: (User | 'ghost')[], ids: Record<User, string>): any {
+  const n = users.length;
+  const weights = op.weights.slice(0, Math.max(n, 1));
+  const shares = split(10000n, weights).map(Number);
+  const total = parse(op.amount);
+  const parts = total !== undefined ? split(total, weights) : weights.map(() => 1n);
+  if (op.skew !== 0) {
+    shares[0] += op.skew;
+    parts[0] += BigInt(op.skew);
+  }
+  const recipients = users.map((u, i) => {
+    const account = u === 'ghost' ? GHOST : ids[u];
+    const useShare = op.rule === 'bps' || (op.rule === 'mixed' && i % 2 === 0);
+    return useShare ? { account, shareBps: shares[i] } : { account, amount: parts[i].toString() };
+  });
+  return { ...(op.id !== undefined ? { id: op.id } : {}), amount: op.amount, recipients };
+}
+
+// ---------------------------------------------------------------- the ledger side
+
+interface Observed {
+  accounts: Record<User, ModelAccount>;
+  escrows: Map<string, { status: string; initiator: string; amount: bigint; recipients: { account: string; amount: bigint; confirmed: boolean }[]; cancelApprovals: string[] }>;
+}
+
+async function observe(net: TestNetwork): Promise<Observed> {
+  const accounts = {} as Record<User, ModelAccount>;
+  const escrows: Observed['escrows'] = new Map();
+  for (const u of USERS) {
+    const a = await net.evaluate(u, 'accounts:getOwnAccount');
+    accounts[u] = { balance: BigInt(a.balance), held: BigInt(a.held), activeEscrows: a.activeEscrows };
+    const page = await net.evaluate(u, 'escrow:list', 'initiator', '', '100', '');
+    expect(page.bookmark).toBe('');
+    for (const e of page.records) {
+      escrows.set(e.id, {
+        status: e.status,
+        initiator: e.initiator,
+        amount: BigInt(e.amount),
+        recipients: e.recipients.map((r: any) => ({ account: r.account, amount: BigInt(r.amount), confirmed: r.confirmed })),
+        cancelApprovals: e.cancelApprovals,
+      });
+    }
+  }
+  return { accounts, escrows };
+}
+
+function checkInvariants(observed: Observed, model: Model, ids: Record<User, string>): void {
+  const { accounts, escrows } = observed;
+  let total = 0n;
+  for (const u of USERS) {
+    const a = accounts[u];
+    expect(a.balance >= 0n && a.held >= 0n && a.activeEscrows >= 0).toBe(true);
+    total += a.balance + a.held;
+    const open = [...escrows.values()].filter((e) => e.status === 'PROPOSED' || e.status === 'ACTIVE');
+    const heldByEscrows = open.filter((e) => e.initiator === ids[u]).reduce((s, e) => s + e.amount, 0n);
+    expect({ user: u, held: a.held }).toEqual({ user: u, held: heldByEscrows });
+    const confirmedOpen = open.filter((e) => e.recipients.some((r) => r.account === ids[u] && r.confirmed)).length;
+    expect({ user: u, activeEscrows: a.activeEscrows }).toEqual({ user: u, activeEscrows: confirmedOpen });
+    expect(a.activeEscrows).toBeLessThanOrEqual(THRESHOLD);
+  }
+  expect(total).toBe(model.minted - model.withdrawn);
+  for (const e of escrows.values()) {
+    expect(e.recipients.reduce((s, r) => s + r.amount, 0n)).toBe(e.amount);
+  }
+  // The ledger agrees with the reference model.
+  expect(accounts).toEqual(model.accounts);
+  expect(escrows.size).toBe(model.escrows.length);
+  for (const m of model.escrows) {
+    expect(escrows.get(m.id)).toEqual({
+      status: m.status,
+      initiator: ids[m.initiator],
+      amount: m.amount,
+      recipients: m.recipients.map((r) => ({ account: ids[r.user], amount: r.amount, confirmed: r.confirmed })),
+      cancelApprovals: m.approvals.map((u) => ids[u]),
+    });
+  }
+}
+
+async function run(net: TestNetwork, ops: Op[]): Promise<void> {
+  const ids = Object.fromEntries(USERS.map((u) => [u, net.account[u as UserName]])) as Record<User, string>;
+  const zero = (): ModelAccount => ({ balance: 0n, held: 0n, activeEscrows: 0 });
+  let model: Model = { accounts: Object.fromEntries(USERS.map((u) => [u, zero()])) as Record<User, ModelAccount>, escrows: [], minted: 0n, withdrawn: 0n };
+  // Everyone starts with some money so that escrows get made; later mints add more.
+  for (const u of USERS) {
+    await net.submit('bank', 'accounts:mint', ids[u], '600');
+    model.accounts[u].balance += 600n;
+    model.minted += 600n;
+  }
+  let observed = await observe(net);
+  checkInvariants(observed, model, ids);
+
+  for (const o of ops) {
+    let fn: string;
+    let args: string[];
+    let step: Step;
+    switch (o.kind) {
+      case 'mint':
+        [fn, args, step] = ['accounts:mint', [ids[o.to], o.amount], { by: o.by }];
+        break;
+      case 'transfer':
+        [fn, args, step] = ['accounts:transfer', [ids[o.to], o.amount], { by: o.by }];
+        break;
+      case 'withdraw':
+        [fn, args, step] = ['accounts:withdraw', [o.amount], { by: o.by }];
+        break;
+      case 'create': {
+        const recipients = recipientsOf(o);
+        const request = createRequest(o, recipients, ids);
+        [fn, args, step] = ['escrow:create', [JSON.stringify(request)], { by: o.by, recipients, request }];
+        break;
+      }
+      default: {
+        const open = model.escrows.filter(isOpen);
+        const pool = o.pick % 4 !== 0 && open.length > 0 ? open : model.escrows;
+        const escrow = o.pick % 11 === 0 ? undefined : pool[o.pick % Math.max(pool.length, 1)];
+        let by: User = USERS[o.who % USERS.length];
+        if (escrow && !o.anyone) {
+          // Mostly a party that may act; sometimes any party (repeat confirmations and approvals).
+          const parties = o.kind === 'confirm' ? escrow.recipients.map((r) => r.user) : [escrow.initiator, ...escrow.recipients.map((r) => r.user)];
+          const fresh = parties.filter((u) => (o.kind === 'confirm' ? !escrow.recipients.find((r) => r.user === u)!.confirmed : !escrow.approvals.includes(u)));
+          const candidates: User[] = o.kind === 'complete' ? [escrow.initiator] : o.who % 4 === 0 ? parties : fresh;
+          if (candidates.length > 0) by = candidates[o.who % candidates.length];
+        }
+        [fn, args, step] = [`escrow:${o.kind}`, [escrow?.id ?? 'no-such-escrow'], { by, escrow }];
+      }
+    }
+    const expected = apply(model, o, step);
+    const height = net.ledger.blockHeight;
+    const { result, events } = await withEvents(net, async () => {
+      try {
+        return { ok: true as const, value: await net.submit(step.by, fn, ...args) };
+      } catch (err) {
+        if (err instanceof Error && err.name === 'ChaincodeError') return { ok: false as const, code: (err as { code?: string }).code };
+        throw err;
+      }
+    });
+    const context = { op: o, by: step.by, fn, args };
+    if (!result.ok) {
+      // Refused: nothing committed, nothing changed, and the model agrees it must be refused.
+      expect({ ...context, refused: result.code, expectedToSucceed: expected !== undefined }).toEqual({ ...context, refused: result.code, expectedToSucceed: false });
+      expect(events).toEqual([]);
+      expect(net.ledger.blockHeight).toBe(height);
+      const after = await observe(net);
+      expect(after).toEqual(observed);
+      checkInvariants(after, model, ids);
+      continue;
+    }
+    expect({ ...context, committed: true, expectedToSucceed: expected !== undefined }).toEqual({ ...context, committed: true, expectedToSucceed: true });
+    expect(events).toHaveLength(1);
+    expect(net.ledger.blockHeight).toBe(height + 1n);
+    model = expected!;
+    if (o.kind === 'create') model.escrows[model.escrows.length - 1].id = result.value.id;
+    observed = await observe(net);
+    checkInvariants(observed, model, ids);
+  }
+}
+
+test('money is conserved and refusals change nothing under random operation sequences', async () => {
+  // A time budget: once spent, remaining runs pass at once. Normal runs take ~12 s; the budget
+  // mostly bounds shrinking after a failure, which then reports the smallest case found so far.
+  const deadline = Date.now() + 40_000;
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 30, maxLength: 60 }), async (ops) => {
+      if (Date.now() > deadline) return;
+      const net = await testNetwork({ threshold: THRESHOLD });
+      try {
+        await run(net, ops);
+      } finally {
+        await net.close();
+      }
+    }),
+    { numRuns: 25 },
+  );
+}, 120_000);
