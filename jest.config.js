@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/chaincode/test', '<rootDir>/gateway/test', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/fabric needs a running network (`npm run network:up`, then `npm run test:fabric`).
+  testPathIgnorePatterns: process.env.COVENANT_TEST_LEDGER === 'fabric' ? ['/node_modules/'] : ['/node_modules/', '/test/fabric/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
     // content-disposition 3 (used by @fastify/swagger-ui's static files) and cookie 1 (used by

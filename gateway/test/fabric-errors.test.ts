@@ -1,6 +1,6 @@
 import { EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { ChaincodeError, LedgerUnavailableError } from '../src/ledger/port';
-import { statusName, translate } from '../src/ledger/fabric/ledger';
+import { isStaleEndorsement, statusName, translate } from '../src/ledger/fabric/ledger';
 import { toProblem } from '../src/http/problem';
 
 const cause = Object.assign(new Error('grpc'), { code: 10, details: '', metadata: undefined }) as never;
@@ -45,5 +45,19 @@ describe('fabric-gateway errors become port errors and problems', () => {
 
   test('unexpected errors are 500 without internals', () => {
     expect(toProblem(new TypeError('secret stack detail'))).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL', detail: 'the gateway failed to handle the request' }));
+  });
+});
+
+describe('stale endorsements', () => {
+  test('peers disagreeing on the result (one a block behind) is recognised as retryable', () => {
+    const mismatch = new EndorseError({
+      code: 10,
+      details: [{ address: '127.0.0.1:27160', mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }],
+      cause,
+      transactionId: 'tx4',
+      message: '10 ABORTED: failed to collect enough transaction endorsements',
+    });
+    expect(isStaleEndorsement(mismatch)).toBe(true);
+    expect(isStaleEndorsement(new EndorseError({ code: 14, details: [], cause, transactionId: 'tx5', message: '14 UNAVAILABLE' }))).toBe(false);
   });
 });

@@ -3,6 +3,8 @@ import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
 
 /** Whole escrow lifecycles over HTTP against the real gateway on the embedded ledger. */
 describe('escrow lifecycle over REST', () => {
+  // Client-chosen ids are unique per run: on a real network the ledger outlives the test run.
+  const run = Date.now().toString(36);
   let gw: TestGateway;
   let id: Record<string, string>;
 
@@ -71,7 +73,7 @@ describe('escrow lifecycle over REST', () => {
 
   test('explicit amounts and a client-chosen id', async () => {
     const res = await gw.as('alice').post('/v1/escrows', {
-      id: 'order-42',
+      id: `order-42-${run}`,
       amount: '300',
       recipients: [
         { account: id.bob, amount: '100' },
@@ -79,13 +81,13 @@ describe('escrow lifecycle over REST', () => {
       ],
     });
     expect(res.status).toBe(201);
-    expect(res.body.id).toBe('order-42');
+    expect(res.body.id).toBe(`order-42-${run}`);
     expect(res.body.recipients.map((r: any) => r.amount)).toEqual(['100', '200']);
-    const dup = await gw.as('alice').post('/v1/escrows', { id: 'order-42', amount: '1', recipients: [{ account: id.bob, shareBps: 10000 }] });
+    const dup = await gw.as('alice').post('/v1/escrows', { id: `order-42-${run}`, amount: '1', recipients: [{ account: id.bob, shareBps: 10000 }] });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('ALREADY_EXISTS');
     // Withdraw the offer before anyone confirms: the initiator alone may.
-    const cancelled = await gw.as('alice').post('/v1/escrows/order-42/cancel');
+    const cancelled = await gw.as('alice').post(`/v1/escrows/order-42-${run}/cancel`);
     expect(cancelled.body.status).toBe('CANCELLED');
   });
 
@@ -117,7 +119,7 @@ describe('escrow lifecycle over REST', () => {
 
   test('listing by role and status pages with bookmarks', async () => {
     for (let i = 0; i < 5; i++) {
-      await gw.as('alice').post('/v1/escrows', { id: `page-${i}`, amount: '1', recipients: [{ account: id.dave, shareBps: 10000 }] });
+      await gw.as('alice').post('/v1/escrows', { id: `page-${i}-${run}`, amount: '1', recipients: [{ account: id.dave, shareBps: 10000 }] });
     }
     const seen: string[] = [];
     let bookmark = '';
@@ -129,7 +131,7 @@ describe('escrow lifecycle over REST', () => {
       bookmark = res.body.bookmark;
       if (!bookmark) break;
     }
-    expect(seen).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((i) => `page-${i}-${run}`));
     const asInitiator = await gw.as('dave').get('/v1/escrows?role=initiator');
     expect(asInitiator.body.items).toEqual([]);
     const completed = await gw.as('carol').get('/v1/escrows?status=COMPLETED');

@@ -17,7 +17,12 @@ import type { ConnectionProfile } from './profile';
 
 /** Deadlines of every gRPC call (fabric-gateway connect options). */
 export const DEADLINES_MS = { evaluate: 10_000, endorse: 30_000, submit: 10_000, commitStatus: 60_000 };
-/** MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT are retried with a fresh proposal this many times. */
+/**
+ * Conflicts that a fresh proposal resolves are retried this many times with backoff:
+ * MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT at commit (fabric#3748), and endorsements that
+ * differ between peers because one peer has not yet committed the block another has
+ * ("ProposalResponsePayloads do not match": nothing reached the orderer, so a retry is safe).
+ */
 export const MAX_ATTEMPTS = 4;
 const RETRYABLE = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
 
@@ -59,23 +64,25 @@ export class FabricLedger implements Ledger {
     const contract = this.contract(identity);
     const endorsingOrganizations = options.endorsingOrganizations ?? this.organizations;
     for (let attempt = 1; ; attempt++) {
-      let txId: string | undefined;
+      const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations });
+      const txId = proposal.getTransactionId();
+      let outcome: SubmitResult | { retry: string } | Error;
       try {
-        const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations });
-        txId = proposal.getTransactionId();
         const transaction = await proposal.endorse();
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
-        if (status.successful) return { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
-        const name = statusName(status.code);
-        if (RETRYABLE.has(status.code) && attempt < MAX_ATTEMPTS) {
-          await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
-          continue;
-        }
-        throw new LedgerUnavailableError(`transaction ${txId} committed as ${name}`, 'commit', name, txId, RETRYABLE.has(status.code));
+        if (status.successful) outcome = { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
+        else if (RETRYABLE.has(status.code)) outcome = { retry: statusName(status.code) };
+        else outcome = new LedgerUnavailableError(`transaction ${txId} committed as ${statusName(status.code)}`, 'commit', statusName(status.code), txId, false);
       } catch (err) {
-        throw translate(err, txId);
+        outcome = isStaleEndorsement(err) ? { retry: 'ENDORSEMENT_MISMATCH' } : translate(err, txId);
       }
+      if (outcome instanceof Error) throw outcome;
+      if (!('retry' in outcome)) return outcome;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new LedgerUnavailableError(`transaction ${txId} failed ${attempt} times with ${outcome.retry}`, 'commit', outcome.retry, txId, true);
+      }
+      await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
     }
   }
 
@@ -119,6 +126,11 @@ export class FabricLedger implements Ledger {
     }
     return gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode);
   }
+}
+
+/** True when peers endorsed different results, as happens while one peer lags a block behind. */
+export function isStaleEndorsement(err: unknown): boolean {
+  return err instanceof EndorseError && [err.message, ...err.details.map((d) => d.message)].some((m) => m.includes('ProposalResponsePayloads do not match'));
 }
 
 /**
