@@ -5,9 +5,11 @@
 import { AccountsContract } from './accounts/contract';
 import { ConsortiumContract } from './consortium/contract';
 import { EscrowContract } from './escrow/contract';
+import { DelegatesContract } from './dbcs/delegates-contract';
+import { InvestmentsContract } from './dbcs/investment-contract';
 
-export { AccountsContract, ConsortiumContract, EscrowContract };
+export { AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract };
 export { parseErrorMessage, ERROR_CODES } from './shared/errors';
 export type { ErrorCode } from './shared/errors';
-export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract];
+export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract];
 export { canonicalJson } from './shared/canonical';

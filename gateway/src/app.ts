@@ -16,6 +16,10 @@ import { Account, Escrow } from './routes/schemas';
 import { accountRoutes } from './routes/accounts';
 import { escrowRoutes } from './routes/escrows';
 import { consortiumRoutes } from './routes/consortium';
+import { dbcsSchemas } from './routes/dbcs-schemas';
+import { delegateRoutes } from './routes/delegates';
+import { investmentContractRoutes } from './routes/investment-contracts';
+import { disputeRoutes } from './routes/disputes';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -42,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(Account);
   app.addSchema(Escrow);
+  for (const schema of dbcsSchemas) app.addSchema(schema);
 
   await app.register(swagger, {
     openapi: {
@@ -56,6 +61,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'accounts', description: 'Accounts, mint, transfers, withdrawals' },
         { name: 'escrows', description: 'Escrow settlement (patent CN108399571A)' },
+        { name: 'delegates', description: 'DBCS-SC delegate authorization: registries, sales managers, validity, challenge-response (PLOS ONE 2022)' },
+        { name: 'investment-contracts', description: 'DBCS-SC financial investment contracts: publishing, signing requests, signatures, confirmation' },
+        { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
         { name: 'roles', description: 'Ledger roles' },
         { name: 'consortium', description: 'Consortium settings' },
         { name: 'system', description: 'Health and readiness' },
@@ -106,6 +114,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       v1.addHook('onResponse', idempotency.onResponse);
       await v1.register(accountRoutes, { chaincode });
       await v1.register(escrowRoutes, { chaincode });
+      await v1.register(delegateRoutes, { chaincode });
+      await v1.register(investmentContractRoutes, { chaincode });
+      await v1.register(disputeRoutes, { chaincode });
       await v1.register(consortiumRoutes, { chaincode });
     },
     { prefix: '/v1' },

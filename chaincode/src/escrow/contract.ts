@@ -4,6 +4,7 @@ import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '.
 import { parseObjectArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
 import { parsePageSize } from '../shared/state';
+import { keyHistory } from '../shared/history';
 import { AccountStore, credit, hold, releaseHold } from '../accounts/account';
 import { escrowActiveThreshold } from '../consortium/config';
 import {
@@ -174,24 +175,8 @@ export class EscrowContract extends Contract {
   @Returns('string')
   async history(ctx: CovenantContext, id: string): Promise<string> {
     await this.readable(ctx, id);
-    const iterator = await ctx.stub.getHistoryForKey(new EscrowStore(ctx).key(id));
-    const entries: unknown[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const m = next.value;
-        const seconds = m.timestamp.seconds as unknown as number | { toNumber(): number };
-        const millis = (typeof seconds === 'object' ? seconds.toNumber() : Number(seconds)) * 1000 + Math.floor(m.timestamp.nanos / 1_000_000);
-        entries.push({
-          txId: m.txId,
-          timestamp: new Date(millis).toISOString(),
-          escrow: m.isDelete ? null : viewEscrow(decodeEscrow(JSON.parse(Buffer.from(m.value).toString('utf8')))),
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
-    // Peers (Fabric 2.x and later) return history newest first; present it oldest first.
-    return canonicalJson(entries.reverse());
+    const versions = await keyHistory(ctx, new EscrowStore(ctx).key(id), (raw) => viewEscrow(decodeEscrow(raw)));
+    return canonicalJson(versions.map(({ txId, timestamp, value }) => ({ txId, timestamp, escrow: value })));
   }
 
   private async readable(ctx: CovenantContext, id: string): Promise<Escrow> {

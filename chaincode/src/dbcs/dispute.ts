@@ -1,0 +1,293 @@
+import { asObject, big, optStr, str, strArray } from '../shared/decode';
+import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
+import { rejectUnknownFields } from '../shared/args';
+import { Movement, addSeconds, optionalText, parseSha256, parseText, shareOf } from './common';
+import type { InvestmentContract, Signing } from './investment';
+
+/**
+ * Contract fraud dispute resolution of DBCS-SC (seeds/004, Algorithm 3, and "Implementation of the
+ * smart contracts": Settlement and Penalty). A client's fraud report (ContractConfirmed with 2)
+ * opens a dispute; an arbitration institution (an identity with the ledger arbitrator role) rules
+ * with DisputeArbitration:
+ * - FRAUD -> Penalty: `penaltyShareBps` of the issuer's publishing deposit (capped at what is
+ *   still held of it) moves from the issuer's hold to the client; the client's deposit and its
+ *   invested amount are refunded; the delegate's invested amount is refunded to the delegate; the
+ *   contract is deactivated and can no longer be reactivated. Signing -> PENALIZED.
+ * - NO_FRAUD -> Settlement: the client's signing deposit is forfeited to the issuer (the penalty
+ *   for a false report). If both parties had signed, the contract completes as with a satisfied
+ *   confirmation: both invested amounts are paid to the issuer. If not, any committed amount is
+ *   refunded to its owner. Signing -> SETTLED.
+ * Beyond the paper: the parties (client on one side, issuer and delegate on the other) submit
+ * evidence (text or a SHA-256 document hash) while the dispute is OPEN or ESCALATED; the ruling
+ * carries a written reason; after its deadline (ledger setting, default 7 days) a party may
+ * escalate an OPEN dispute (ESCALATED, still rulable by an arbitrator); arbitrators list unruled
+ * disputes oldest first.
+ *
+ * Pure: computes the dispute values and the movements; the contract applies them to accounts.
+ */
+export type DisputeStatus = 'OPEN' | 'ESCALATED' | 'RULED';
+export const DISPUTE_STATUSES: readonly DisputeStatus[] = ['OPEN', 'ESCALATED', 'RULED'];
+export type Ruling = 'FRAUD' | 'NO_FRAUD';
+export const RULINGS: readonly Ruling[] = ['FRAUD', 'NO_FRAUD'];
+export type PartyRole = 'client' | 'issuer' | 'delegate';
+
+export interface Evidence {
+  by: string;
+  role: PartyRole;
+  kind: 'text' | 'document';
+  text?: string;
+  /** SHA-256 hex of a document kept off-ledger. */
+  documentHash?: string;
+  description?: string;
+  at: string;
+  txId: string;
+}
+
+export interface DisputeRuling {
+  ruling: Ruling;
+  /** Penalty for FRAUD, Settlement for NO_FRAUD (the paper's function names). */
+  outcome: 'PENALTY' | 'SETTLEMENT';
+  reason: string;
+  arbitrator: string;
+  at: string;
+  txId: string;
+  movements: Movement[];
+}
+
+export interface Dispute {
+  id: string;
+  signingId: string;
+  contractId: string;
+  issuer: string;
+  delegate: string;
+  client: string;
+  status: DisputeStatus;
+  /** Signing status when fraud was reported: REQUESTED or SIGNED. */
+  reportedFrom: 'REQUESTED' | 'SIGNED';
+  statement?: string;
+  openedAt: string;
+  /** After this time an unruled OPEN dispute may be escalated by a party. */
+  deadline: string;
+  escalatedAt?: string;
+  escalatedBy?: string;
+  escalationReason?: string;
+  evidence: Evidence[];
+  ruling?: DisputeRuling;
+  organizations: string[];
+  updatedAt: string;
+}
+
+export const MAX_EVIDENCE_TEXT = 4096;
+export const MAX_EVIDENCE_ITEMS = 100;
+export const MAX_REASON = 4096;
+
+/** Opens the dispute of a fraud report; `signing` is the signing before it became DISPUTED. */
+export function openDispute(args: { signing: Signing; statement?: string; windowSeconds: number; now: string }): Dispute {
+  const { signing, now } = args;
+  return {
+    id: signing.id,
+    signingId: signing.id,
+    contractId: signing.contractId,
+    issuer: signing.issuer,
+    delegate: signing.delegate,
+    client: signing.client,
+    status: 'OPEN',
+    reportedFrom: signing.status === 'SIGNED' ? 'SIGNED' : 'REQUESTED',
+    statement: args.statement,
+    openedAt: now,
+    deadline: addSeconds(now, args.windowSeconds),
+    evidence: [],
+    organizations: signing.organizations,
+    updatedAt: now,
+  };
+}
+
+export function roleIn(d: Dispute, account: string): PartyRole | undefined {
+  return account === d.client ? 'client' : account === d.issuer ? 'issuer' : account === d.delegate ? 'delegate' : undefined;
+}
+
+/**
+ * A party adds evidence: `{text}` (1..4096 characters) or `{documentHash, description?}`.
+ * FORBIDDEN (not a party), FAILED_PRECONDITION (ruled, or 100 items already), INVALID_ARGUMENT.
+ */
+export function addEvidence(d: Dispute, caller: string, body: Record<string, unknown>, txId: string, now: string): Dispute {
+  rejectUnknownFields(body, ['text', 'documentHash', 'description'], 'evidence');
+  if ((body.text === undefined) === (body.documentHash === undefined)) throw invalidArgument('evidence needs exactly one of text and documentHash');
+  const item: Evidence =
+    body.text !== undefined
+      ? { by: caller, role: 'client', kind: 'text', text: parseText(body.text, 'text', 1, MAX_EVIDENCE_TEXT), at: now, txId }
+      : { by: caller, role: 'client', kind: 'document', documentHash: parseSha256(body.documentHash, 'documentHash'), at: now, txId };
+  if (body.description !== undefined) {
+    if (item.kind !== 'document') throw invalidArgument('description goes with a documentHash');
+    item.description = optionalText(body.description, 'description', 256);
+  }
+  const role = roleIn(d, caller);
+  if (!role) throw forbidden(`only a party to dispute ${d.id} may submit evidence`);
+  if (d.status === 'RULED') throw failedPrecondition(`dispute ${d.id} is already ruled`);
+  if (d.evidence.length >= MAX_EVIDENCE_ITEMS) throw failedPrecondition(`dispute ${d.id} already has ${MAX_EVIDENCE_ITEMS} evidence items`);
+  return { ...d, evidence: [...d.evidence, { ...item, role }], updatedAt: now };
+}
+
+/** A party escalates an OPEN dispute past its deadline: `{reason?}`. FORBIDDEN, FAILED_PRECONDITION. */
+export function escalateDispute(d: Dispute, caller: string, body: Record<string, unknown>, now: string): Dispute {
+  rejectUnknownFields(body, ['reason'], 'escalation');
+  const reason = optionalText(body.reason, 'reason', 1024);
+  if (!roleIn(d, caller)) throw forbidden(`only a party to dispute ${d.id} may escalate it`);
+  if (d.status !== 'OPEN') throw failedPrecondition(`dispute ${d.id} is ${d.status}, not OPEN`);
+  if (now < d.deadline) throw failedPrecondition(`dispute ${d.id} may be escalated after its deadline ${d.deadline}`);
+  return { ...d, status: 'ESCALATED', escalatedAt: now, escalatedBy: caller, escalationReason: reason, updatedAt: now };
+}
+
+export function parseRuling(body: Record<string, unknown>): { ruling: Ruling; reason: string } {
+  rejectUnknownFields(body, ['ruling', 'reason'], 'ruling');
+  if (typeof body.ruling !== 'string' || !(RULINGS as readonly string[]).includes(body.ruling)) {
+    throw invalidArgument(`ruling must be one of ${RULINGS.join(', ')}`);
+  }
+  return { ruling: body.ruling as Ruling, reason: parseText(body.reason, 'reason', 1, MAX_REASON) };
+}
+
+/** A planned movement: `refund` releases a hold to its owner, `pay` releases it to someone else. */
+export interface PlannedMovement extends Movement {
+  /** For `pay`, `from` !== `to`. */
+  type: 'refund' | 'pay';
+}
+
+/**
+ * DisputeArbitration(dispute, ruling, reason): checks the arbitrator (the caller must hold the
+ * role: checked by the contract; here: not a party) and the state, and plans the movements of
+ * Penalty or Settlement (see the module comment). FORBIDDEN (a party), FAILED_PRECONDITION (ruled).
+ */
+export function ruleDispute(args: {
+  dispute: Dispute;
+  signing: Signing;
+  contract: InvestmentContract;
+  arbitrator: string;
+  ruling: Ruling;
+  reason: string;
+  txId: string;
+  now: string;
+}): { dispute: Dispute; signing: Signing; contract: InvestmentContract; movements: PlannedMovement[] } {
+  const { dispute, signing, contract, ruling, now } = args;
+  if (roleIn(dispute, args.arbitrator)) throw forbidden(`a party to dispute ${dispute.id} cannot rule it`);
+  if (dispute.status === 'RULED') throw failedPrecondition(`dispute ${dispute.id} is already ruled`);
+  if (signing.status !== 'DISPUTED') throw new Error(`invariant: signing ${signing.id} of an unruled dispute is ${signing.status}`);
+  const movements: PlannedMovement[] = [];
+  const refund = (kind: string, account: string, amount: bigint | undefined) => {
+    if (amount) movements.push({ type: 'refund', kind, from: account, to: account, amount });
+  };
+  const pay = (kind: string, from: string, to: string, amount: bigint | undefined) => {
+    if (amount) movements.push({ type: 'pay', kind, from, to, amount });
+  };
+  let nextContract: InvestmentContract = { ...contract, openSignings: contract.openSignings - 1, updatedAt: now };
+  let nextSigning: Signing;
+  if (ruling === 'FRAUD') {
+    const due = shareOf(contract.publishDeposit, contract.penaltyShareBps);
+    const penalty = due < contract.publishDepositHeld ? due : contract.publishDepositHeld;
+    pay('penalty', contract.issuer, signing.client, penalty);
+    refund('clientDepositRefund', signing.client, signing.deposit);
+    refund('clientInvestmentRefund', signing.client, signing.clientAmount);
+    refund('delegateInvestmentRefund', signing.delegate, signing.delegateAmount);
+    nextContract = {
+      ...nextContract,
+      publishDepositHeld: contract.publishDepositHeld - penalty,
+      fraudRulings: contract.fraudRulings + 1,
+      status: contract.status === 'ACTIVE' ? 'INACTIVE' : contract.status,
+      statusReason: contract.status === 'ACTIVE' ? `fraud ruled in dispute ${dispute.id}` : contract.statusReason,
+    };
+    nextSigning = { ...signing, status: 'PENALIZED', updatedAt: now };
+  } else {
+    pay('forfeitedDeposit', signing.client, contract.issuer, signing.deposit);
+    if (dispute.reportedFrom === 'SIGNED') {
+      pay('investment', signing.client, contract.issuer, signing.clientAmount);
+      pay('investment', signing.delegate, contract.issuer, signing.delegateAmount);
+      nextContract = { ...nextContract, completedSignings: contract.completedSignings + 1 };
+      nextSigning = { ...signing, status: 'SETTLED', completedAt: now, updatedAt: now };
+    } else {
+      refund('clientInvestmentRefund', signing.client, signing.clientAmount);
+      refund('delegateInvestmentRefund', signing.delegate, signing.delegateAmount);
+      nextSigning = { ...signing, status: 'SETTLED', updatedAt: now };
+    }
+  }
+  const record: DisputeRuling = {
+    ruling,
+    outcome: ruling === 'FRAUD' ? 'PENALTY' : 'SETTLEMENT',
+    reason: args.reason,
+    arbitrator: args.arbitrator,
+    at: now,
+    txId: args.txId,
+    movements: movements.map(({ kind, from, to, amount }) => ({ kind, from, to, amount })),
+  };
+  return { dispute: { ...dispute, status: 'RULED', ruling: record, updatedAt: now }, signing: nextSigning, contract: nextContract, movements };
+}
+
+// ---------------------------------------------------------------- codecs
+
+function decodeMovement(raw: unknown): Movement {
+  const W = 'movement';
+  const o = asObject(raw, W);
+  return { kind: str(o, 'kind', W), from: str(o, 'from', W), to: str(o, 'to', W), amount: big(o, 'amount', W) };
+}
+
+export function decodeDispute(raw: unknown): Dispute {
+  const W = 'dispute';
+  const o = asObject(raw, W);
+  if (!Array.isArray(o.evidence)) throw new Error('corrupt dispute: evidence is not a list');
+  const status = str(o, 'status', W);
+  if (!(DISPUTE_STATUSES as readonly string[]).includes(status)) throw new Error(`corrupt dispute: status ${status}`);
+  const reportedFrom = str(o, 'reportedFrom', W);
+  if (reportedFrom !== 'REQUESTED' && reportedFrom !== 'SIGNED') throw new Error('corrupt dispute: reportedFrom');
+  let ruling: DisputeRuling | undefined;
+  if (o.ruling !== undefined) {
+    const r = asObject(o.ruling, W);
+    if (!Array.isArray(r.movements)) throw new Error('corrupt dispute: movements is not a list');
+    ruling = {
+      ruling: str(r, 'ruling', W) as Ruling,
+      outcome: str(r, 'outcome', W) as DisputeRuling['outcome'],
+      reason: str(r, 'reason', W),
+      arbitrator: str(r, 'arbitrator', W),
+      at: str(r, 'at', W),
+      txId: str(r, 'txId', W),
+      movements: r.movements.map(decodeMovement),
+    };
+  }
+  return {
+    id: str(o, 'id', W),
+    signingId: str(o, 'signingId', W),
+    contractId: str(o, 'contractId', W),
+    issuer: str(o, 'issuer', W),
+    delegate: str(o, 'delegate', W),
+    client: str(o, 'client', W),
+    status: status as DisputeStatus,
+    reportedFrom,
+    statement: optStr(o, 'statement', W),
+    openedAt: str(o, 'openedAt', W),
+    deadline: str(o, 'deadline', W),
+    escalatedAt: optStr(o, 'escalatedAt', W),
+    escalatedBy: optStr(o, 'escalatedBy', W),
+    escalationReason: optStr(o, 'escalationReason', W),
+    evidence: o.evidence.map((raw) => {
+      const e = asObject(raw, 'evidence');
+      return {
+        by: str(e, 'by', W),
+        role: str(e, 'role', W) as PartyRole,
+        kind: str(e, 'kind', W) as Evidence['kind'],
+        text: optStr(e, 'text', W),
+        documentHash: optStr(e, 'documentHash', W),
+        description: optStr(e, 'description', W),
+        at: str(e, 'at', W),
+        txId: str(e, 'txId', W),
+      };
+    }),
+    ruling,
+    organizations: strArray(o, 'organizations', W),
+    updatedAt: str(o, 'updatedAt', W),
+  };
+}
+
+export function viewDispute(d: Dispute) {
+  return {
+    ...d,
+    evidenceCount: d.evidence.length,
+    ruling: d.ruling && { ...d.ruling, movements: d.ruling.movements.map((m) => ({ ...m, amount: m.amount.toString() })) },
+  };
+}

@@ -1,0 +1,277 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../http/auth';
+import type { ChaincodeClient } from '../ledger/chaincode';
+import { AccountId, Page, PositiveAmount } from './schemas';
+import { ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History, PageQuery } from './dbcs-schemas';
+import { IdempotencyHeader, bearer, problems } from './common';
+
+const RegistryRef = Type.Ref(DelegateRegistry);
+const DelegateRef = Type.Ref(Delegate);
+const IssuerParams = Type.Object({ issuer: AccountId });
+const DelegateParams = Type.Object({ issuer: AccountId, manager: AccountId });
+const TAGS = ['delegates'];
+const PAPER = 'DBCS-SC (PLOS ONE 2022, seeds/004)';
+
+const Validity = Type.Object(
+  {
+    qualification: Type.String({ minLength: 1, maxLength: 256, description: 'Delegate qualification (paper: s.delegate)' }),
+    note: Type.Optional(Type.String({ maxLength: 1024, description: 'Any other information (paper: s.note)' })),
+    validFrom: Type.Optional(Type.String({ description: 'ISO 8601 UTC; default: the transaction time' })),
+    validUntil: Type.String({ description: 'ISO 8601 UTC, after the transaction time; valid while validFrom <= now < validUntil' }),
+  },
+  { additionalProperties: false, examples: [{ qualification: 'signatory', note: 'Region north, funds A and B', validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' }] },
+);
+
+const Update = Type.Object(
+  {
+    qualification: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    note: Type.Optional(Type.String({ maxLength: 1024 })),
+    validFrom: Type.Optional(Type.String({ description: 'ISO 8601 UTC' })),
+    validUntil: Type.Optional(Type.String({ description: 'ISO 8601 UTC' })),
+  },
+  { additionalProperties: false, minProperties: 1, examples: [{ note: 'Moved to region south', validUntil: '2026-07-01T00:00:00Z' }] },
+);
+
+const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'left the company' }] });
+
+/**
+ * Delegate authorization (DBCS-SC's delegate authorization smart contract): an issuer's registry,
+ * its sales managers (request, add, update, remove, refund), ChangeStatus, validity and the
+ * challenge-response check. Chaincode contract `delegates`.
+ */
+export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
+  const base = '/issuers/:issuer/delegates';
+
+  app.post(
+    `${base}/registry`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Create the delegate registry (issuer)',
+        description: `The issuer deploys its delegate authorization contract (${PAPER}, "Initialization"). \`issuer\` is the caller's own account, which needs the ledger issuer role. \`delegateDeposit\` is what each sales manager pays with RequestDelegate. Errors: 403 not the caller or no issuer role, 409 already exists.`,
+        security: bearer,
+        params: IssuerParams,
+        headers: IdempotencyHeader,
+        body: Type.Object(
+          { delegateDeposit: PositiveAmount, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+          { additionalProperties: false, examples: [{ delegateDeposit: '50000', name: 'Acme Funds signatories' }] },
+        ),
+        response: { 201: RegistryRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const registry = await chaincode.submit(principalOf(request), 'delegates:createRegistry', [request.params.issuer, JSON.stringify(request.body)], reply);
+      return reply.code(201).header('location', `/v1/issuers/${request.params.issuer}/delegates/registry`).send(registry as never);
+    },
+  );
+
+  app.get(
+    `${base}/registry`,
+    { schema: { tags: TAGS, summary: "An issuer's delegate registry (public)", security: bearer, params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } } },
+    async (request) => chaincode.evaluate(principalOf(request), 'delegates:getRegistry', [request.params.issuer]),
+  );
+
+  app.post(
+    `${base}/registry/status`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'ChangeStatus: deactivate or reactivate the registry (issuer)',
+        description: `${PAPER}, delegate authorization function ChangeStatus. An INACTIVE registry refuses new delegate requests, and its delegates are not valid, so no new signing request or signature goes through. Errors: 403 not the issuer, 409 already in that status.`,
+        security: bearer,
+        params: IssuerParams,
+        headers: IdempotencyHeader,
+        body: Type.Object(
+          { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+          { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
+        ),
+        response: { 200: RegistryRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      chaincode.submit(principalOf(request), 'delegates:changeRegistryStatus', [request.params.issuer, JSON.stringify(request.body)], reply),
+  );
+
+  app.post(
+    base,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'RequestDelegate: ask to become a delegate, paying the deposit (sales manager)',
+        description: `${PAPER}, delegate authorization function RequestDelegate. The caller (a sales manager) pays the registry's delegate deposit: it moves from its balance to its hold and is recorded on the delegate record (status REQUESTED). A manager whose earlier deposit was refunded may request again. Errors: 400 the issuer itself, 404 no registry, 409 registry inactive or already requested/authorized/revoked, 422 insufficient funds.`,
+        security: bearer,
+        params: IssuerParams,
+        headers: IdempotencyHeader,
+        body: Type.Object({ message: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ message: 'Licensed advisor, 8 years with retail funds' }] }),
+        response: { 201: DelegateRef, ...problems(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const delegate = await chaincode.submit<{ manager: string }>(principalOf(request), 'delegates:requestDelegate', [request.params.issuer, JSON.stringify(request.body ?? {})], reply);
+      return reply.code(201).header('location', `/v1/issuers/${request.params.issuer}/delegates/${delegate.manager}`).send(delegate as never);
+    },
+  );
+
+  app.get(
+    base,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "An issuer's delegates, one page (public)",
+        description: 'Every status, in manager account order; pages with Fabric bookmarks.',
+        security: bearer,
+        params: IssuerParams,
+        querystring: PageQuery,
+        response: { 200: Page(DelegateRef), ...problems() },
+      },
+    },
+    async (request) => {
+      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'delegates:listDelegates', [
+        request.params.issuer,
+        request.query.pageSize ?? '',
+        request.query.bookmark ?? '',
+      ]);
+      return { items: page.records, bookmark: page.bookmark };
+    },
+  );
+
+  app.get(
+    `${base}/:manager`,
+    { schema: { tags: TAGS, summary: 'A delegate (public)', security: bearer, params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } } },
+    async (request) => chaincode.evaluate(principalOf(request), 'delegates:getDelegate', [request.params.issuer, request.params.manager]),
+  );
+
+  app.get(
+    `${base}/:manager/history`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Every version of a delegate's record, oldest first (GetHistoryForKey)",
+        description: 'Requests, authorizations, updates, revocations and refunds: the paper’s transparency property.',
+        security: bearer,
+        params: DelegateParams,
+        response: { 200: History(DelegateRef), ...problems(404) },
+      },
+    },
+    async (request) => ({ items: await chaincode.evaluate<never[]>(principalOf(request), 'delegates:delegateHistory', [request.params.issuer, request.params.manager]) }),
+  );
+
+  app.post(
+    `${base}/:manager/authorize`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'AddSalesManager: authorize a requesting sales manager (issuer)',
+        description: `${PAPER}, delegate authorization function AddSalesManager(s.EOA, s.delegate, s.note) with a validity period. The manager must have requested (paid its deposit). Errors: 400 malformed or past period, 403 not the issuer, 404 no such request, 409 not REQUESTED.`,
+        security: bearer,
+        params: DelegateParams,
+        headers: IdempotencyHeader,
+        body: Validity,
+        response: { 200: DelegateRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      chaincode.submit(principalOf(request), 'delegates:addSalesManager', [request.params.issuer, request.params.manager, JSON.stringify(request.body)], reply),
+  );
+
+  app.patch(
+    `${base}/:manager`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Update an authorized delegate's information (issuer)",
+        description: `${PAPER}, "Management": the issuer modifies qualification, note or validity period; \`revision\` counts updates and every version stays in the history. Shortening validUntil into the past expires the delegate. Errors: 400 malformed, 403 not the issuer, 404, 409 not AUTHORIZED.`,
+        security: bearer,
+        params: DelegateParams,
+        body: Update,
+        response: { 200: DelegateRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      chaincode.submit(principalOf(request), 'delegates:updateDelegate', [request.params.issuer, request.params.manager, JSON.stringify(request.body)], reply),
+  );
+
+  app.post(
+    `${base}/:manager/revoke`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'RemoveSalesManager: revoke a delegate at once (issuer)',
+        description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
+        security: bearer,
+        params: DelegateParams,
+        headers: IdempotencyHeader,
+        body: Reason,
+        response: { 200: DelegateRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      chaincode.submit(principalOf(request), 'delegates:removeSalesManager', [request.params.issuer, request.params.manager, JSON.stringify(request.body ?? {})], reply),
+  );
+
+  app.post(
+    `${base}/:manager/refund`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'SalesManagerRefund: give up the authorization and get the deposit back (the manager)',
+        description: `${PAPER}, delegate authorization function SalesManagerRefund. The caller must be \`manager\`; its deposit hold is released to its balance and the status becomes REFUNDED (no longer a delegate). Refused while a signing naming it is unfinished. Errors: 403 not the manager, 404, 409 already refunded or open signings.`,
+        security: bearer,
+        params: DelegateParams,
+        headers: IdempotencyHeader,
+        response: { 200: DelegateRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) => chaincode.submit(principalOf(request), 'delegates:salesManagerRefund', [request.params.issuer, request.params.manager], reply),
+  );
+
+  app.get(
+    `${base}/:manager/validity`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'isValidDelegate: is this sales manager a valid delegate of the issuer now?',
+        description: `${PAPER}, "Model for DBCS" and "Information Check". Valid iff the registry exists and is ACTIVE, the issuer holds the issuer role, the delegate is AUTHORIZED (not revoked or refunded) and validFrom <= now < validUntil (ledger time). \`reasons\` lists every failed condition.`,
+        security: bearer,
+        params: DelegateParams,
+        response: { 200: DelegateValidity, ...problems() },
+      },
+    },
+    async (request) => chaincode.evaluate(principalOf(request), 'delegates:isValidDelegate', [request.params.issuer, request.params.manager]),
+  );
+
+  app.post(
+    `${base}/:manager/challenge-verifications`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Challenge-response: verify the delegate signed your challenge (a query)',
+        description: `${PAPER}, contract signing process steps 3-5 (Challenge, Response, ResponseVerify). The client picks a random challenge; the delegate signs, with its Fabric identity's private key (ECDSA P-256, SHA-256), the UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\`; send the signature as base64 of its DER or raw r||s form. The chaincode verifies it with the certificate on the delegate's account record and checks the delegate's validity. Nothing is written. Errors: 400 malformed challenge or signature, 404 unknown account.`,
+        security: bearer,
+        params: DelegateParams,
+        body: Type.Object(
+          {
+            challenge: Type.String({ minLength: 8, maxLength: 1024, description: 'Random text chosen by the client' }),
+            signature: Type.String({ minLength: 1, maxLength: 200, description: 'base64 (DER or raw r||s) ECDSA P-256/SHA-256 signature' }),
+          },
+          { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a', signature: 'MEUCIQD1...base64...' }] },
+        ),
+        response: { 200: ChallengeVerification, ...problems(404) },
+      },
+    },
+    async (request) =>
+      chaincode.evaluate(principalOf(request), 'delegates:verifyDelegateSignature', [
+        request.params.issuer,
+        request.params.manager,
+        request.body.challenge,
+        request.body.signature,
+      ]),
+  );
+};
