@@ -5,7 +5,7 @@ import { addSeconds, parseTimestamp, shareOf } from '../src/dbcs/common';
 import { Delegate, DelegateRegistry, delegateValidity } from '../src/dbcs/delegate';
 import { InvestmentContract, Signing, signSigning } from '../src/dbcs/investment';
 import { openDispute, ruleDispute } from '../src/dbcs/dispute';
-import { parseSignature, verifyWithCertificate } from '../src/dbcs/challenge';
+import { parseSignature, verifyWithCertificate } from '../src/shared/signature';
 import { CovenantError } from '../src/shared/errors';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);

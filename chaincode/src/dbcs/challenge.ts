@@ -1,4 +1,3 @@
-import { X509Certificate, verify } from 'node:crypto';
 import { invalidArgument } from '../shared/errors';
 
 /**
@@ -18,7 +17,6 @@ import { invalidArgument } from '../shared/errors';
  */
 export const CHALLENGE_MIN = 8;
 export const CHALLENGE_MAX = 1024;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 export function challengeMessage(issuer: string, delegate: string, challenge: string): string {
   return `Covenant DBCS-SC delegate challenge\nissuer:${issuer}\ndelegate:${delegate}\nchallenge:${challenge}`;
@@ -29,34 +27,4 @@ export function parseChallenge(raw: unknown): string {
     throw invalidArgument(`challenge must be a string of ${CHALLENGE_MIN} to ${CHALLENGE_MAX} characters`);
   }
   return raw;
-}
-
-/** Decodes a base64 signature: 64 bytes (raw r||s) or a DER ECDSA-Sig-Value (8..72 bytes). */
-export function parseSignature(raw: unknown): { bytes: Buffer; encoding: 'ieee-p1363' | 'der' } {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 200 || !BASE64.test(raw)) {
-    throw invalidArgument('signature must be base64 of a DER or raw (r||s) ECDSA P-256 signature');
-  }
-  const bytes = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (bytes.length === 64) return { bytes, encoding: 'ieee-p1363' };
-  if (bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30) return { bytes, encoding: 'der' };
-  throw invalidArgument('signature must be 64 bytes (r||s) or a DER ECDSA signature');
-}
-
-/**
- * True iff `signature` is a valid ECDSA P-256/SHA-256 signature of `message` by the key in the
- * PEM `certificate`. A certificate that is not P-256 (or does not parse) verifies nothing.
- */
-export function verifyWithCertificate(certificate: string, message: string, signature: { bytes: Buffer; encoding: 'ieee-p1363' | 'der' }): boolean {
-  let key;
-  try {
-    key = new X509Certificate(certificate).publicKey;
-  } catch {
-    return false;
-  }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
-  try {
-    return verify('sha256', Buffer.from(message, 'utf8'), { key, dsaEncoding: signature.encoding }, signature.bytes);
-  } catch {
-    return false;
-  }
 }

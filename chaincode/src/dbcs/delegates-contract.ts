@@ -25,7 +25,8 @@ import {
   viewDelegate,
   viewRegistry,
 } from './delegate';
-import { challengeMessage, parseChallenge, parseSignature, verifyWithCertificate } from './challenge';
+import { challengeMessage, parseChallenge } from './challenge';
+import { parseSignature, verifyWithCertificate } from '../shared/signature';
 import { DelegateStore, RegistryStore } from './store';
 import { keyHistory } from '../shared/history';
 

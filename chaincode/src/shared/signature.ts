@@ -1,0 +1,40 @@
+import { X509Certificate, verify } from 'node:crypto';
+import { invalidArgument } from './errors';
+
+/**
+ * Signatures made off-chain with a Fabric identity's key (ECDSA P-256 over SHA-256) and checked in
+ * chaincode against the certificate kept on the signer's account record (DESIGN.md, "Money and
+ * accounts"): DBCS-SC challenge responses, payment channel states. Deterministic: no randomness,
+ * no clock. A signature is base64 (standard or URL-safe) of DER or raw r||s (IEEE P1363).
+ */
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Decodes a base64 signature: 64 bytes (raw r||s) or a DER ECDSA-Sig-Value (8..72 bytes). */
+export function parseSignature(raw: unknown): { bytes: Buffer; encoding: 'ieee-p1363' | 'der' } {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 200 || !BASE64.test(raw)) {
+    throw invalidArgument('signature must be base64 of a DER or raw (r||s) ECDSA P-256 signature');
+  }
+  const bytes = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (bytes.length === 64) return { bytes, encoding: 'ieee-p1363' };
+  if (bytes.length >= 8 && bytes.length <= 72 && bytes[0] === 0x30) return { bytes, encoding: 'der' };
+  throw invalidArgument('signature must be 64 bytes (r||s) or a DER ECDSA signature');
+}
+
+/**
+ * True iff `signature` is a valid ECDSA P-256/SHA-256 signature of `message` by the key in the
+ * PEM `certificate`. A certificate that is not P-256 (or does not parse) verifies nothing.
+ */
+export function verifyWithCertificate(certificate: string, message: string | Uint8Array, signature: { bytes: Buffer; encoding: 'ieee-p1363' | 'der' }): boolean {
+  let key;
+  try {
+    key = new X509Certificate(certificate).publicKey;
+  } catch {
+    return false;
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
+  try {
+    return verify('sha256', typeof message === 'string' ? Buffer.from(message, 'utf8') : message, { key, dsaEncoding: signature.encoding }, signature.bytes);
+  } catch {
+    return false;
+  }
+}
