@@ -7,9 +7,14 @@ import { ConsortiumContract } from './consortium/contract';
 import { EscrowContract } from './escrow/contract';
 import { DelegatesContract } from './dbcs/delegates-contract';
 import { InvestmentsContract } from './dbcs/investment-contract';
+import { ChannelsContract } from './channels/contract';
 
-export { AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract };
+export { AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract, ChannelsContract };
 export { parseErrorMessage, ERROR_CODES } from './shared/errors';
 export type { ErrorCode } from './shared/errors';
-export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract];
-export { canonicalJson } from './shared/canonical';
+export const contracts: unknown[] = [AccountsContract, ConsortiumContract, EscrowContract, DelegatesContract, InvestmentsContract, ChannelsContract];
+export { canonicalJson, canonicalBytes } from './shared/canonical';
+export { tpcStateBytes, mpcStateBytes, TPC_DOMAIN, MPC_DOMAIN } from './channels/state';
+export type { TpcState, MpcState, MpcChannelState } from './channels/state';
+export { parseSignature, verifyWithCertificate } from './shared/signature';
+export { accountOfCertificate } from './shared/identity';

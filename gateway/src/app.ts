@@ -20,6 +20,10 @@ import { dbcsSchemas } from './routes/dbcs-schemas';
 import { delegateRoutes } from './routes/delegates';
 import { investmentContractRoutes } from './routes/investment-contracts';
 import { disputeRoutes } from './routes/disputes';
+import { Channel, channelRoutes, offchainRoutes } from './routes/channels';
+import { ChannelService, Faults } from './channels/service';
+import { OffchainStore } from './channels/offchain-store';
+import { PeerDirectory } from './channels/peers';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -27,6 +31,12 @@ export interface AppOptions {
   /** Durable store for idempotency records. */
   gatewayDb: LevelDb;
   logger?: FastifyServerOptions['logger'];
+  /** The other organisations' gateways, for off-chain channel messages. */
+  peers?: PeerDirectory;
+  /** Crash points for tests of the channel protocol. */
+  faults?: Faults;
+  /** Whether closing the app closes the ledger (false when gateways share one in-process ledger). */
+  ownsLedger?: boolean;
 }
 
 export const API_VERSION = '0.1.0';
@@ -46,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(Account);
   app.addSchema(Escrow);
+  app.addSchema(Channel);
   for (const schema of dbcsSchemas) app.addSchema(schema);
 
   await app.register(swagger, {
@@ -64,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'delegates', description: 'DBCS-SC delegate authorization: registries, sales managers, validity, challenge-response (PLOS ONE 2022)' },
         { name: 'investment-contracts', description: 'DBCS-SC financial investment contracts: publishing, signing requests, signatures, confirmation' },
         { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
+        { name: 'channels', description: 'Two-party payment channels, off-chain payments between gateways (J. Math. 2022)' },
         { name: 'roles', description: 'Ledger roles' },
         { name: 'consortium', description: 'Consortium settings' },
         { name: 'system', description: 'Health and readiness' },
@@ -106,6 +118,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   const chaincode = new ChaincodeClient(options.ledger);
+  const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
+  app.decorate('channels', channels);
+  app.decorate('ledger', options.ledger);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', bearerAuth(options.identities));
@@ -118,13 +133,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(investmentContractRoutes, { chaincode });
       await v1.register(disputeRoutes, { chaincode });
       await v1.register(consortiumRoutes, { chaincode });
+      await v1.register(channelRoutes, { chaincode, channels });
     },
     { prefix: '/v1' },
   );
+  await app.register(offchainRoutes, { prefix: '/v1', channels });
 
   app.addHook('onClose', async () => {
-    await options.ledger.close();
+    if (options.ownsLedger !== false) await options.ledger.close();
     await options.gatewayDb.close();
   });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    channels: ChannelService;
+    ledger: Ledger;
+  }
 }

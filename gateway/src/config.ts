@@ -9,6 +9,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
  * --port / PORT                    default 8080
  * --org / COVENANT_ORG             MSP ID whose peer a fabric gateway talks to (default Org1MSP)
  * --log-level / LOG_LEVEL          pino level, default info
+ * --peers / COVENANT_PEERS         other organisations' gateways for off-chain channel messages,
+ *                                  `Org2MSP=http://127.0.0.1:8082,Org3MSP=http://127.0.0.1:8083`
  */
 export interface GatewayConfig {
   ledger: 'embedded' | 'fabric';
@@ -17,6 +19,8 @@ export interface GatewayConfig {
   port: number;
   org: string;
   logLevel: string;
+  /** Other organisations' gateways: `Org2MSP=http://127.0.0.1:8082,...` */
+  peers?: string;
 }
 
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
@@ -36,8 +40,9 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     .option('--port <port>', 'listen port', port, env.PORT ? port(env.PORT) : 8080)
     .option('--org <mspId>', 'organisation of the fabric gateway', env.COVENANT_ORG ?? 'Org1MSP')
     .option('--log-level <level>', 'log level', env.LOG_LEVEL ?? 'info')
+    .option('--peers <list>', 'other gateways, MSPID=URL,...', env.COVENANT_PEERS ?? '')
     .exitOverride()
     .parse(argv);
   const o = program.opts();
-  return { ledger: o.ledger, dataDir: resolve(o.dataDir), host: o.host, port: o.port, org: o.org, logLevel: o.logLevel };
+  return { ledger: o.ledger, dataDir: resolve(o.dataDir), host: o.host, port: o.port, org: o.org, logLevel: o.logLevel, peers: o.peers };
 }

@@ -10,6 +10,8 @@ import type { LevelDb } from './ledger/embedded/store';
 import type { Ledger } from './ledger/port';
 import { IdentityStore } from './identity/store';
 import { DEV_CREDENTIALS_FILE, ensureDevConsortium } from './identity/dev-consortium';
+import { PeerDirectory } from './channels/peers';
+import type { Faults } from './channels/service';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -35,7 +37,11 @@ async function openStore(path: string, what: string): Promise<LevelDb> {
   return db;
 }
 
-async function openLedger(config: GatewayConfig): Promise<{ ledger: Ledger; identitiesDir: string; created: boolean }> {
+/**
+ * Opens the ledger a config names: Fabric through `<data dir>/fabric/connection.json`, or the
+ * embedded ledger in `<data dir>/ledger` (creating the dev consortium on its first start).
+ */
+export async function openLedger(config: GatewayConfig): Promise<{ ledger: Ledger; identitiesDir: string; created: boolean }> {
   if (config.ledger === 'fabric') {
     const { openFabricLedger } = await import('./ledger/fabric/open');
     const identitiesDir = join(config.dataDir, 'fabric');
@@ -56,16 +62,29 @@ async function openLedger(config: GatewayConfig): Promise<{ ledger: Ledger; iden
  * first start), builds the app and listens. The returned close() stops accepting requests, lets
  * in-flight ones finish, then closes the ledger and stores.
  */
-export async function startGateway(config: GatewayConfig, logger: FastifyServerOptions['logger'] = false): Promise<RunningGateway> {
+export interface GatewayExtras {
+  /** A ledger opened by the caller and shared by several gateways in one process (tests). */
+  shared?: { ledger: Ledger; identitiesDir: string };
+  /** The other gateways (default: from config.peers). */
+  peers?: PeerDirectory;
+  /** Crash points for protocol tests. */
+  faults?: Faults;
+}
+
+export async function startGateway(config: GatewayConfig, logger: FastifyServerOptions['logger'] = false, extras: GatewayExtras = {}): Promise<RunningGateway> {
+  const { shared } = extras;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const { ledger, identitiesDir, created } = await openLedger(config);
+  const { ledger, identitiesDir, created } = shared ? { ...shared, created: false } : await openLedger(config);
+  // A fabric gateway, or one of several sharing a ledger, serves its own organisation's members.
+  const serveOrg = config.ledger === 'fabric' || shared ? config.org : undefined;
   let app: FastifyInstance;
   try {
-    const identities = await IdentityStore.load(identitiesDir, config.ledger === 'fabric' ? config.org : undefined);
-    const gatewayDb = await openStore(join(config.dataDir, config.ledger === 'fabric' ? `gateway-${config.org}` : 'gateway'), 'gateway store');
-    app = await buildApp({ ledger, identities, gatewayDb, logger });
+    const identities = await IdentityStore.load(identitiesDir, serveOrg);
+    const gatewayDb = await openStore(join(config.dataDir, serveOrg ? `gateway-${serveOrg}` : 'gateway'), 'gateway store');
+    const peers = extras.peers ?? PeerDirectory.parse(config.peers);
+    app = await buildApp({ ledger, identities, gatewayDb, logger, peers, faults: extras.faults, ownsLedger: !shared });
   } catch (err) {
-    await ledger.close();
+    if (!shared) await ledger.close();
     throw err;
   }
   const url = await app.listen({ host: config.host, port: config.port });
@@ -73,5 +92,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
     { ledger: ledger.kind, credentials: join(identitiesDir, DEV_CREDENTIALS_FILE), created },
     `Covenant gateway on ${url} (ledger ${ledger.kind}); API keys in ${join(identitiesDir, DEV_CREDENTIALS_FILE)}; OpenAPI at ${url}/docs`,
   );
+  // Proposals sent before a crash are resolved with the other gateways once they answer.
+  void app.channels.recover().catch((err) => app.log.warn({ err }, 'channel recovery failed'));
   return { app, url, identitiesDir, close: () => app.close() };
 }

@@ -1,7 +1,10 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startGateway, RunningGateway } from '../../gateway/src/start';
+import { openLedger, startGateway, RunningGateway } from '../../gateway/src/start';
+import { PeerDirectory } from '../../gateway/src/channels/peers';
+import type { Faults } from '../../gateway/src/channels/service';
+import type { Ledger } from '../../gateway/src/ledger/port';
 import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
 import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
 import { IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
@@ -47,6 +50,8 @@ export interface TestGateway {
   as(name: string): UserClient;
   /** Request to Org1's gateway without credentials (or with the given headers). */
   raw(method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<HttpResult>;
+  /** Per-organisation mode: stops one organisation's gateway and starts it again (same data). */
+  restart(mspId: string, faults?: Faults): Promise<void>;
   /** Stops the gateways, keeping the data dir. */
   stop(): Promise<void>;
   /** Stops the gateways and deletes the data dir. */
@@ -72,38 +77,65 @@ async function request(url: string, method: string, apiKey: string | undefined, 
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-function client(url: string, u: { name: string; apiKey: string; mspId: string }): UserClient {
+function client(url: () => string, u: { name: string; apiKey: string; mspId: string }): UserClient {
   return {
     ...u,
-    get: (path) => request(url + path, 'GET', u.apiKey, undefined),
-    post: (path, body, headers) => request(url + path, 'POST', u.apiKey, body ?? {}, headers),
-    patch: (path, body) => request(url + path, 'PATCH', u.apiKey, body ?? {}),
-    delete: (path) => request(url + path, 'DELETE', u.apiKey, undefined),
+    get: (path) => request(url() + path, 'GET', u.apiKey, undefined),
+    post: (path, body, headers) => request(url() + path, 'POST', u.apiKey, body ?? {}, headers),
+    patch: (path, body) => request(url() + path, 'PATCH', u.apiKey, body ?? {}),
+    delete: (path) => request(url() + path, 'DELETE', u.apiKey, undefined),
   };
 }
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
-export async function startTestGateway(dataDir?: string): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  /**
+   * One gateway per organisation even on the embedded ledger (they share it in-process), each
+   * knowing the others as peers: what the off-chain channel protocol needs. Always so on fabric.
+   */
+  perOrg?: boolean;
+  /** Crash points, per organisation, for protocol tests. */
+  faults?: Record<string, Faults>;
+}
+
+const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
+
+export async function startTestGateway(dataDir?: string, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'covenant-api-')));
-  const orgs = TEST_LEDGER === 'fabric' ? ['Org1MSP', 'Org2MSP', 'Org3MSP'] : ['Org1MSP'];
+  const perOrg = TEST_LEDGER === 'fabric' || options.perOrg === true;
+  const orgs = perOrg ? ORGS : ['Org1MSP'];
   const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
   if (fresh) await prepareFabricDir(dir);
+  const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent' });
+  // Embedded per-organisation gateways share one in-process ledger that the harness owns.
+  let shared: { ledger: Ledger; identitiesDir: string } | undefined;
+  if (perOrg && TEST_LEDGER === 'embedded') shared = await openLedger(config('Org1MSP'));
+  const peers = new PeerDirectory();
   const gateways: RunningGateway[] = [];
-  for (const org of orgs) {
-    gateways.push(await startGateway({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent' }));
-  }
+  const start = async (org: string, faults?: Faults) => {
+    const g = await startGateway(config(org), false, { shared, peers, faults });
+    peers.set(org, g.url);
+    return g;
+  };
+  for (const org of orgs) gateways.push(await start(org, options.faults?.[org]));
   const identitiesDir = gateways[0].identitiesDir;
   const credentials = JSON.parse(await readFile(join(identitiesDir, 'dev-credentials.json'), 'utf8')) as DevCredentials;
   const urlOf = (mspId: string) => gateways[Math.max(0, orgs.indexOf(mspId))].url;
-  const clients = new Map(credentials.users.map((u) => [u.name, client(urlOf(u.mspId), u)]));
+  // Clients look the URL up at call time, so they follow a restarted gateway.
+  const clients = new Map(credentials.users.map((u) => [u.name, client(() => urlOf(u.mspId), u)]));
   let stopped = false;
   const stop = async () => {
-    if (!stopped) for (const g of gateways) await g.close();
+    if (!stopped) {
+      for (const g of gateways) await g.close();
+      await shared?.ledger.close();
+    }
     stopped = true;
   };
   const gw: TestGateway = {
-    url: gateways[0].url,
+    get url() {
+      return gateways[0].url;
+    },
     dataDir: dir,
     identitiesDir,
     gateways,
@@ -113,6 +145,11 @@ export async function startTestGateway(dataDir?: string): Promise<TestGateway> {
       return c;
     },
     raw: (method, path, init = {}) => request(gateways[0].url + path, method, undefined, init.body, init.headers),
+    async restart(mspId, faults) {
+      const i = orgs.indexOf(mspId);
+      await gateways[i].close();
+      gateways[i] = await start(mspId, faults);
+    },
     stop,
     async close() {
       await stop();

@@ -83,6 +83,18 @@ export class AccountsContract extends Contract {
   }
 
   /**
+   * The public identity of an account: `{id, mspId, certificate}` (PEM), so anyone can check
+   * signatures the owner made off-chain (payment channel states, challenge responses) against the
+   * same certificate the chaincode uses. Anyone may read it. Errors: NOT_FOUND.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async getCertificate(ctx: CovenantContext, accountId: string): Promise<string> {
+    const account = await new AccountStore(ctx).get(accountId);
+    return canonicalJson({ id: account.id, mspId: account.mspId, certificate: account.certificate });
+  }
+
+  /**
    * Creates `amount` minor units in an account. Caller: an identity with the issuer role.
    * A `mint` record keyed by transaction id is kept for reconciliation.
    * Errors: FORBIDDEN, NOT_FOUND, INVALID_ARGUMENT. Event `Minted {account, amount, issuer}`.

@@ -55,3 +55,8 @@ export function callerOfCertificate(mspId: string, certificate: string): Caller 
     throw invalidArgument(`certificate for ${mspId} is not a valid X.509 PEM certificate`);
   }
 }
+
+/** The account id of the identity a PEM certificate of `mspId` stands for. */
+export function accountOfCertificate(mspId: string, certificate: string): string {
+  return callerOfCertificate(mspId, certificate).accountId;
+}

@@ -1,0 +1,303 @@
+import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
+import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
+import { parseAmount } from '../shared/amount';
+import { parseId, rejectUnknownFields } from '../shared/args';
+import { Signature, checkBalances, parseBalances, parseFinal, parsePairSignatures, parseVersion } from './signed';
+import type { TpcState } from './state';
+
+/**
+ * The two-party payment channel of "Research on Multiparty Payment Technology Based on Blockchain
+ * and Smart Contract Mechanism" (J. Math. 2022, section 3.1: createTPC, updateTPC, closeTPC) with
+ * the unilateral close that Lightning and Perun users expect (register, challenge, settle).
+ *
+ * t = {id, parties [P1, P2], deposits b1⁰ b2⁰, balances b1 b2, version, busy, status}. The channel
+ * holds `total` = b1⁰ + b2⁰ while OPEN or CLOSING; every accepted state conserves it. A state is
+ * agreed when both parties signed `tpcStateBytes` (state.ts) of it.
+ *
+ * This module is pure: it checks the rules and computes the next channel value; the contract
+ * verifies signatures, moves money between accounts and the channel, and writes.
+ */
+export type ChannelStatus = 'OPEN' | 'CLOSING' | 'CLOSED';
+export const CHANNEL_STATUSES: readonly ChannelStatus[] = ['OPEN', 'CLOSING', 'CLOSED'];
+
+/** The state registered by a unilateral close, replaceable by a newer one until `deadline`. */
+export interface Closing {
+  version: number;
+  balances: [bigint, bigint];
+  /** Transaction time (ISO 8601) from which the channel may be settled; challenges end there. */
+  deadline: string;
+  /** The account that registered this state (by startClose or challengeClose). */
+  registeredBy: string;
+}
+
+export interface Channel {
+  id: string;
+  parties: [string, string];
+  /** MSP IDs of both parties' organisations, sorted: the channel key's endorsement policy. */
+  organizations: string[];
+  deposits: [bigint, bigint];
+  balances: [bigint, bigint];
+  version: number;
+  total: bigint;
+  status: ChannelStatus;
+  /** The multiparty channel this channel belongs to (the paper's busy = 1), or null when idle. */
+  busy: string | null;
+  closing?: Closing;
+  createdAt: string;
+  updatedAt: string;
+  closedAt?: string;
+}
+
+export interface OpenRequest {
+  id: string;
+  parties: [string, string];
+  deposits: [bigint, bigint];
+  signatures: [Signature | undefined, Signature | undefined];
+}
+
+/** A state as a transaction argument carries it: `{channel?, version, balances, final}`. */
+export interface StateArg {
+  version: number;
+  balances: [bigint, bigint];
+  final: boolean;
+}
+
+const WHAT = 'channel';
+
+/** Validates an openChannel request body; INVALID_ARGUMENT for anything malformed. */
+export function parseOpenRequest(body: Record<string, unknown>): OpenRequest {
+  rejectUnknownFields(body, ['id', 'parties', 'deposits', 'signatures'], 'request');
+  const id = parseId(body.id, 'id');
+  const parties = body.parties;
+  if (!Array.isArray(parties) || parties.length !== 2 || parties.some((p) => typeof p !== 'string' || p.length === 0)) {
+    throw invalidArgument('parties must list the two parties\' account ids');
+  }
+  if (parties[0] === parties[1]) throw invalidArgument('a channel needs two distinct parties');
+  const deposits = body.deposits;
+  if (!Array.isArray(deposits) || deposits.length !== 2) throw invalidArgument('deposits must list the two parties\' deposits');
+  const amounts = deposits.map((d, i) => parseAmount(d, `deposits[${i}]`, { positive: false })) as [bigint, bigint];
+  if (amounts[0] + amounts[1] === 0n) throw invalidArgument('the deposits must sum to more than zero');
+  return { id, parties: parties as [string, string], deposits: amounts, signatures: parsePairSignatures(body.signatures, 'signatures') };
+}
+
+/**
+ * Validates a channel state argument `{channel?, version, balances, final}` of channel `id`
+ * (`channel`, when given, must be `id`).
+ */
+export function parseStateArg(body: Record<string, unknown>, id: string): StateArg {
+  rejectUnknownFields(body, ['channel', 'version', 'balances', 'final'], 'state');
+  if (body.channel !== undefined && body.channel !== id) throw invalidArgument(`state.channel must be ${id}`);
+  return {
+    version: parseVersion(body.version, 'state.version'),
+    balances: parseBalances(body.balances, 'state.balances'),
+    final: parseFinal(body.final, 'state.final'),
+  };
+}
+
+/** The signed form of a state of channel `c`. */
+export function tpcState(c: Pick<Channel, 'id'>, s: StateArg): TpcState {
+  return { channel: c.id, version: s.version, balances: s.balances, final: s.final };
+}
+
+/** The opening state both parties sign: version 0, balances = deposits, not final. */
+export function openingState(r: Pick<OpenRequest, 'id' | 'deposits'>): TpcState {
+  return { channel: r.id, version: 0, balances: r.deposits, final: false };
+}
+
+export function newChannel(r: OpenRequest, organizations: string[], now: string): Channel {
+  return {
+    id: r.id,
+    parties: r.parties,
+    organizations: [...new Set(organizations)].sort(),
+    deposits: r.deposits,
+    balances: r.deposits,
+    version: 0,
+    total: r.deposits[0] + r.deposits[1],
+    status: 'OPEN',
+    busy: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function isChannelParty(c: Channel, account: string): boolean {
+  return c.parties.includes(account);
+}
+
+export function requireParty(c: Channel, account: string, action: string): void {
+  if (!isChannelParty(c, account)) throw forbidden(`only a party to channel ${c.id} may ${action}`);
+}
+
+/** FAILED_PRECONDITION unless the channel is OPEN and not bound to a multiparty channel. */
+export function requireIdle(c: Channel, action: string): void {
+  if (c.status !== 'OPEN') throw failedPrecondition(`channel ${c.id} is ${c.status}, not OPEN: cannot ${action}`);
+  if (c.busy !== null) throw failedPrecondition(`channel ${c.id} is busy in multiparty channel ${c.busy}: cannot ${action}`);
+}
+
+const sameBalances = (a: [bigint, bigint], b: [bigint, bigint]) => a[0] === b[0] && a[1] === b[1];
+
+/**
+ * updateTPC (on-chain checkpoint): a non-final state with a version strictly greater than the
+ * stored one (an older or equal version is a replayed or old state: FAILED_PRECONDITION),
+ * conserving the total. The caller verifies both signatures before applying.
+ */
+export function checkpointChannel(c: Channel, s: StateArg, now: string): Channel {
+  if (s.final) throw invalidArgument('a final state closes the channel: use closeChannel');
+  requireIdle(c, 'checkpoint');
+  if (s.version <= c.version) {
+    throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is not greater than the stored version ${c.version}`);
+  }
+  checkBalances(c.id, c.total, s.balances);
+  return { ...c, version: s.version, balances: s.balances, updatedAt: now };
+}
+
+/**
+ * The state a new state must not be older than: the registered one while CLOSING, else the stored one.
+ */
+function reference(c: Channel): { version: number; balances: [bigint, bigint]; what: string } {
+  return c.status === 'CLOSING' && c.closing
+    ? { version: c.closing.version, balances: c.closing.balances, what: 'registered' }
+    : { version: c.version, balances: c.balances, what: 'stored' };
+}
+
+/** A state not older than the reference; one of the same version must be the same state. */
+function checkNotOlder(c: Channel, s: StateArg): void {
+  const ref = reference(c);
+  if (s.version < ref.version) {
+    throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is older than the ${ref.what} version ${ref.version}`);
+  }
+  if (s.version === ref.version && !sameBalances(s.balances, ref.balances)) {
+    throw failedPrecondition(`state version ${s.version} of channel ${c.id} conflicts with the ${ref.what} state of the same version`);
+  }
+  checkBalances(c.id, c.total, s.balances);
+}
+
+/**
+ * closeTPC (cooperative): a final state (version at least the stored one, or the registered one
+ * during a unilateral close; one of the same version must carry the same balances). The channel
+ * becomes CLOSED with these balances; the contract pays them to the parties (L.add).
+ */
+export function closeChannelCooperatively(c: Channel, s: StateArg, now: string): Channel {
+  if (!s.final) throw invalidArgument('a cooperative close needs a state with final: true');
+  if (c.status === 'CLOSED') throw failedPrecondition(`channel ${c.id} is already CLOSED`);
+  if (c.busy !== null) throw failedPrecondition(`channel ${c.id} is busy in multiparty channel ${c.busy}: cannot close`);
+  checkNotOlder(c, s);
+  return { ...c, status: 'CLOSED', version: s.version, balances: s.balances, updatedAt: now, closedAt: now };
+}
+
+/**
+ * Unilateral close, step 1: a party registers a fully signed state (final or not) at least as new
+ * as the stored one; the challenge period runs until `deadline`. Returns the next channel and
+ * whether the state is exactly the stored one (which both parties already agreed on-chain, so it
+ * needs no signatures).
+ */
+export function startClosing(c: Channel, s: StateArg, by: string, deadline: string, now: string): { next: Channel; isStored: boolean } {
+  requireIdle(c, 'start a unilateral close');
+  checkNotOlder(c, s);
+  const closing: Closing = { version: s.version, balances: s.balances, deadline, registeredBy: by };
+  return { next: { ...c, status: 'CLOSING', closing, updatedAt: now }, isStored: s.version === c.version };
+}
+
+/** Whole milliseconds of an ISO 8601 transaction time. */
+const at = (iso: string) => Date.parse(iso);
+
+/**
+ * Unilateral close, step 2: before the deadline, anyone holding a fully signed state newer than
+ * the registered one replaces it (the deadline stays).
+ */
+export function challengeClosing(c: Channel, s: StateArg, by: string, now: string): Channel {
+  if (c.status !== 'CLOSING' || !c.closing) throw failedPrecondition(`channel ${c.id} is ${c.status}, not CLOSING: nothing to challenge`);
+  if (at(now) >= at(c.closing.deadline)) {
+    throw failedPrecondition(`the challenge period of channel ${c.id} ended at ${c.closing.deadline}: settle it`);
+  }
+  if (s.version <= c.closing.version) {
+    throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is not newer than the registered version ${c.closing.version}`);
+  }
+  checkBalances(c.id, c.total, s.balances);
+  return { ...c, closing: { ...c.closing, version: s.version, balances: s.balances, registeredBy: by }, updatedAt: now };
+}
+
+/** Unilateral close, step 3: after the deadline, anyone settles with the registered state. */
+export function settleChannel(c: Channel, now: string): Channel {
+  if (c.status !== 'CLOSING' || !c.closing) throw failedPrecondition(`channel ${c.id} is ${c.status}, not CLOSING: nothing to settle`);
+  if (at(now) < at(c.closing.deadline)) {
+    throw failedPrecondition(`channel ${c.id} is in its challenge period until ${c.closing.deadline}`);
+  }
+  return { ...c, status: 'CLOSED', version: c.closing.version, balances: c.closing.balances, updatedAt: now, closedAt: now };
+}
+
+/** `iso` plus `seconds`, as ISO 8601 (deadlines from the transaction time). */
+export function addSeconds(iso: string, seconds: number): string {
+  return new Date(at(iso) + seconds * 1000).toISOString();
+}
+
+// ---------------------------------------------------------------- records and views
+
+function pair(o: Record<string, unknown>, field: string, what: string): [bigint, bigint] {
+  const v = o[field];
+  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'string' || !/^(0|[1-9][0-9]*)$/.test(x))) {
+    throw new Error(`corrupt ${what}: ${field} is not a pair of amounts`);
+  }
+  return [BigInt(v[0]), BigInt(v[1])];
+}
+
+export function parseChannelStatus(raw: string): ChannelStatus {
+  if (!(CHANNEL_STATUSES as readonly string[]).includes(raw)) throw new Error(`corrupt channel: status ${raw}`);
+  return raw as ChannelStatus;
+}
+
+export function decodeChannel(raw: unknown): Channel {
+  const o = asObject(raw, WHAT);
+  const parties = strArray(o, 'parties', WHAT);
+  if (parties.length !== 2) throw new Error('corrupt channel: parties is not a pair');
+  if (o.busy !== null && typeof o.busy !== 'string') throw new Error('corrupt channel: busy');
+  let closing: Closing | undefined;
+  if (o.closing !== undefined) {
+    const k = asObject(o.closing, 'channel closing');
+    closing = {
+      version: int(k, 'version', WHAT),
+      balances: pair(k, 'balances', WHAT),
+      deadline: str(k, 'deadline', WHAT),
+      registeredBy: str(k, 'registeredBy', WHAT),
+    };
+  }
+  return {
+    id: str(o, 'id', WHAT),
+    parties: parties as [string, string],
+    organizations: strArray(o, 'organizations', WHAT),
+    deposits: pair(o, 'deposits', WHAT),
+    balances: pair(o, 'balances', WHAT),
+    version: int(o, 'version', WHAT),
+    total: big(o, 'total', WHAT),
+    status: parseChannelStatus(str(o, 'status', WHAT)),
+    busy: o.busy as string | null,
+    closing,
+    createdAt: str(o, 'createdAt', WHAT),
+    updatedAt: str(o, 'updatedAt', WHAT),
+    closedAt: optStr(o, 'closedAt', WHAT),
+  };
+}
+
+const amounts = (p: [bigint, bigint]): [string, string] => [p[0].toString(), p[1].toString()];
+
+/**
+ * The channel as shown to callers: `{id, parties, deposits, balances, version, total, status,
+ * busy, closing?, createdAt, updatedAt, closedAt?}`, amounts as decimal strings.
+ */
+export function viewChannel(c: Channel) {
+  return {
+    id: c.id,
+    parties: c.parties,
+    deposits: amounts(c.deposits),
+    balances: amounts(c.balances),
+    version: c.version,
+    total: c.total.toString(),
+    status: c.status,
+    busy: c.busy,
+    closing: c.closing && { ...c.closing, balances: amounts(c.closing.balances) },
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    closedAt: c.closedAt,
+  };
+}
+export type ChannelView = ReturnType<typeof viewChannel>;

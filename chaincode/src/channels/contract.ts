@@ -1,0 +1,442 @@
+import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContext } from '../shared/context';
+import { alreadyExists, failedPrecondition, forbidden } from '../shared/errors';
+import { parseId, parseObjectArg } from '../shared/args';
+import { canonicalJson } from '../shared/canonical';
+import { parsePageSize } from '../shared/state';
+import { keyHistory } from '../shared/history';
+import { Account, AccountStore, credit, debit } from '../accounts/account';
+import { findConfig } from '../consortium/config';
+import {
+  Channel,
+  StateArg,
+  addSeconds,
+  challengeClosing,
+  checkpointChannel,
+  closeChannelCooperatively,
+  decodeChannel,
+  isChannelParty,
+  newChannel,
+  openingState,
+  parseOpenRequest,
+  parseStateArg,
+  requireParty,
+  settleChannel,
+  startClosing,
+  tpcState,
+  viewChannel,
+} from './channel';
+import {
+  Multiparty,
+  MultipartyStateArg,
+  closeMultiparty,
+  isMultipartyParty,
+  memberStates,
+  mpcState,
+  openMultiparty,
+  parseMultipartyStateArg,
+  parseOpenMultipartyRequest,
+  requireMultipartyParty,
+  updateMultiparty,
+  viewMultiparty,
+} from './multiparty';
+import { Signature, Signer, noneGiven, parseJsonArg, parsePairSignatures, parseSignatureMap, requireSignatures } from './signed';
+import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod } from './settings';
+import { mpcStateBytes, tpcStateBytes } from './state';
+import { ChannelStore, MultipartyStore } from './store';
+
+/**
+ * Payment channels, two-party and multiparty ("Research on Multiparty Payment Technology Based on
+ * Blockchain and Smart Contract Mechanism", J. Math. 2022, section 3), with Lightning/Perun-style
+ * unilateral close. Contract name `channels`.
+ *
+ * | paper                 | here                                          |
+ * |-----------------------|-----------------------------------------------|
+ * | createTPC + L.remove  | openChannel                                   |
+ * | updateTPC             | checkpoint                                    |
+ * | closeTPC + L.add      | closeChannel                                  |
+ * | (beyond) dispute      | startClose, challengeClose, settle            |
+ * | createMPC             | openMultiparty                                |
+ * | updateMPC             | updateMultiparty                              |
+ * | closeMPC              | closeMultiparty                               |
+ *
+ * Money: opening debits both deposits from the parties' balances into the channel (`total`);
+ * closing or settling credits the agreed balances back; nothing else moves money, so the sum of
+ * every account's balance + held plus every OPEN or CLOSING channel's total is invariant. States
+ * are signed off-chain over `tpcStateBytes` / `mpcStateBytes` (state.ts) and verified against the
+ * certificates on the parties' accounts. Every submit emits exactly one chaincode event.
+ *
+ * Refusals: INVALID_ARGUMENT (malformed; balances not conserving the total; channel lists that
+ * are not the members), NOT_FOUND, ALREADY_EXISTS (id taken, also by a closed one), FORBIDDEN
+ * (caller not a party; a signature missing or not verifying), INSUFFICIENT_FUNDS (a deposit above
+ * the balance; a state giving a party a negative balance), FAILED_PRECONDITION (replayed or old
+ * version, wrong status, busy channel, challenge period over or not yet over).
+ */
+@Info({ title: 'channels', description: 'Two-party and multiparty payment channels: open, checkpoint, close, unilateral close, settle' })
+export class ChannelsContract extends Contract {
+  constructor() {
+    super('channels');
+  }
+
+  override createContext(): CovenantContext {
+    return new CovenantContext();
+  }
+
+  // ------------------------------------------------------------ two-party channels
+
+  /**
+   * createTPC: opens a channel. `request` is JSON `{id, parties: [accountA, accountB],
+   * deposits: ["dA", "dB"], signatures: [sigA, sigB]}`; each signature (base64 DER or r||s) is by
+   * that party over `tpcStateBytes({channel: id, version: 0, balances: [dA, dB], final: false})`.
+   * The caller must be one of the parties; deposits are ≥ 0 with a positive sum and are debited
+   * from the parties' balances into the channel (L.remove), atomically. The channel key requires
+   * the endorsement of both parties' organisations. Returns the channel view (OPEN, version 0).
+   * Errors: INVALID_ARGUMENT, FORBIDDEN (caller not a party, signature missing or invalid),
+   * ALREADY_EXISTS, NOT_FOUND (party not registered), INSUFFICIENT_FUNDS. Event `ChannelOpened`.
+   */
+  @Transaction()
+  @Returns('string')
+  async openChannel(ctx: CovenantContext, request: string): Promise<string> {
+    const r = parseOpenRequest(parseObjectArg(request, 'request'));
+    if (!r.parties.includes(ctx.caller.accountId)) throw forbidden('the caller must be one of the channel parties');
+    const channels = new ChannelStore(ctx);
+    if (await channels.find(r.id)) throw alreadyExists(`channel ${r.id} already exists`);
+    const accounts = new AccountStore(ctx);
+    const parties = [await accounts.get(r.parties[0]), await accounts.get(r.parties[1])];
+    requireSignatures(tpcStateBytes(openingState(r)), parties.map(signer), r.signatures, `the opening state of channel ${r.id}`);
+    const channel = newChannel(r, parties.map((p) => p.mspId), ctx.now);
+    for (const [i, party] of parties.entries()) {
+      if (r.deposits[i] > 0n) await accounts.save(debit(party, r.deposits[i]));
+    }
+    await channels.save(channel, { create: true });
+    return this.emitted(ctx, 'ChannelOpened', channel);
+  }
+
+  /**
+   * updateTPC: registers a newer off-chain state. `state` is JSON `{version, balances: ["bA", "bB"],
+   * final: false}` (a `channel` member, if present, must be `id`); `signatures` is JSON
+   * `[sigA, sigB]` over `tpcStateBytes` of that state. Caller: a party. Errors: INVALID_ARGUMENT
+   * (malformed, final state, balances not summing to the total), NOT_FOUND, FORBIDDEN (not a
+   * party; signature missing or invalid), FAILED_PRECONDITION (version not above the stored one,
+   * channel not OPEN or busy), INSUFFICIENT_FUNDS (a negative balance). Event `ChannelCheckpointed`.
+   */
+  @Transaction()
+  @Returns('string')
+  async checkpoint(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    requireParty(channel, ctx.caller.accountId, 'checkpoint it');
+    const next = checkpointChannel(channel, s, ctx.now);
+    await this.requirePairSignatures(ctx, channel, s, sigs);
+    await new ChannelStore(ctx).save(next);
+    return this.emitted(ctx, 'ChannelCheckpointed', next);
+  }
+
+  /**
+   * closeTPC (cooperative): `state` `{version, balances, final: true}` signed by both; its version
+   * is at least the stored one (or, during a unilateral close, the registered one), and a state of
+   * the same version must carry the same balances. The balances are credited to the parties'
+   * accounts (L.add); the channel is CLOSED. Caller: a party. Errors: INVALID_ARGUMENT (not final,
+   * not conserving), NOT_FOUND, FORBIDDEN, FAILED_PRECONDITION (CLOSED, busy, older or conflicting
+   * version), INSUFFICIENT_FUNDS (a negative balance). Event `ChannelClosed`.
+   */
+  @Transaction()
+  @Returns('string')
+  async closeChannel(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    requireParty(channel, ctx.caller.accountId, 'close it');
+    const next = closeChannelCooperatively(channel, s, ctx.now);
+    await this.requirePairSignatures(ctx, channel, s, sigs);
+    await this.payOut(ctx, next);
+    await new ChannelStore(ctx).save(next);
+    return this.emitted(ctx, 'ChannelClosed', next);
+  }
+
+  /**
+   * Unilateral close, step 1: a party registers its latest fully signed state (final or not) whose
+   * version is at least the stored one (the stored state itself may be registered with
+   * `signatures` `[]`: both parties already agreed to it on the ledger). The channel becomes
+   * CLOSING with `closing.deadline` = transaction time + the challenge period setting.
+   * Errors: INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (not a party; signature missing or invalid),
+   * FAILED_PRECONDITION (not OPEN, busy, older or conflicting version), INSUFFICIENT_FUNDS.
+   * Event `ChannelCloseStarted`.
+   */
+  @Transaction()
+  @Returns('string')
+  async startClose(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    requireParty(channel, ctx.caller.accountId, 'start closing it');
+    const { challengePeriodSeconds } = await currentChannelSettings(ctx);
+    const { next, isStored } = startClosing(channel, s, ctx.caller.accountId, addSeconds(ctx.now, challengePeriodSeconds), ctx.now);
+    if (!(isStored && noneGiven(sigs))) await this.requirePairSignatures(ctx, channel, s, sigs);
+    await new ChannelStore(ctx).save(next);
+    return this.emitted(ctx, 'ChannelCloseStarted', next);
+  }
+
+  /**
+   * Unilateral close, step 2: before the deadline, anyone holding a fully signed state with a
+   * version above the registered one replaces it (the deadline is unchanged). Errors:
+   * INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (signature missing or invalid), FAILED_PRECONDITION
+   * (not CLOSING, deadline passed, version not newer), INSUFFICIENT_FUNDS.
+   * Event `ChannelCloseChallenged`.
+   */
+  @Transaction()
+  @Returns('string')
+  async challengeClose(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    const next = challengeClosing(channel, s, ctx.caller.accountId, ctx.now);
+    await this.requirePairSignatures(ctx, channel, s, sigs);
+    await new ChannelStore(ctx).save(next);
+    return this.emitted(ctx, 'ChannelCloseChallenged', next);
+  }
+
+  /**
+   * Unilateral close, step 3: once the deadline has passed, anyone settles: the registered
+   * balances are credited to the parties (L.add) and the channel is CLOSED. Errors: NOT_FOUND,
+   * FAILED_PRECONDITION (not CLOSING, still in the challenge period). Event `ChannelSettled`.
+   */
+  @Transaction()
+  @Returns('string')
+  async settle(ctx: CovenantContext, id: string): Promise<string> {
+    const channels = new ChannelStore(ctx);
+    const next = settleChannel(await channels.get(parseId(id, 'id')), ctx.now);
+    await this.payOut(ctx, next);
+    await channels.save(next);
+    return this.emitted(ctx, 'ChannelSettled', next);
+  }
+
+  /** A channel's view; only its parties may read it. Errors: NOT_FOUND, FORBIDDEN. */
+  @Transaction(false)
+  @Returns('string')
+  async getChannel(ctx: CovenantContext, id: string): Promise<string> {
+    return canonicalJson(viewChannel(await this.readableChannel(ctx, id)));
+  }
+
+  /**
+   * The caller's channels, one page, oldest first: `{records: [channel...], bookmark}`.
+   * `pageSize` 1..100 (default 20), `bookmark` from the previous page ('' for the first).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async listChannels(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
+    const page = await new ChannelStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark ?? '');
+    return canonicalJson({ records: page.records.map(viewChannel), bookmark: page.bookmark });
+  }
+
+  /**
+   * Every committed version of a channel, oldest first (GetHistoryForKey):
+   * `[{txId, timestamp, channel}]`. Only parties may read it. Errors: NOT_FOUND, FORBIDDEN.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async channelHistory(ctx: CovenantContext, id: string): Promise<string> {
+    const channel = await this.readableChannel(ctx, id);
+    const versions = await keyHistory(ctx, new ChannelStore(ctx).key(channel.id), (raw) => viewChannel(decodeChannel(raw)));
+    return canonicalJson(versions.map(({ txId, timestamp, value }) => ({ txId, timestamp, channel: value })));
+  }
+
+  // ------------------------------------------------------------ multiparty channels
+
+  /**
+   * createMPC: `request` is JSON `{id, parties: [accountId...], channels: [channelId...],
+   * signatures: {accountId: sig}}`; every party signs `mpcStateBytes({mpc: id, version: 0,
+   * channels: <each member channel's current {channel, version, balances}>, final: false})`.
+   * Needs ≥ 2 channels, each OPEN and not busy with both parties among `parties`, and every party
+   * in some channel; the caller must be a party. Marks every member busy = id. The multiparty key
+   * requires every party's organisation. Returns the multiparty view.
+   * Errors: INVALID_ARGUMENT, FORBIDDEN, ALREADY_EXISTS, NOT_FOUND (channel),
+   * FAILED_PRECONDITION (a channel not OPEN or busy). Event `MultipartyOpened`.
+   */
+  @Transaction()
+  @Returns('string')
+  async openMultiparty(ctx: CovenantContext, request: string): Promise<string> {
+    const r = parseOpenMultipartyRequest(parseObjectArg(request, 'request'));
+    if (!r.parties.includes(ctx.caller.accountId)) throw forbidden('the caller must be one of the multiparty parties');
+    const multiparties = new MultipartyStore(ctx);
+    if (await multiparties.find(r.id)) throw alreadyExists(`multiparty channel ${r.id} already exists`);
+    const channels = new ChannelStore(ctx);
+    const current: Channel[] = [];
+    for (const id of r.channels) current.push(await channels.get(id));
+    const { multiparty, members } = openMultiparty(r, current, ctx.now);
+    const message = mpcStateBytes(mpcState(multiparty, 0, memberStates(current), false));
+    await this.requireAllSignatures(ctx, multiparty, message, r.signatures, `the opening state of multiparty channel ${r.id}`);
+    for (const c of members) await channels.save(c);
+    await multiparties.save(multiparty, { create: true });
+    return this.emittedMultiparty(ctx, 'MultipartyOpened', multiparty, members);
+  }
+
+  /**
+   * updateMPC: applies a multiparty state to every member channel, all or nothing. `state` is JSON
+   * `{version, channels: [{channel, version, balances}], final: false}` listing exactly the member
+   * channels; `signatures` is JSON `{accountId: sig}` of every party over `mpcStateBytes`. The
+   * multiparty version must be above the stored one, and each channel's version above its stored
+   * one with balances conserving its total. Caller: a party. Errors: INVALID_ARGUMENT (malformed,
+   * final, wrong channel list, not conserving), NOT_FOUND, FORBIDDEN, FAILED_PRECONDITION (CLOSED,
+   * replayed or old version), INSUFFICIENT_FUNDS (a member channel lacks funds: negative balance).
+   * Event `MultipartyUpdated`.
+   */
+  @Transaction()
+  @Returns('string')
+  async updateMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { multiparty, s, sigs, members } = await this.multipartyArgs(ctx, id, state, signatures);
+    requireMultipartyParty(multiparty, ctx.caller.accountId, 'update it');
+    const next = updateMultiparty(multiparty, s, members, ctx.now);
+    await this.requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.saveMultiparty(ctx, 'MultipartyUpdated', next);
+  }
+
+  /**
+   * closeMPC: releases every member channel (busy = null; they stay OPEN). `state` is a final
+   * multiparty state `{version, channels, final: true}` signed by every party, with a version at
+   * least the stored one; its member states may carry a last update (same rules as
+   * updateMultiparty) or repeat the stored ones. Caller: a party. Errors: as updateMultiparty.
+   * Event `MultipartyClosed`.
+   */
+  @Transaction()
+  @Returns('string')
+  async closeMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { multiparty, s, sigs, members } = await this.multipartyArgs(ctx, id, state, signatures);
+    requireMultipartyParty(multiparty, ctx.caller.accountId, 'close it');
+    const next = closeMultiparty(multiparty, s, members, ctx.now);
+    await this.requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.saveMultiparty(ctx, 'MultipartyClosed', next);
+  }
+
+  /** A multiparty channel's view with its members' current states; parties only. Errors: NOT_FOUND, FORBIDDEN. */
+  @Transaction(false)
+  @Returns('string')
+  async getMultiparty(ctx: CovenantContext, id: string): Promise<string> {
+    const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
+    if (!isMultipartyParty(multiparty, ctx.caller.accountId)) throw forbidden(`only a party to multiparty channel ${id} may read it`);
+    return canonicalJson(viewMultiparty(multiparty, await this.membersOf(ctx, multiparty)));
+  }
+
+  /** The caller's multiparty channels, one page, oldest first: `{records, bookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async listMultiparties(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
+    const page = await new MultipartyStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark ?? '');
+    const records = [];
+    for (const m of page.records) records.push(viewMultiparty(m, await this.membersOf(ctx, m)));
+    return canonicalJson({ records, bookmark: page.bookmark });
+  }
+
+  // ------------------------------------------------------------ settings
+
+  /** The channel settings in force: `{challengePeriodSeconds, updatedAt?, updatedBy?}`. Anyone may read. */
+  @Transaction(false)
+  @Returns('string')
+  async getSettings(ctx: CovenantContext): Promise<string> {
+    return canonicalJson(await currentChannelSettings(ctx));
+  }
+
+  /**
+   * Sets the unilateral-close challenge period: `seconds` an integer 1..2592000 (default 3600).
+   * Caller: an administrator (OU=admin) of a consortium member. The record requires the
+   * endorsement of every member organisation. Applies to closes started afterwards.
+   * Errors: FORBIDDEN, INVALID_ARGUMENT, FAILED_PRECONDITION (consortium not initialised).
+   * Event `ChannelSettingsChanged`.
+   */
+  @Transaction()
+  @Returns('string')
+  async setChallengePeriod(ctx: CovenantContext, seconds: string): Promise<string> {
+    if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may change channel settings');
+    const config = await findConfig(ctx);
+    if (!config) throw failedPrecondition('the consortium is not initialised');
+    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
+    const value = parseChallengePeriod(seconds);
+    const existing = await findChannelSettings(ctx);
+    const previous = existing ?? (await currentChannelSettings(ctx));
+    const next: ChannelSettings = { challengePeriodSeconds: value, updatedAt: ctx.now, updatedBy: ctx.caller.accountId };
+    await ctx.state.put(channelSettingsKey(ctx), next, existing ? {} : { endorsers: config.members });
+    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous.challengePeriodSeconds, txId: ctx.txId });
+    return canonicalJson(next);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  /** Parses a channel transaction's arguments, then loads the channel (NOT_FOUND). */
+  private async channelArgs(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<{ channel: Channel; s: StateArg; sigs: (Signature | undefined)[] }> {
+    const channelId = parseId(id, 'id');
+    const s = parseStateArg(parseObjectArg(state, 'state'), channelId);
+    const sigs = parsePairSignatures(parseJsonArg(signatures, 'signatures'), 'signatures');
+    return { channel: await new ChannelStore(ctx).get(channelId), s, sigs };
+  }
+
+  /** Loads a multiparty channel (NOT_FOUND) and its members, and parses the state and signatures. */
+  private async multipartyArgs(
+    ctx: CovenantContext,
+    id: string,
+    state: string,
+    signatures: string,
+  ): Promise<{ multiparty: Multiparty; s: MultipartyStateArg; sigs: (Signature | undefined)[]; members: Channel[] }> {
+    const mpcId = parseId(id, 'id');
+    const body = parseObjectArg(state, 'state');
+    const rawSignatures = parseJsonArg(signatures, 'signatures');
+    const multiparty = await new MultipartyStore(ctx).get(mpcId);
+    const s = parseMultipartyStateArg(body, multiparty);
+    const sigs = parseSignatureMap(rawSignatures, multiparty.parties, 'signatures');
+    return { multiparty, s, sigs, members: await this.membersOf(ctx, multiparty) };
+  }
+
+  private async membersOf(ctx: CovenantContext, m: Multiparty): Promise<Channel[]> {
+    const channels = new ChannelStore(ctx);
+    const members: Channel[] = [];
+    for (const id of m.channels) members.push(await channels.get(id));
+    return members;
+  }
+
+  private async requirePairSignatures(ctx: CovenantContext, channel: Channel, s: StateArg, sigs: (Signature | undefined)[]): Promise<void> {
+    const accounts = new AccountStore(ctx);
+    const signers = [signer(await accounts.get(channel.parties[0])), signer(await accounts.get(channel.parties[1]))];
+    requireSignatures(tpcStateBytes(tpcState(channel, s)), signers, sigs, `state version ${s.version} of channel ${channel.id}`);
+  }
+
+  private async requireMultipartySignatures(ctx: CovenantContext, m: Multiparty, s: MultipartyStateArg, sigs: (Signature | undefined)[]): Promise<void> {
+    const message = mpcStateBytes(mpcState(m, s.version, s.channels, s.final));
+    await this.requireAllSignatures(ctx, m, message, sigs, `state version ${s.version} of multiparty channel ${m.id}`);
+  }
+
+  private async requireAllSignatures(ctx: CovenantContext, m: Multiparty, message: Uint8Array, sigs: (Signature | undefined)[], what: string): Promise<void> {
+    const accounts = new AccountStore(ctx);
+    const signers: Signer[] = [];
+    for (const party of m.parties) signers.push(signer(await accounts.get(party)));
+    requireSignatures(message, signers, sigs, what);
+  }
+
+  /** L.add: credits a closed channel's balances to its parties. */
+  private async payOut(ctx: CovenantContext, c: Channel): Promise<void> {
+    const accounts = new AccountStore(ctx);
+    for (const [i, party] of c.parties.entries()) {
+      if (c.balances[i] > 0n) await accounts.save(credit(await accounts.get(party), c.balances[i]));
+    }
+  }
+
+  private async saveMultiparty(ctx: CovenantContext, event: string, next: { multiparty: Multiparty; members: Channel[] }): Promise<string> {
+    const channels = new ChannelStore(ctx);
+    for (const c of next.members) await channels.save(c);
+    await new MultipartyStore(ctx).save(next.multiparty);
+    return this.emittedMultiparty(ctx, event, next.multiparty, next.members);
+  }
+
+  private async readableChannel(ctx: CovenantContext, id: string): Promise<Channel> {
+    const channel = await new ChannelStore(ctx).get(parseId(id, 'id'));
+    if (!isChannelParty(channel, ctx.caller.accountId)) throw forbidden(`only a party to channel ${id} may read it`);
+    return channel;
+  }
+
+  private emitted(ctx: CovenantContext, event: string, channel: Channel): string {
+    const view = viewChannel(channel);
+    ctx.emit(event, { channel: view, txId: ctx.txId });
+    return canonicalJson(view);
+  }
+
+  private emittedMultiparty(ctx: CovenantContext, event: string, multiparty: Multiparty, members: Channel[]): string {
+    const view = viewMultiparty(multiparty, members);
+    ctx.emit(event, { multiparty: view, channels: members.map(viewChannel), txId: ctx.txId });
+    return canonicalJson(view);
+  }
+}
+
+function signer(a: Account): Signer {
+  return { account: a.id, certificate: a.certificate };
+}

@@ -1,0 +1,52 @@
+import { asObject, int, optStr } from '../shared/decode';
+import { invalidArgument } from '../shared/errors';
+import type { CovenantContext } from '../shared/context';
+
+/**
+ * Payment channel ledger settings, one record changed by organisation administrators and guarded
+ * by the endorsement of every consortium member (like the consortium and DBCS-SC settings):
+ * - `challengePeriodSeconds`: how long after a unilateral close is started the registered state
+ *   may be challenged with a newer one, measured in transaction time. Default 1 hour, 1 s..30 days.
+ * A change applies to unilateral closes started afterwards; a started close keeps its deadline.
+ */
+export interface ChannelSettings {
+  challengePeriodSeconds: number;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export const DEFAULT_CHALLENGE_PERIOD_SECONDS = 3600;
+export const MAX_CHALLENGE_PERIOD_SECONDS = 30 * 24 * 3600;
+const WHAT = 'channel settings';
+const SETTINGS = 'channel-settings';
+
+export function decodeChannelSettings(raw: unknown): ChannelSettings {
+  const o = asObject(raw, WHAT);
+  return {
+    challengePeriodSeconds: int(o, 'challengePeriodSeconds', WHAT),
+    updatedAt: optStr(o, 'updatedAt', WHAT),
+    updatedBy: optStr(o, 'updatedBy', WHAT),
+  };
+}
+
+export function channelSettingsKey(ctx: CovenantContext): string {
+  return ctx.state.key(SETTINGS, ['current']);
+}
+
+export function findChannelSettings(ctx: CovenantContext): Promise<ChannelSettings | undefined> {
+  return ctx.state.get(channelSettingsKey(ctx), decodeChannelSettings);
+}
+
+/** The settings in force: the stored record, or the defaults. */
+export async function currentChannelSettings(ctx: CovenantContext): Promise<ChannelSettings> {
+  return (await findChannelSettings(ctx)) ?? { challengePeriodSeconds: DEFAULT_CHALLENGE_PERIOD_SECONDS };
+}
+
+/** The `seconds` argument of setChallengePeriod: a decimal integer 1..2592000, else INVALID_ARGUMENT. */
+export function parseChallengePeriod(raw: string): number {
+  const value = typeof raw === 'string' && /^[1-9][0-9]{0,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= MAX_CHALLENGE_PERIOD_SECONDS)) {
+    throw invalidArgument(`seconds must be an integer from 1 to ${MAX_CHALLENGE_PERIOD_SECONDS}`);
+  }
+  return value;
+}

@@ -1,0 +1,202 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../http/auth';
+import type { ChaincodeClient } from '../ledger/chaincode';
+import type { ChannelService } from '../channels/service';
+import { AccountId, Amount, IdParams, Page, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { IdempotencyHeader, bearer, problems } from './common';
+
+const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
+const TAGS = ['channels'];
+const Pair = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Tuple([t, t]);
+
+export const SignedState = Type.Object({
+  version: Type.Integer({ minimum: 0 }),
+  balances: Pair(Amount),
+  final: Type.Boolean(),
+  signatures: Pair(Type.String({ description: 'Base64 DER ECDSA signature over tpcStateBytes' })),
+});
+
+export const Channel = Type.Object(
+  {
+    id: Type.String(),
+    parties: Pair(AccountId),
+    deposits: Pair(Amount),
+    balances: Pair(Amount),
+    version: Type.Integer({ description: 'Version of the state last put on the ledger' }),
+    total: Amount,
+    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]),
+    busy: Type.Union([Type.String(), Type.Null()], { description: 'Multiparty channel holding this channel, or null' }),
+    closing: Type.Optional(Type.Object({ version: Type.Integer(), balances: Pair(Amount), deadline: Timestamp, registeredBy: AccountId })),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    closedAt: Type.Optional(Timestamp),
+  },
+  { $id: 'Channel' },
+);
+const ChannelRef = Type.Ref(Channel);
+
+const ChannelSettings = Type.Object({ challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }) });
+
+const OpenChannel = Type.Object(
+  {
+    id: RecordId,
+    counterparty: AccountId,
+    deposit: Amount,
+    counterpartyDeposit: Amount,
+  },
+  { additionalProperties: false, examples: [{ id: 'alice-bob-1', counterparty: '2222222222222222222222222222222222222222', deposit: '10000', counterpartyDeposit: '5000' }] },
+);
+
+const Payment = Type.Object({
+  channel: Type.String(),
+  version: Type.Integer(),
+  balances: Pair(Amount),
+  amount: PositiveAmount,
+});
+
+/**
+ * Two-party payment channels: open (both gateways sign version 0, then openChannel on-chain),
+ * pay off-chain (each payment a new version both sign), checkpoint, cooperative close, unilateral
+ * close with a challenge period, settle. The off-chain messages between gateways arrive at
+ * POST /v1/offchain (see channels/service.ts).
+ */
+export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; channels: ChannelService }> = async (app, { chaincode, channels }) => {
+  app.post(
+    '/channels',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Open a two-party channel (createTPC)',
+        description: `Both parties sign the opening state (version 0, balances = deposits) through their gateways, then the deposits move from both accounts into the channel on-chain, atomically. Errors: 403 a signature does not verify, 404 unknown counterparty, 409 id taken, 422 insufficient funds, 503 the counterparty gateway is unreachable. Source: ${PAPER}.`,
+        security: bearer,
+        headers: IdempotencyHeader,
+        body: OpenChannel,
+        response: { 201: ChannelRef, ...problems(403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send((await channels.open(principalOf(request), request.body)) as never),
+  );
+
+  app.get(
+    '/channels',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The caller's channels, one page",
+        security: bearer,
+        querystring: Type.Object({ pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })), bookmark: Type.Optional(Type.String({ maxLength: 1024 })) }),
+        response: { 200: Page(ChannelRef), ...problems() },
+      },
+    },
+    async (request) => {
+      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'channels:listChannels', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
+      return { items: page.records, bookmark: page.bookmark };
+    },
+  );
+
+  app.get(
+    '/channels/settings',
+    { schema: { tags: TAGS, summary: 'Channel settings (challenge period)', security: bearer, response: { 200: ChannelSettings, ...problems() } } },
+    async (request) => chaincode.evaluate(principalOf(request), 'channels:getSettings', []),
+  );
+
+  app.patch(
+    '/channels/settings',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Set the unilateral-close challenge period (an organisation administrator)',
+        security: bearer,
+        body: Type.Object({ challengePeriodSeconds: Type.Integer({ minimum: 1, maximum: 2592000 }) }, { additionalProperties: false }),
+        response: { 200: ChannelSettings, ...problems(403) },
+      },
+    },
+    async (request, reply) => chaincode.submit(principalOf(request), 'channels:setChallengePeriod', [String(request.body.challengePeriodSeconds)], reply),
+  );
+
+  app.get(
+    '/channels/:id',
+    { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
+    async (request) => chaincode.evaluate(principalOf(request), 'channels:getChannel', [request.params.id]),
+  );
+
+  app.get(
+    '/channels/:id/state',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The latest off-chain state both parties signed, as this gateway holds it',
+        security: bearer,
+        params: IdParams,
+        response: { 200: SignedState, ...problems(404) },
+      },
+    },
+    async (request) => channels.latest(principalOf(request), request.params.id),
+  );
+
+  app.post(
+    '/channels/:id/payments',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Pay the other party off-chain (updateTPC off-chain)',
+        description: `A new version with the amount moved to the other party, signed by both gateways; nothing is written on the ledger. Errors: 404 not the caller's channel, 409 the other gateway refused, 422 the caller's channel balance is too low, 503 the other gateway is unreachable (the payment stays pending and is resolved with it at the next request). Source: ${PAPER}.`,
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '250' }] }),
+        response: { 201: Payment, ...problems(403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await channels.pay(principalOf(request), request.params.id, BigInt(request.body.amount))),
+  );
+
+  const onChain = (path: string, summary: string, description: string, run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<unknown>) =>
+    app.post(
+      `/channels/:id/${path}`,
+      {
+        config: { idempotent: true },
+        schema: { tags: TAGS, summary, description, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelRef, ...problems(403, 404, 409) } },
+      },
+      async (request, reply) => reply.send((await run(principalOf(request), request.params.id)) as never),
+    );
+
+  onChain('checkpoint', 'Checkpoint the latest state on-chain (updateTPC)', `Submits the latest state both signed; the ledger refuses an older version, a non-conserving state or a bad signature. Source: ${PAPER}.`, (p, id) => channels.onChain(p, id, 'checkpoint'));
+  onChain('close', 'Close cooperatively (closeTPC)', `Both sign a final state with the agreed balances; the balances return to the accounts. Source: ${PAPER}.`, (p, id) => channels.close(p, id));
+  onChain('unilateral-close', 'Start a unilateral close', 'Registers the latest state both signed; the other party may answer with a newer one until the challenge period ends (Lightning/Perun-style dispute).', (p, id) => channels.onChain(p, id, 'startClose'));
+  onChain('challenge', 'Challenge a unilateral close with the newer state', 'During the challenge period, replaces a registered older state with the latest state both signed.', (p, id) => channels.onChain(p, id, 'challengeClose'));
+  onChain('settle', 'Settle a unilateral close after the challenge period', 'Pays out the newest registered state; anyone may settle once the period is over.', (p, id) => chaincode.submit(p, 'channels:settle', [id]));
+};
+
+/** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
+export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
+  const Message = Type.Object({
+    type: Type.Union([Type.Literal('tpc-create'), Type.Literal('tpc-update'), Type.Literal('tpc-close'), Type.Literal('tpc-sync')]),
+    channel: RecordId,
+    from: AccountId,
+    to: AccountId,
+    parties: Type.Optional(Pair(AccountId)),
+    state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
+    at: Type.Optional(Type.String({ maxLength: 40 })),
+    signature: Type.String({ maxLength: 200 }),
+  });
+  app.post(
+    '/offchain',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-update, tpc-close, tpc-sync)',
+        description: `Signed by the sending party over the state bytes the chaincode verifies; answered with this party's countersignature (tpc-agree), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages.`,
+        body: Message,
+        response: {
+          200: Type.Union([Type.Object({ type: Type.Literal('tpc-agree'), signature: Type.String() }), Type.Object({ type: Type.Literal('tpc-state'), state: SignedState })]),
+          ...problems(403, 404, 409),
+        },
+      },
+    },
+    async (request) => channels.receive(request.body),
+  );
+};

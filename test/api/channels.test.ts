@@ -1,0 +1,175 @@
+import { sign } from 'node:crypto';
+import { tpcStateBytes } from '@covenant/chaincode';
+import { IdentityStore } from '../../gateway/src/identity/store';
+import { ChaincodeError } from '../../gateway/src/ledger/port';
+import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+
+/**
+ * Two-party payment channels over HTTP with one gateway per organisation (alice at Org1's, bob at
+ * Org2's): the off-chain messages travel between the gateways on loopback; the ledger sees only
+ * open, checkpoint and close.
+ */
+const run = Date.now().toString(36);
+const state = (id: string, version: number, balances: [string, string], final = false) => ({
+  channel: id,
+  version,
+  balances: balances.map(BigInt) as [bigint, bigint],
+  final,
+});
+
+describe('payment channels between two gateways', () => {
+  let gw: TestGateway;
+  let id: Record<string, string>;
+  let identities: IdentityStore;
+  let crashOnce = false;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(undefined, {
+      perOrg: true,
+      faults: { Org1MSP: { afterAgreeBeforeStore: () => { if (crashOnce) { crashOnce = false; throw new Error('crash between countersignature and store'); } } } },
+    });
+    id = await registerAll(gw, ['bank', 'alice', 'bob']);
+    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
+    await gw.as('bank').post(`/v1/accounts/${id.bob}/mint`, { amount: '50000' });
+    identities = await IdentityStore.load(gw.identitiesDir);
+  }, 120_000);
+  afterAll(() => gw.close());
+
+  const me = async (name: string) => (await gw.as(name).get('/v1/accounts/me')).body;
+  const ledgerOf = () => gw.gateways[0].app.ledger;
+  const identity = (name: string) => identities.principals.find((p) => p.name === name)!.identity;
+
+  async function open(channelId: string, deposit: string, counterDeposit: string) {
+    const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit, counterpartyDeposit: counterDeposit });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  test('open, 1,000 off-chain payments, checkpoint, close: balances exact', async () => {
+    const aliceBefore = BigInt((await me('alice')).balance);
+    const bobBefore = BigInt((await me('bob')).balance);
+    const channelId = `ab-${run}`;
+    const opened = await open(channelId, '10000', '5000');
+    expect(opened).toMatchObject({ id: channelId, parties: [id.alice, id.bob], balances: ['10000', '5000'], version: 0, status: 'OPEN' });
+    expect(BigInt((await me('alice')).balance)).toBe(aliceBefore - 10000n);
+    expect(BigInt((await me('bob')).balance)).toBe(bobBefore - 5000n);
+    const height = (gw.gateways[0].app.ledger as unknown as { blockHeight?: bigint }).blockHeight;
+
+    let a = 10000n;
+    let b = 5000n;
+    for (let i = 0; i < 1000; i++) {
+      const payer = i % 3 === 0 ? 'bob' : 'alice';
+      const amount = payer === 'bob' ? 2n : 3n;
+      const res = await gw.as(payer).post(`/v1/channels/${channelId}/payments`, { amount: amount.toString() });
+      expect(res.status).toBe(201);
+      if (payer === 'alice') (a -= amount), (b += amount);
+      else (a += amount), (b -= amount);
+    }
+    // Off-chain: the ledger did not move.
+    if (height !== undefined) expect((gw.gateways[0].app.ledger as unknown as { blockHeight: bigint }).blockHeight).toBe(height);
+    const aliceView = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body;
+    const bobView = (await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body;
+    expect(aliceView).toEqual(bobView);
+    expect(aliceView).toMatchObject({ version: 1000, balances: [a.toString(), b.toString()], final: false });
+
+    const checkpoint = await gw.as('bob').post(`/v1/channels/${channelId}/checkpoint`);
+    expect(checkpoint.status).toBe(200);
+    expect(checkpoint.body).toMatchObject({ version: 1000, balances: [a.toString(), b.toString()], status: 'OPEN' });
+
+    const closed = await gw.as('alice').post(`/v1/channels/${channelId}/close`);
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe('CLOSED');
+    expect(BigInt((await me('alice')).balance)).toBe(aliceBefore - 10000n + a);
+    expect(BigInt((await me('bob')).balance)).toBe(bobBefore - 5000n + b);
+  }, 180_000);
+
+  test('an old state registered for a unilateral close is beaten by the newer one in the challenge period', async () => {
+    expect((await gw.as('admin1').patch('/v1/channels/settings', { challengePeriodSeconds: 2 })).status).toBe(200);
+    const channelId = `old-${run}`;
+    await open(channelId, '1000', '1000');
+    await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '100' });
+    const old = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body; // alice 900, bob 1100
+    await gw.as('bob').post(`/v1/channels/${channelId}/payments`, { amount: '600' }); // alice 1500, bob 500
+    const bobBefore = BigInt((await me('bob')).balance);
+    const aliceBefore = BigInt((await me('alice')).balance);
+
+    // bob tries to close on the old state, better for him, signed by both at the time.
+    await ledgerOf().submit(identity('bob'), 'channels:startClose', [channelId, JSON.stringify({ version: old.version, balances: old.balances, final: false }), JSON.stringify(old.signatures)]);
+    expect((await gw.as('alice').get(`/v1/channels/${channelId}`)).body).toMatchObject({ status: 'CLOSING', closing: { version: 1 } });
+    const early = await gw.as('bob').post(`/v1/channels/${channelId}/settle`);
+    expect(early.status).toBe(409);
+
+    const challenged = await gw.as('alice').post(`/v1/channels/${channelId}/challenge`);
+    expect(challenged.status).toBe(200);
+    expect(challenged.body.closing).toMatchObject({ version: 2, balances: ['1500', '500'] });
+    await new Promise((r) => setTimeout(r, 2500));
+    const settled = await gw.as('bob').post(`/v1/channels/${channelId}/settle`);
+    expect(settled.status).toBe(200);
+    expect(settled.body.status).toBe('CLOSED');
+    expect(BigInt((await me('alice')).balance)).toBe(aliceBefore + 1500n);
+    expect(BigInt((await me('bob')).balance)).toBe(bobBefore + 500n);
+    await gw.as('admin1').patch('/v1/channels/settings', { challengePeriodSeconds: 3600 });
+  }, 60_000);
+
+  test('forged, replayed and non-conserving states are refused off-chain and on-chain', async () => {
+    const channelId = `bad-${run}`;
+    await open(channelId, '1000', '1000');
+    await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '10' });
+    const agreed = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body;
+    const bobGateway = gw.gateways[1].url;
+    const signAs = (name: string, s: ReturnType<typeof state>) => sign('sha256', tpcStateBytes(s), { key: identity(name).privateKey, dsaEncoding: 'der' }).toString('base64');
+    const message = (s: ReturnType<typeof state>, signer: string) => ({
+      type: 'tpc-update',
+      channel: channelId,
+      from: id.alice,
+      to: id.bob,
+      state: { version: s.version, balances: s.balances.map(String), final: false },
+      signature: signAs(signer, s),
+    });
+    const post = (body: unknown) => fetch(`${bobGateway}/v1/offchain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    // Forged: "alice" pays herself 500 from bob, signed by carol's key.
+    const forged = await post(message(state(channelId, 2, ['1490', '510']), 'carol'));
+    expect(forged.status).toBe(403);
+    // Signed by alice but lowering bob's balance: bob's gateway never signs money away.
+    const theft = await post(message(state(channelId, 2, ['1490', '510']), 'alice'));
+    expect(theft.status).toBe(403);
+    // Replayed version.
+    const replay = await post(message(state(channelId, 1, ['980', '1020']), 'alice'));
+    expect(replay.status).toBe(409);
+    // Not conserving the channel.
+    const inflated = await post(message(state(channelId, 2, ['990', '1100']), 'alice'));
+    expect(inflated.status).toBe(400);
+    expect((await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body).toEqual(agreed);
+
+    // On-chain: the same refusals from the chaincode.
+    const submit = (s: ReturnType<typeof state>, sigs: string[]) =>
+      ledgerOf().submit(identity('alice'), 'channels:checkpoint', [channelId, JSON.stringify({ version: s.version, balances: s.balances.map(String), final: false }), JSON.stringify(sigs)]);
+    const code = (p: Promise<unknown>) => p.then(() => 'COMMITTED', (e) => (e instanceof ChaincodeError ? e.code : String(e)));
+    const s2 = state(channelId, 2, ['1490', '510']);
+    expect(await code(submit(s2, [signAs('alice', s2), signAs('carol', s2)]))).toBe('FORBIDDEN');
+    const s0 = state(channelId, 0, ['1000', '1000']);
+    await gw.as('alice').post(`/v1/channels/${channelId}/checkpoint`);
+    expect(await code(submit(s0, [signAs('alice', s0), signAs('bob', s0)]))).toBe('FAILED_PRECONDITION');
+    const s3 = state(channelId, 3, ['1000', '1500']);
+    expect(await code(submit(s3, [signAs('alice', s3), signAs('bob', s3)]))).toBe('INVALID_ARGUMENT');
+  }, 60_000);
+
+  test('a gateway killed between countersignature and store recovers with no agreed state lost', async () => {
+    const channelId = `crash-${run}`;
+    await open(channelId, '1000', '0');
+    await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '100' });
+    crashOnce = true;
+    const crashed = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '50' });
+    expect(crashed.status).toBe(500);
+    // bob's gateway countersigned and stored version 2 before answering.
+    expect((await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body).toMatchObject({ version: 2, balances: ['850', '150'] });
+
+    await gw.restart('Org1MSP');
+    const recovered = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body;
+    expect(recovered).toMatchObject({ version: 2, balances: ['850', '150'] });
+    expect(recovered).toEqual((await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body);
+    const next = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '1' });
+    expect(next.body).toMatchObject({ version: 3, balances: ['849', '151'] });
+  }, 60_000);
+});
