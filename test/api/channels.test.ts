@@ -172,4 +172,30 @@ describe('payment channels between two gateways', () => {
     const next = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '1' });
     expect(next.body).toMatchObject({ version: 3, balances: ['849', '151'] });
   }, 60_000);
+
+  test('simultaneous payments from both sides do not deadlock: each commits or is refused to retry, and both sides agree', async () => {
+    const channelId = `both-${run}`;
+    await open(channelId, '1000', '1000');
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all([
+        gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '10' }),
+        gw.as('bob').post(`/v1/channels/${channelId}/payments`, { amount: '7' }),
+      ]);
+      for (const r of results) expect([201, 409]).toContain(r.status);
+    }
+    const a = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body;
+    const b = (await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body;
+    expect(a).toEqual(b);
+    expect(BigInt(a.balances[0]) + BigInt(a.balances[1])).toBe(2000n);
+  }, 60_000);
+
+  test('a channel between two users of the same gateway works the same way', async () => {
+    const channelId = `local-${run}`;
+    const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bank, deposit: '300', counterpartyDeposit: '0' });
+    expect(res.status).toBe(201);
+    expect((await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '120' })).body).toMatchObject({ version: 1, balances: ['180', '120'] });
+    expect((await gw.as('bank').post(`/v1/channels/${channelId}/payments`, { amount: '20' })).body).toMatchObject({ version: 2, balances: ['200', '100'] });
+    expect((await gw.as('bank').get(`/v1/channels/${channelId}/state`)).body).toEqual((await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body);
+    expect((await gw.as('bank').post(`/v1/channels/${channelId}/close`)).body.status).toBe('CLOSED');
+  }, 60_000);
 });

@@ -27,19 +27,22 @@ export interface OffchainChannel {
 }
 
 const PREFIX = 'chan!';
+/** One record per channel and party: both parties may be users of the same gateway. */
+const key = (id: string, party: string) => `${PREFIX}${id}!${party}`;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export class OffchainStore {
   constructor(private readonly db: LevelDb) {}
 
-  async get(id: string): Promise<OffchainChannel | undefined> {
-    const raw = await this.db.get(PREFIX + id);
+  /** The channel as `party` (an account this gateway serves) knows it. */
+  async get(id: string, party: string): Promise<OffchainChannel | undefined> {
+    const raw = await this.db.get(key(id, party));
     return raw ? (JSON.parse(dec.decode(raw)) as OffchainChannel) : undefined;
   }
 
   async put(channel: OffchainChannel): Promise<void> {
-    await this.db.put(PREFIX + channel.id, enc.encode(JSON.stringify({ ...channel, updatedAt: new Date().toISOString() })));
+    await this.db.put(key(channel.id, channel.parties[channel.self]), enc.encode(JSON.stringify({ ...channel, updatedAt: new Date().toISOString() })));
   }
 
   /** Every channel with a proposal sent but not known to be agreed (for recovery at start). */

@@ -92,7 +92,7 @@ export class ChannelService {
     const parties: [string, string] = [self, req.counterparty];
     const state = { version: 0, balances: [req.deposit, req.counterpartyDeposit] as [string, string], final: false };
     return this.locked(req.id, async () => {
-      if (await this.store.get(req.id)) throw refuse(409, 'FAILED_PRECONDITION', `channel ${req.id} is already known to this gateway`);
+      if (await this.store.get(req.id, self)) throw refuse(409, 'FAILED_PRECONDITION', `channel ${req.id} is already known to this gateway`);
       const mine = signBytes(principal, tpcStateBytes(stateOf(req.id, state)));
       const theirs = await this.send(principal, { type: 'tpc-create', channel: req.id, from: self, to: req.counterparty, parties, state, signature: mine });
       const signatures: [string, string] = [mine, theirs];
@@ -146,8 +146,20 @@ export class ChannelService {
 
   // ------------------------------------------------------------------ other gateways' messages
 
-  /** Handles a message from another party's gateway; returns the countersignature or the state. */
+  /**
+   * Handles a message from another party's gateway; returns the countersignature or the state.
+   * While this gateway is itself working on the channel (its own user's proposal in flight), a
+   * proposal from the other side is refused at once (409, retry) rather than queued: two
+   * gateways each waiting for the other would otherwise deadlock on simultaneous payments.
+   */
   async receive(m: ChannelMessage): Promise<{ type: 'tpc-agree'; signature: string } | { type: 'tpc-state'; state: SignedState }> {
+    if (m.type !== 'tpc-sync' && this.locks.has(m.channel)) {
+      throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} has a proposal in progress on this side: retry`);
+    }
+    return this.handle(m, true);
+  }
+
+  private async handle(m: ChannelMessage, lock: boolean): Promise<{ type: 'tpc-agree'; signature: string } | { type: 'tpc-state'; state: SignedState }> {
     const principal = this.accountOf.get(m.to);
     if (!principal) throw refuse(404, 'NOT_FOUND', `account ${m.to} is not served by this gateway`);
     const senderKey = await this.certificate(principal, m.from);
@@ -155,23 +167,25 @@ export class ChannelService {
       const at = Date.parse(m.at ?? '');
       if (!(Math.abs(Date.now() - at) < SYNC_WINDOW_MS)) throw refuse(400, 'INVALID_ARGUMENT', 'tpc-sync needs a current `at`');
       this.verify(senderKey, canonicalBytes({ domain: SYNC_DOMAIN, channel: m.channel, from: m.from, at: m.at }), m.signature, m.from);
-      const c = await this.store.get(m.channel);
+      const c = await this.store.get(m.channel, m.to);
       if (!c || c.parties[1 - c.self] !== m.from) throw refuse(404, 'NOT_FOUND', `no channel ${m.channel} with ${m.from}`);
       return { type: 'tpc-state', state: c.latest };
     }
     if (!m.state) throw refuse(400, 'INVALID_ARGUMENT', `${m.type} needs a state`);
     const state = m.state;
     this.verify(senderKey, tpcStateBytes(stateOf(m.channel, state)), m.signature, m.from);
-    return this.locked(m.channel, async () => {
+    const work = async () => {
       if (m.type === 'tpc-create') return this.agreeCreate(principal, m, state);
-      const c = await this.store.get(m.channel);
+      const c = await this.store.get(m.channel, m.to);
       if (!c || c.parties[c.self] !== m.to || c.parties[1 - c.self] !== m.from) throw refuse(404, 'NOT_FOUND', `no channel ${m.channel} between ${m.from} and ${m.to}`);
       checkNext(c, state, m.type === 'tpc-close');
       const mine = signBytes(principal, tpcStateBytes(stateOf(c.id, state)));
       const signatures: [string, string] = c.self === 0 ? [mine, m.signature] : [m.signature, mine];
       await this.store.put({ ...c, latest: { ...state, signatures }, pending: undefined });
       return { type: 'tpc-agree' as const, signature: mine };
-    });
+    };
+    // A message between two users of this gateway arrives inside the sender's own lock.
+    return lock ? this.locked(m.channel, work) : work();
   }
 
   /** After a restart: asks the other side about every proposal that was sent but not stored. */
@@ -196,8 +210,13 @@ export class ChannelService {
   private async agreeCreate(principal: Principal, m: ChannelMessage, state: NonNullable<ChannelMessage['state']>) {
     if (!m.parties || m.parties[0] !== m.from || m.parties[1] !== m.to) throw refuse(400, 'INVALID_ARGUMENT', 'tpc-create parties must be [from, to]');
     if (state.version !== 0 || state.final) throw refuse(400, 'INVALID_ARGUMENT', 'an opening state is version 0 and not final');
-    if (await this.store.get(m.channel)) throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} already exists`);
+    const existing = await this.store.get(m.channel, m.to);
+    // The same opening proposed again (the opener's on-chain submission failed) is signed again;
+    // anything else under a known id is refused.
+    const same = existing && existing.latest.version === 0 && existing.parties.join() === m.parties.join() && existing.latest.balances.join() === state.balances.join();
+    if (existing && !same) throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} already exists`);
     const mine = signBytes(principal, tpcStateBytes(stateOf(m.channel, state)));
+    if (m.to === m.from) throw refuse(400, 'INVALID_ARGUMENT', 'a channel needs two different parties');
     await this.store.put({ id: m.channel, parties: m.parties, self: 1, latest: { ...state, signatures: [m.signature, mine] }, updatedAt: '' });
     return { type: 'tpc-agree' as const, signature: mine };
   }
@@ -226,11 +245,12 @@ export class ChannelService {
 
   /** The caller's channel, recovered first if a proposal is pending. */
   private async own(principal: Principal, id: string): Promise<OffchainChannel> {
-    let c = await this.store.get(id);
-    if (!c || c.parties[c.self] !== this.accountIdOf(principal)) throw refuse(404, 'NOT_FOUND', `channel ${id} is not one of the caller's channels at this gateway`);
+    const self = this.accountIdOf(principal);
+    let c = await this.store.get(id, self);
+    if (!c || c.parties[c.self] !== self) throw refuse(404, 'NOT_FOUND', `channel ${id} is not one of the caller's channels at this gateway`);
     if (c.pending) {
       await this.sync(principal, c);
-      c = (await this.store.get(id))!;
+      c = (await this.store.get(id, self))!;
     }
     return c;
   }
@@ -266,7 +286,7 @@ export class ChannelService {
 
   /** Delivers a message to the gateway serving `m.to`: this one, or a peer gateway over HTTP. */
   private async deliver(principal: Principal, m: ChannelMessage): Promise<unknown> {
-    if (this.accountOf.has(m.to)) return this.receive(m);
+    if (this.accountOf.has(m.to)) return this.handle(m, false);
     const { mspId } = await this.account(principal, m.to);
     const url = this.peers.url(mspId);
     if (!url) throw new HttpProblem(problem(503, 'LEDGER_UNAVAILABLE', `no gateway known for ${mspId} (set --peers)`));
