@@ -20,7 +20,8 @@ import { dbcsSchemas } from './routes/dbcs-schemas';
 import { delegateRoutes } from './routes/delegates';
 import { investmentContractRoutes } from './routes/investment-contracts';
 import { disputeRoutes } from './routes/disputes';
-import { Channel, channelRoutes, offchainRoutes } from './routes/channels';
+import { Channel, Multiparty, channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channels';
+import { MultipartyService } from './channels/multiparty';
 import { ChannelService, Faults } from './channels/service';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
@@ -57,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Account);
   app.addSchema(Escrow);
   app.addSchema(Channel);
+  app.addSchema(Multiparty);
   for (const schema of dbcsSchemas) app.addSchema(schema);
 
   await app.register(swagger, {
@@ -76,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'investment-contracts', description: 'DBCS-SC financial investment contracts: publishing, signing requests, signatures, confirmation' },
         { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
         { name: 'channels', description: 'Two-party payment channels, off-chain payments between gateways (J. Math. 2022)' },
+        { name: 'multiparty', description: 'Multiparty channels: atomic multiparty transactions over bound two-party channels' },
         { name: 'roles', description: 'Ledger roles' },
         { name: 'consortium', description: 'Consortium settings' },
         { name: 'system', description: 'Health and readiness' },
@@ -119,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const chaincode = new ChaincodeClient(options.ledger);
   const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
+  const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
   app.decorate('channels', channels);
   app.decorate('ledger', options.ledger);
   await app.register(
@@ -134,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(disputeRoutes, { chaincode });
       await v1.register(consortiumRoutes, { chaincode });
       await v1.register(channelRoutes, { chaincode, channels });
+      await v1.register(multipartyRoutes, { chaincode, multiparty });
     },
     { prefix: '/v1' },
   );

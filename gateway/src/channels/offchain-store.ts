@@ -23,6 +23,13 @@ export interface OffchainChannel {
   self: 0 | 1;
   latest: SignedState;
   pending?: { version: number; balances: [string, string]; final: boolean };
+  /** Set while the channel is a member of this multiparty channel: no two-party updates. */
+  boundTo?: string;
+  /**
+   * Set when a multiparty channel released it: the ledger holds a newer state (signed by every
+   * multiparty party, not as a two-party state), which becomes the base of the next version.
+   */
+  rebase?: boolean;
   updatedAt: string;
 }
 

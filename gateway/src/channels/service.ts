@@ -24,15 +24,20 @@ import type { PeerDirectory } from './peers';
  * answers, and writes its own proposal before sending it, so a crash never loses an agreed state.
  */
 export interface ChannelMessage {
-  type: 'tpc-create' | 'tpc-update' | 'tpc-close' | 'tpc-sync';
+  type: 'tpc-create' | 'tpc-update' | 'tpc-close' | 'tpc-sync' | 'mpc-query' | 'mpc-sign';
+  /** Two-party messages: the channel; multiparty messages: the multiparty channel. */
   channel: string;
   from: string;
   to: string;
   /** tpc-create: the parties in channel order. */
   parties?: [string, string];
   state?: { version: number; balances: [string, string]; final: boolean };
-  /** tpc-sync: when the request was made (ISO), signed to prove the sender is a party. */
+  /** tpc-sync, mpc-query: when the request was made (ISO), signed to prove the sender is a party. */
   at?: string;
+  /** mpc-query, mpc-sign: the multiparty channel's parties and member channels. */
+  members?: { parties: string[]; channels: string[] };
+  /** mpc-sign: the multiparty state to sign. */
+  mpcState?: { version: number; channels: { channel: string; version: number; balances: [string, string] }[]; final: boolean };
   signature: string;
 }
 
@@ -152,16 +157,20 @@ export class ChannelService {
    * proposal from the other side is refused at once (409, retry) rather than queued: two
    * gateways each waiting for the other would otherwise deadlock on simultaneous payments.
    */
-  async receive(m: ChannelMessage): Promise<{ type: 'tpc-agree'; signature: string } | { type: 'tpc-state'; state: SignedState }> {
-    if (m.type !== 'tpc-sync' && this.locks.has(m.channel)) {
+  async receive(m: ChannelMessage): Promise<unknown> {
+    if ((m.type === 'tpc-update' || m.type === 'tpc-close' || m.type === 'tpc-create') && this.locks.has(m.channel)) {
       throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} has a proposal in progress on this side: retry`);
     }
     return this.handle(m, true);
   }
 
-  private async handle(m: ChannelMessage, lock: boolean): Promise<{ type: 'tpc-agree'; signature: string } | { type: 'tpc-state'; state: SignedState }> {
+  private async handle(m: ChannelMessage, lock: boolean): Promise<any> {
     const principal = this.accountOf.get(m.to);
     if (!principal) throw refuse(404, 'NOT_FOUND', `account ${m.to} is not served by this gateway`);
+    if (m.type === 'mpc-query' || m.type === 'mpc-sign') {
+      if (!this.multiparty) throw refuse(404, 'NOT_FOUND', 'multiparty channels are not served here');
+      return this.multiparty.handle(principal, m);
+    }
     const senderKey = await this.certificate(principal, m.from);
     if (m.type === 'tpc-sync') {
       const at = Date.parse(m.at ?? '');
@@ -176,8 +185,9 @@ export class ChannelService {
     this.verify(senderKey, tpcStateBytes(stateOf(m.channel, state)), m.signature, m.from);
     const work = async () => {
       if (m.type === 'tpc-create') return this.agreeCreate(principal, m, state);
-      const c = await this.store.get(m.channel, m.to);
-      if (!c || c.parties[c.self] !== m.to || c.parties[1 - c.self] !== m.from) throw refuse(404, 'NOT_FOUND', `no channel ${m.channel} between ${m.from} and ${m.to}`);
+      const known = await this.store.get(m.channel, m.to);
+      if (!known || known.parties[known.self] !== m.to || known.parties[1 - known.self] !== m.from) throw refuse(404, 'NOT_FOUND', `no channel ${m.channel} between ${m.from} and ${m.to}`);
+      const c = await this.usable(principal, known);
       checkNext(c, state, m.type === 'tpc-close');
       const mine = signBytes(principal, tpcStateBytes(stateOf(c.id, state)));
       const signatures: [string, string] = c.self === 0 ? [mine, m.signature] : [m.signature, mine];
@@ -203,6 +213,40 @@ export class ChannelService {
       }
     }
     return recovered;
+  }
+
+  // ------------------------------------------------------------------ for the multiparty protocol
+
+  /** The multiparty protocol handler (multiparty.ts) that mpc-* messages go to. */
+  multiparty?: { handle(principal: Principal, m: ChannelMessage): Promise<unknown> };
+
+  principalFor(account: string): Principal | undefined {
+    return this.accountOf.get(account);
+  }
+
+  signFor(principal: Principal, bytes: Uint8Array): string {
+    return signBytes(principal, bytes);
+  }
+
+  /** FORBIDDEN unless `signature` is `account`'s signature over `bytes`. */
+  async checkSignature(principal: Principal, account: string, bytes: Uint8Array, signature: string): Promise<void> {
+    this.verify(await this.certificate(principal, account), bytes, signature, account);
+  }
+
+  /** Sends a message to the gateway serving `m.to` (this one included) and returns its answer. */
+  exchange(principal: Principal, m: ChannelMessage): Promise<unknown> {
+    return this.deliver(principal, m);
+  }
+
+  /** Marks `party`'s record of a two-party channel bound to a multiparty channel, or released. */
+  async bind(id: string, party: string, boundTo: string | undefined): Promise<void> {
+    const c = await this.store.get(id, party);
+    if (c) await this.store.put({ ...c, boundTo, rebase: boundTo === undefined ? true : c.rebase });
+  }
+
+  /** The latest agreed off-chain version of `party`'s channel, if this gateway holds one. */
+  async agreedVersion(id: string, party: string): Promise<number | undefined> {
+    return (await this.store.get(id, party))?.latest.version;
   }
 
   // ------------------------------------------------------------------ internals
@@ -252,7 +296,24 @@ export class ChannelService {
       await this.sync(principal, c);
       c = (await this.store.get(id, self))!;
     }
-    return c;
+    return this.usable(principal, c);
+  }
+
+  /**
+   * A channel that can take a two-party update: not bound to a multiparty channel, and, once
+   * released by one, rebased on the state the multiparty channel left on the ledger.
+   */
+  private async usable(principal: Principal, c: OffchainChannel): Promise<OffchainChannel> {
+    if (!c.boundTo && !c.rebase) return c;
+    // The ledger decides: a binding whose multiparty channel never opened, or has closed, lapses.
+    const onLedger = await this.chaincode.evaluate<{ version: number; balances: [string, string]; busy: string | null }>(principal, 'channels:getChannel', [c.id]);
+    if (onLedger.busy) throw refuse(409, 'FAILED_PRECONDITION', `channel ${c.id} is bound to multiparty channel ${onLedger.busy}`);
+    const rebased: OffchainChannel =
+      onLedger.version > c.latest.version
+        ? { ...c, boundTo: undefined, rebase: undefined, latest: { version: onLedger.version, balances: onLedger.balances, final: false, signatures: ['', ''] } }
+        : { ...c, boundTo: undefined, rebase: undefined };
+    await this.store.put(rebased);
+    return rebased;
   }
 
   /** Adopts the other side's latest state when it is newer and signed by both. */

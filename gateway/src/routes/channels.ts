@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { ChannelService } from '../channels/service';
+import type { MultipartyService } from '../channels/multiparty';
 import { AccountId, Amount, IdParams, Page, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
@@ -173,14 +174,17 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 
 /** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
 export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
+  const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
   const Message = Type.Object({
-    type: Type.Union([Type.Literal('tpc-create'), Type.Literal('tpc-update'), Type.Literal('tpc-close'), Type.Literal('tpc-sync')]),
+    type: Type.Union([Type.Literal('tpc-create'), Type.Literal('tpc-update'), Type.Literal('tpc-close'), Type.Literal('tpc-sync'), Type.Literal('mpc-query'), Type.Literal('mpc-sign')]),
     channel: RecordId,
     from: AccountId,
     to: AccountId,
     parties: Type.Optional(Pair(AccountId)),
     state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
     at: Type.Optional(Type.String({ maxLength: 40 })),
+    members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
+    mpcState: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), channels: Type.Array(MpcChannelState, { maxItems: 100 }), final: Type.Boolean() }, { additionalProperties: false })),
     signature: Type.String({ maxLength: 200 }),
   });
   app.post(
@@ -188,15 +192,108 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     {
       schema: {
         tags: TAGS,
-        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-update, tpc-close, tpc-sync)',
+        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
         description: `Signed by the sending party over the state bytes the chaincode verifies; answered with this party's countersignature (tpc-agree), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages.`,
         body: Message,
         response: {
-          200: Type.Union([Type.Object({ type: Type.Literal('tpc-agree'), signature: Type.String() }), Type.Object({ type: Type.Literal('tpc-state'), state: SignedState })]),
+          200: Type.Union([
+            Type.Object({ type: Type.Union([Type.Literal('tpc-agree'), Type.Literal('mpc-agree')]), signature: Type.String() }),
+            Type.Object({ type: Type.Literal('tpc-state'), state: SignedState }),
+            Type.Object({ type: Type.Literal('mpc-channels'), channels: Type.Array(ChannelRef) }),
+          ]),
           ...problems(403, 404, 409),
         },
       },
     },
-    async (request) => channels.receive(request.body),
+    async (request) => (await channels.receive(request.body)) as never,
+  );
+};
+
+export const Multiparty = Type.Object(
+  {
+    id: Type.String(),
+    parties: Type.Array(AccountId),
+    channels: Type.Array(Type.String()),
+    version: Type.Integer(),
+    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
+    states: Type.Array(Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(Amount) }), { description: "Member channels' current states" }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    closedAt: Type.Optional(Timestamp),
+  },
+  { $id: 'Multiparty' },
+);
+const MultipartyRef = Type.Ref(Multiparty);
+
+/**
+ * Multiparty channels (createMPC, updateMPC, closeMPC): the caller's gateway coordinates with every
+ * party's gateway (mpc-query, mpc-sign) and submits; the ledger moves every member channel or none.
+ */
+export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; multiparty: MultipartyService }> = async (app, { chaincode, multiparty }) => {
+  const TAG = ['multiparty'];
+  app.post(
+    '/multiparty',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAG,
+        summary: 'Open a multiparty channel over open, idle two-party channels (createMPC)',
+        description: `Every party's gateway checks its member channels are as on the ledger (and checkpointed) and signs version 0; the channels are then marked busy. Errors: 403 a party refused, 404 unknown channel, 409 a channel busy or not checkpointed. Source: ${PAPER}.`,
+        security: bearer,
+        headers: IdempotencyHeader,
+        body: Type.Object({ id: RecordId, parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }), channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }) }, { additionalProperties: false }),
+        response: { 201: MultipartyRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send((await multiparty.open(principalOf(request), request.body)) as never),
+  );
+
+  app.get(
+    '/multiparty/:id',
+    { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
+    async (request) => chaincode.evaluate(principalOf(request), 'channels:getMultiparty', [request.params.id]),
+  );
+
+  app.post(
+    '/multiparty/:id/authorizations',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Authorize your gateway to sign one multiparty update that takes up to `amount` from you',
+        description: 'A payer in a multiparty transaction proposed by another party gives its consent here, at its own gateway; the authorization is used up by the next update it signs.',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
+        response: { 201: Type.Object({ multiparty: Type.String(), account: AccountId, amount: PositiveAmount }), ...problems() },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await multiparty.authorize(principalOf(request), request.params.id, BigInt(request.body.amount))),
+  );
+
+  app.post(
+    '/multiparty/:id/payments',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAG,
+        summary: 'Settle a multiparty transaction atomically (updateMPC)',
+        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves an amount between the two parties of a member channel. Every party signs; every member channel moves to a new version, or none does. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channel between two parties, 403 a payer did not authorize, 422 a member channel lacks the funds. Source: ${PAPER}.`,
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        body: Type.Object({ payments: Type.Array(Type.Object({ from: AccountId, to: AccountId, amount: PositiveAmount }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        response: { 200: MultipartyRef, ...problems(403, 404, 409, 422) },
+      },
+    },
+    async (request) => (await multiparty.pay(principalOf(request), request.params.id, request.body.payments)) as never,
+  );
+
+  app.post(
+    '/multiparty/:id/close',
+    {
+      config: { idempotent: true },
+      schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
+    },
+    async (request) => (await multiparty.close(principalOf(request), request.params.id)) as never,
   );
 };

@@ -1,0 +1,76 @@
+import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+
+/**
+ * Multiparty channels over HTTP with one gateway per organisation: the paper's mptx
+ * {(P1,P3,1),(P2,P3,1),(P4,P3,1)} with P1 = alice (Org1), P2 = bob (Org2), P4 = dave (Org2) paying
+ * P3 = carol (Org3) through three two-party channels bound into one multiparty channel.
+ */
+const run = Date.now().toString(36);
+
+describe('multiparty channels between gateways', () => {
+  let gw: TestGateway;
+  let id: Record<string, string>;
+  const ch = { alice: `p1p3-${run}`, bob: `p2p3-${run}`, dave: `p4p3-${run}` };
+  const mpc = `mpc-${run}`;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(undefined, { perOrg: true });
+    id = await registerAll(gw, ['bank', 'alice', 'bob', 'dave', 'carol']);
+    for (const payer of ['alice', 'bob', 'dave'] as const) {
+      await gw.as('bank').post(`/v1/accounts/${id[payer]}/mint`, { amount: '1000' });
+      const opened = await gw.as(payer).post('/v1/channels', { id: ch[payer], counterparty: id.carol, deposit: '100', counterpartyDeposit: '0' });
+      expect(opened.status).toBe(201);
+    }
+  }, 120_000);
+  afterAll(() => gw.close());
+
+  const channel = async (payer: 'alice' | 'bob' | 'dave') => (await gw.as(payer).get(`/v1/channels/${ch[payer]}`)).body;
+  const mptx = (amounts: Record<'alice' | 'bob' | 'dave', string>) => ({
+    payments: (['alice', 'bob', 'dave'] as const).map((p) => ({ from: id[p], to: id.carol, amount: amounts[p] })),
+  });
+
+  test('open binds the channels; the mptx settles atomically; close releases them', async () => {
+    const opened = await gw.as('carol').post('/v1/multiparty', { id: mpc, parties: [id.alice, id.bob, id.dave, id.carol], channels: Object.values(ch) });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ id: mpc, status: 'OPEN', version: 0 });
+    expect((await channel('alice')).busy).toBe(mpc);
+    // A bound channel takes no two-party payment.
+    expect((await gw.as('alice').post(`/v1/channels/${ch.alice}/payments`, { amount: '1' })).status).toBe(409);
+
+    // Without the payers' consent their gateways refuse to sign.
+    const unauthorized = await gw.as('carol').post(`/v1/multiparty/${mpc}/payments`, mptx({ alice: '1', bob: '1', dave: '1' }));
+    expect(unauthorized.status).toBe(403);
+    for (const p of ['alice', 'bob', 'dave'] as const) expect((await channel(p)).balances).toEqual(['100', '0']);
+
+    for (const p of ['alice', 'bob', 'dave'] as const) {
+      expect((await gw.as(p).post(`/v1/multiparty/${mpc}/authorizations`, { amount: '1' })).status).toBe(201);
+    }
+    const settled = await gw.as('carol').post(`/v1/multiparty/${mpc}/payments`, mptx({ alice: '1', bob: '1', dave: '1' }));
+    expect(settled.status).toBe(200);
+    expect(settled.body.version).toBe(1);
+    for (const p of ['alice', 'bob', 'dave'] as const) expect(await channel(p)).toMatchObject({ version: 1, balances: ['99', '1'] });
+
+    const closed = await gw.as('alice').post(`/v1/multiparty/${mpc}/close`);
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe('CLOSED');
+    expect((await channel('alice')).busy).toBeNull();
+    // The released channel continues off-chain from the state the multiparty channel left.
+    const paid = await gw.as('alice').post(`/v1/channels/${ch.alice}/payments`, { amount: '9' });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ version: 2, balances: ['90', '10'] });
+  }, 120_000);
+
+  test('a multiparty payment where one member channel lacks funds leaves every channel unchanged', async () => {
+    const second = `mpc2-${run}`;
+    await gw.as('alice').post(`/v1/channels/${ch.alice}/checkpoint`);
+    const opened = await gw.as('carol').post('/v1/multiparty', { id: second, parties: [id.alice, id.bob, id.dave, id.carol], channels: Object.values(ch) });
+    expect(opened.status).toBe(201);
+    const before = await Promise.all((['alice', 'bob', 'dave'] as const).map(channel));
+    for (const p of ['alice', 'bob', 'dave'] as const) await gw.as(p).post(`/v1/multiparty/${second}/authorizations`, { amount: '500' });
+    const refused = await gw.as('carol').post(`/v1/multiparty/${second}/payments`, mptx({ alice: '1', bob: '1', dave: '500' }));
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('INSUFFICIENT_FUNDS');
+    expect(await Promise.all((['alice', 'bob', 'dave'] as const).map(channel))).toEqual(before);
+    expect((await gw.as('carol').get(`/v1/multiparty/${second}`)).body.version).toBe(0);
+  }, 120_000);
+});
