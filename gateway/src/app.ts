@@ -22,6 +22,7 @@ import { investmentContractRoutes } from './routes/investment-contracts';
 import { disputeRoutes } from './routes/disputes';
 import { Channel, Multiparty, channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channels';
 import { MultipartyService } from './channels/multiparty';
+import { RoutePaymentService } from './channels/route-payment';
 import { ChannelService, Faults } from './channels/service';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
@@ -138,7 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(disputeRoutes, { chaincode });
       await v1.register(consortiumRoutes, { chaincode });
       await v1.register(channelRoutes, { chaincode, channels });
-      await v1.register(multipartyRoutes, { chaincode, multiparty });
+      await v1.register(multipartyRoutes, { chaincode, multiparty, routed: new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)) });
     },
     { prefix: '/v1' },
   );

@@ -22,7 +22,7 @@ import type { ChannelMessage, ChannelService } from './service';
  * - closing: the balances as on the ledger.
  */
 type MpcStateJson = NonNullable<ChannelMessage['mpcState']>;
-interface ChannelView {
+export interface ChannelView {
   id: string;
   parties: [string, string];
   version: number;
@@ -42,6 +42,8 @@ export interface MultipartyPayment {
   from: string;
   to: string;
   amount: string;
+  /** The member channel to use, when the two parties share more than one. */
+  channel?: string;
 }
 
 const QUERY_DOMAIN = 'covenant/mpc-query/v1';
@@ -116,7 +118,12 @@ export class MultipartyService {
     }
     for (const p of payments) {
       const amount = BigInt(p.amount);
-      const member = [...members.values()].find((m) => m.parties.includes(p.from) && m.parties.includes(p.to) && p.from !== p.to);
+      const member = p.channel
+        ? members.get(p.channel)
+        : [...members.values()].find((m) => m.parties.includes(p.from) && m.parties.includes(p.to) && p.from !== p.to);
+      if (member && (!member.parties.includes(p.from) || !member.parties.includes(p.to) || p.from === p.to)) {
+        throw refuse(400, 'INVALID_ARGUMENT', `channel ${p.channel} is not between ${p.from} and ${p.to}`);
+      }
       if (!member) throw refuse(400, 'INVALID_ARGUMENT', `no member channel between ${p.from} and ${p.to}`);
       const i = member.parties.indexOf(p.from);
       member.balances[i] -= amount;
@@ -153,6 +160,8 @@ export class MultipartyService {
       const at = Date.parse(m.at ?? '');
       if (!(Math.abs(Date.now() - at) < 5 * 60_000)) throw refuse(400, 'INVALID_ARGUMENT', 'mpc-query needs a current `at`');
       await this.channels.checkSignature(principal, m.from, canonicalBytes({ domain: QUERY_DOMAIN, mpc: m.channel, channels: m.members.channels, from: m.from, at: m.at }), m.signature);
+      // No channels named: the user's open, idle channels, for routing (a channel announcement).
+      if (m.members.channels.length === 0) return { type: 'mpc-channels', channels: await this.openChannelsOf(principal) };
       const out: ChannelView[] = [];
       for (const id of m.members.channels) {
         const view = await this.ledgerChannel(principal, id);
@@ -230,6 +239,21 @@ export class MultipartyService {
       signatures[party] = answer.signature;
     }
     return signatures;
+  }
+
+  /** The principal's OPEN channels not bound to a multiparty channel (first 100). */
+  async openChannelsOf(principal: Principal): Promise<ChannelView[]> {
+    const page = await this.chaincode.evaluate<{ records: ChannelView[] }>(principal, 'channels:listChannels', ['100', '']);
+    return page.records.filter((c) => c.status === 'OPEN' && !c.busy);
+  }
+
+  /** Asks `party`'s gateway for its user's open channels (signed as the caller). */
+  async announcedChannels(principal: Principal, party: string): Promise<ChannelView[]> {
+    const self = this.channels.accountIdOf(principal);
+    const at = new Date().toISOString();
+    const signature = this.channels.signFor(principal, canonicalBytes({ domain: QUERY_DOMAIN, mpc: 'channel-list', channels: [], from: self, at }));
+    const answer = (await this.channels.exchange(principal, { type: 'mpc-query', channel: 'channel-list', from: self, to: party, at, members: { parties: [self, party], channels: [] }, signature })) as { channels: ChannelView[] };
+    return answer.channels;
   }
 
   private async ledgerChannel(principal: Principal, id: string): Promise<ChannelView | undefined> {

@@ -4,6 +4,7 @@ import { principalOf } from '../http/auth';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { ChannelService } from '../channels/service';
 import type { MultipartyService } from '../channels/multiparty';
+import type { RoutePaymentService } from '../channels/route-payment';
 import { AccountId, Amount, IdParams, Page, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
@@ -229,8 +230,41 @@ const MultipartyRef = Type.Ref(Multiparty);
  * Multiparty channels (createMPC, updateMPC, closeMPC): the caller's gateway coordinates with every
  * party's gateway (mpc-query, mpc-sign) and submits; the ledger moves every member channel or none.
  */
-export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; multiparty: MultipartyService }> = async (app, { chaincode, multiparty }) => {
+export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; multiparty: MultipartyService; routed: RoutePaymentService }> = async (
+  app,
+  { chaincode, multiparty, routed },
+) => {
   const TAG = ['multiparty'];
+  app.post(
+    '/payments',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: ['channels'],
+        summary: 'Pay along a route of channels',
+        description:
+          "The caller's gateway learns the channels around it (its own and, up to 3 hops, those its neighbours' gateways announce), picks a route with Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18), and settles every hop atomically as one multiparty transaction over the route's channels (open, update, close). The route's channels must be open, idle and checkpointed. Errors: 400 the payee is a direct counterparty (pay through the channel) or bad input, 403 a party refused, 422 no route can carry the amount.",
+        security: bearer,
+        headers: IdempotencyHeader,
+        body: Type.Object(
+          { to: AccountId, amount: PositiveAmount, router: Type.Optional(Type.Union([Type.Literal('multipath'), Type.Literal('weight')])) },
+          { additionalProperties: false, examples: [{ to: '3333333333333333333333333333333333333333', amount: '500', router: 'multipath' }] },
+        ),
+        response: {
+          201: Type.Object({
+            to: AccountId,
+            amount: PositiveAmount,
+            router: Type.String(),
+            multiparty: Type.String({ description: 'The multiparty channel that settled the route' }),
+            parts: Type.Array(Type.Object({ amount: PositiveAmount, path: Type.Array(Type.Object({ channel: Type.String(), from: AccountId, to: AccountId })) })),
+          }),
+          ...problems(403, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await routed.pay(principalOf(request), request.body.to, BigInt(request.body.amount), request.body.router ?? 'multipath')),
+  );
+
   app.post(
     '/multiparty',
     {

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { Principal } from '../identity/store';
+import { HttpProblem, problem } from '../http/problem';
+import type { ChannelView, MultipartyPayment, MultipartyService } from './multiparty';
+import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
+
+/**
+ * A payment along a route of channels (issue 5, "Channel selection and routing"): the payer's
+ * gateway learns the channels around it (its own, then its neighbours' announced channels, up to
+ * MAX_DEPTH hops), picks a route with the paper's W heuristic or Covenant's multipath router
+ * (routing.ts), and settles every hop atomically as one multiparty transaction over the route's
+ * channels: open a multiparty channel over them, one update carrying every hop, close. Each
+ * intermediary's gateway signs because its user's balance over the route is unchanged; the payee's
+ * because it only gains; the payer's because the payer asked. Either every hop moves or none.
+ * The route's channels must be open, idle and checkpointed (their latest agreed state on-chain).
+ */
+export const MAX_DEPTH = 3;
+const MAX_PARTIES = 50;
+
+export type RouterName = 'multipath' | 'weight';
+
+export interface RoutedPayment {
+  to: string;
+  amount: string;
+  router: RouterName;
+  multiparty: string;
+  parts: { amount: string; path: { channel: string; from: string; to: string }[] }[];
+}
+
+export class RoutePaymentService {
+  constructor(private readonly multiparty: MultipartyService, private readonly accountIdOf: (p: Principal) => string) {}
+
+  /** The channel graph the payer knows: breadth-first over announced channels, MAX_DEPTH hops. */
+  async knownGraph(principal: Principal): Promise<ChannelGraph> {
+    const self = this.accountIdOf(principal);
+    const channels = new Map<string, ChannelView>();
+    for (const c of await this.multiparty.openChannelsOf(principal)) channels.set(c.id, c);
+    const seen = new Set([self]);
+    let frontier = [...channels.values()].flatMap((c) => c.parties).filter((p) => !seen.has(p));
+    for (let depth = 1; depth < MAX_DEPTH && frontier.length > 0 && seen.size < MAX_PARTIES; depth++) {
+      const next: string[] = [];
+      for (const party of [...new Set(frontier)]) {
+        if (seen.has(party) || seen.size >= MAX_PARTIES) continue;
+        seen.add(party);
+        let announced: ChannelView[] = [];
+        try {
+          announced = await this.multiparty.announcedChannels(principal, party);
+        } catch {
+          continue; // an unreachable gateway announces nothing
+        }
+        for (const c of announced) {
+          channels.set(c.id, c);
+          next.push(...c.parties.filter((p) => !seen.has(p)));
+        }
+      }
+      frontier = next;
+    }
+    return new ChannelGraph(
+      [...channels.values()].map((c) => ({ id: c.id, a: c.parties[0], b: c.parties[1], balanceA: BigInt(c.balances[0]), balanceB: BigInt(c.balances[1]) })),
+    );
+  }
+
+  /** Routes and settles `amount` from the caller to `to`; 422 when no route can carry it. */
+  async pay(principal: Principal, to: string, amount: bigint, router: RouterName): Promise<RoutedPayment> {
+    const self = this.accountIdOf(principal);
+    const graph = await this.knownGraph(principal);
+    const route: RouteResult = router === 'weight' ? routeByWeight(graph, self, to, amount) : routeMultipath(graph, self, to, amount);
+    if (!route.ok) {
+      const status = route.reason === 'INVALID_ARGUMENT' ? 400 : 422;
+      throw new HttpProblem(problem(status, status === 400 ? 'INVALID_ARGUMENT' : 'INSUFFICIENT_FUNDS', `no route: ${route.reason}: ${route.detail}`));
+    }
+    const hops = new Map<string, MultipartyPayment>();
+    const parties = new Set<string>();
+    for (const part of route.parts) {
+      for (const hop of part.path) {
+        parties.add(hop.from).add(hop.to);
+        const key = `${hop.channel}|${hop.from}|${hop.to}`;
+        const previous = hops.get(key);
+        hops.set(key, { channel: hop.channel, from: hop.from, to: hop.to, amount: String((previous ? BigInt(previous.amount) : 0n) + part.amount) });
+      }
+    }
+    const channels = [...new Set(route.parts.flatMap((p) => p.path.map((h) => h.channel)))];
+    const id = `route-${createHash('sha256').update(`${self}|${to}|${amount}|${Date.now()}|${Math.random()}`).digest('hex').slice(0, 24)}`;
+    if (channels.length === 1) {
+      throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`));
+    }
+    await this.multiparty.open(principal, { id, parties: [...parties], channels });
+    try {
+      await this.multiparty.pay(principal, id, [...hops.values()]);
+    } finally {
+      await this.multiparty.close(principal, id);
+    }
+    return {
+      to,
+      amount: amount.toString(),
+      router,
+      multiparty: id,
+      parts: route.parts.map((p) => ({ amount: p.amount.toString(), path: p.path.map((h) => ({ channel: h.channel, from: h.from, to: h.to })) })),
+    };
+  }
+}

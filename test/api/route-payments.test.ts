@@ -1,0 +1,62 @@
+import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+
+/**
+ * Payments along a route: alice (Org1) pays dave (Org2) with no channel between them, through bob
+ * (Org2) and carol (Org3). Each route settles as one multiparty transaction: every hop or none.
+ *
+ *   alice ──60── bob ──60── dave
+ *     └────60── carol ──60──┘
+ */
+const run = Date.now().toString(36);
+
+describe('payments along a route', () => {
+  let gw: TestGateway;
+  let id: Record<string, string>;
+  const ch = { ab: `ab-${run}`, bd: `bd-${run}`, ac: `ac-${run}`, cd: `cd-${run}` };
+
+  beforeAll(async () => {
+    gw = await startTestGateway(undefined, { perOrg: true });
+    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol', 'dave']);
+    for (const name of ['alice', 'bob', 'carol'] as const) await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount: '1000' });
+    const open = async (who: string, channel: string, counterparty: string) => {
+      const res = await gw.as(who).post('/v1/channels', { id: channel, counterparty: id[counterparty], deposit: '60', counterpartyDeposit: '0' });
+      expect(res.status).toBe(201);
+    };
+    await open('alice', ch.ab, 'bob');
+    await open('bob', ch.bd, 'dave');
+    await open('alice', ch.ac, 'carol');
+    await open('carol', ch.cd, 'dave');
+  }, 120_000);
+  afterAll(() => gw.close());
+
+  const balances = async (who: string, channel: string) => (await gw.as(who).get(`/v1/channels/${channel}`)).body.balances;
+
+  test("the paper's least-W router cannot carry 100 on one path; the multipath router splits it over both", async () => {
+    const weight = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100', router: 'weight' });
+    expect(weight.status).toBe(422);
+    expect(await balances('alice', ch.ab)).toEqual(['60', '0']);
+
+    const multipath = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100' });
+    expect(multipath.status).toBe(201);
+    expect(multipath.body.parts).toHaveLength(2);
+    expect(multipath.body.parts.reduce((s: bigint, p: any) => s + BigInt(p.amount), 0n)).toBe(100n);
+    // Intermediaries end where they started; alice paid 100, dave received 100.
+    const ab = await balances('alice', ch.ab);
+    const ac = await balances('alice', ch.ac);
+    const bd = await balances('bob', ch.bd);
+    const cd = await balances('carol', ch.cd);
+    expect(BigInt(ab[0]) + BigInt(ac[0])).toBe(20n);
+    expect(BigInt(bd[1]) + BigInt(cd[1])).toBe(100n);
+    expect(BigInt(ab[1])).toBe(BigInt(bd[1]));
+    expect(BigInt(ac[1])).toBe(BigInt(cd[1]));
+    // The channels are free again.
+    expect((await gw.as('alice').get(`/v1/channels/${ch.ab}`)).body.busy).toBeNull();
+  }, 120_000);
+
+  test('a payment no route can carry is refused and moves nothing', async () => {
+    const before = [await balances('alice', ch.ab), await balances('alice', ch.ac)];
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '1000' });
+    expect(res.status).toBe(422);
+    expect([await balances('alice', ch.ab), await balances('alice', ch.ac)]).toEqual(before);
+  }, 60_000);
+});
