@@ -50,6 +50,8 @@ describe('multiparty channels between gateways', () => {
     expect(settled.body.version).toBe(1);
     for (const p of ['alice', 'bob', 'dave'] as const) expect(await channel(p)).toMatchObject({ version: 1, balances: ['99', '1'] });
 
+    const listed = await gw.as('dave').get('/v1/multiparty?pageSize=10');
+    expect(listed.body.items.map((m: any) => m.id)).toContain(mpc);
     const closed = await gw.as('alice').post(`/v1/multiparty/${mpc}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('CLOSED');

@@ -283,6 +283,23 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
   );
 
   app.get(
+    '/multiparty',
+    {
+      schema: {
+        tags: TAG,
+        summary: "The caller's multiparty channels, one page",
+        security: bearer,
+        querystring: Type.Object({ pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })), bookmark: Type.Optional(Type.String({ maxLength: 1024 })) }),
+        response: { 200: Page(MultipartyRef), ...problems() },
+      },
+    },
+    async (request) => {
+      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'channels:listMultiparties', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
+      return { items: page.records, bookmark: page.bookmark };
+    },
+  );
+
+  app.get(
     '/multiparty/:id',
     { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getMultiparty', [request.params.id]),
