@@ -10,7 +10,7 @@ import { ChaincodeClient } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { bearerAuth } from './http/auth';
 import { IdempotencyStore } from './http/idempotency';
-import { ProblemSchema, problem, sendProblem, toProblem } from './http/problem';
+import { HttpProblem, ProblemSchema, problem, sendProblem, toProblem } from './http/problem';
 import { registerMetrics } from './http/metrics';
 import { Account, Escrow } from './routes/schemas';
 import { accountRoutes } from './routes/accounts';
@@ -94,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     const p = toProblem(error);
+    if (error instanceof HttpProblem && error.transient) request.transientFailure = true;
     if (p.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: p.code, detail: p.detail }, 'request refused');
     app.countProblem(p.code);

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { MemoryLevel } from 'memory-level';
 import { IdempotencyStore } from '../src/http/idempotency';
 import type { LevelDb } from '../src/ledger/embedded/store';
-import { sendProblem, toProblem } from '../src/http/problem';
+import { HttpProblem, problem, sendProblem, toProblem } from '../src/http/problem';
 
 /**
  * The idempotency hooks on their own, with a handler as slow as a real Fabric commit (about a
@@ -18,13 +18,25 @@ async function appWithSlowHandler() {
   const store = new IdempotencyStore(db);
   const app = Fastify();
   let submissions = 0;
-  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, toProblem(error)));
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpProblem && error.transient) request.transientFailure = true;
+    return sendProblem(request, reply, toProblem(error));
+  });
   app.addHook('onRequest', async (request) => {
     request.principal = { name: String(request.headers['x-user'] ?? 'alice'), mspId: 'Org1MSP', roles: [], identity: {} as never };
   });
   app.addHook('preHandler', store.preHandler);
   app.addHook('onSend', store.onSend);
   app.addHook('onResponse', store.onResponse);
+  let busyOnce = false;
+  app.post('/busy-then-ok', { config: { idempotent: true } }, async (_request, reply) => {
+    submissions += 1;
+    if (!busyOnce) {
+      busyOnce = true;
+      throw new HttpProblem(problem(409, 'FAILED_PRECONDITION', 'the other side is busy: retry'), true);
+    }
+    return reply.code(201).send({ submission: submissions });
+  });
   app.post('/pay', { config: { idempotent: true } }, async (_request, reply) => {
     submissions += 1;
     const n = submissions;
@@ -64,6 +76,18 @@ describe('Idempotency-Key', () => {
     const res = await app.inject({ method: 'POST', url: '/pay', headers: { 'idempotency-key': 'has space' }, payload: {} });
     expect(res.statusCode).toBe(400);
     expect(submissions()).toBe(0);
+    await app.close();
+  });
+
+  test('a transient refusal ("busy: retry") is not replayed: the retry with the same key goes through', async () => {
+    const { app, submissions } = await appWithSlowHandler();
+    const send = () => app.inject({ method: 'POST', url: '/busy-then-ok', headers: { 'idempotency-key': 'k3' }, payload: {} });
+    expect((await send()).statusCode).toBe(409);
+    const retry = await send();
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect((await send()).headers['idempotent-replayed']).toBe('true');
+    expect(submissions()).toBe(2);
     await app.close();
   });
 });

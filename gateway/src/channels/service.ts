@@ -159,7 +159,7 @@ export class ChannelService {
    */
   async receive(m: ChannelMessage): Promise<unknown> {
     if ((m.type === 'tpc-update' || m.type === 'tpc-close' || m.type === 'tpc-create') && this.locks.has(m.channel)) {
-      throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} has a proposal in progress on this side: retry`);
+      throw new HttpProblem(problem(409, 'FAILED_PRECONDITION', `channel ${m.channel} has a proposal in progress on this side: retry`), true);
     }
     return this.handle(m, true);
   }
@@ -366,7 +366,8 @@ export class ChannelService {
     if (!res.ok) {
       const code = res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : res.status === 400 ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION';
       const status = res.status >= 500 ? 503 : res.status === 422 ? 409 : res.status;
-      throw new HttpProblem(problem(status, status === 503 ? 'LEDGER_UNAVAILABLE' : code, `the gateway of ${mspId} refused ${m.type}: ${body.detail ?? res.statusText}`));
+      const transient = status === 503 || /: retry$/.test(body.detail ?? '');
+      throw new HttpProblem(problem(status, status === 503 ? 'LEDGER_UNAVAILABLE' : code, `the gateway of ${mspId} refused ${m.type}: ${body.detail ?? res.statusText}`), transient);
     }
     return body;
   }

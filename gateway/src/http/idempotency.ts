@@ -8,7 +8,7 @@ import { HttpProblem, problem } from './problem';
 /**
  * Idempotent POSTs (DESIGN.md, "The gateway"): a client may send `Idempotency-Key` (1-255
  * visible ASCII characters) on a POST that creates or moves value. The first response with a
- * status below 500 is stored durably, per caller, before it is sent; a repeat with the same key and
+ * status below 500 (and not marked transient, such as "the other side is busy: retry") is stored durably, per caller, before it is sent; a repeat with the same key and
  * the same request gets that response again, marked `Idempotent-Replayed: true`, and submits
  * nothing. The same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED); a repeat
  * while the first is still in progress waits for it. Records are kept for 24 hours.
@@ -31,6 +31,8 @@ interface Pending {
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: Pending;
+    /** Set for an answer that a plain retry may change (not stored for replay). */
+    transientFailure?: boolean;
   }
   interface FastifyContextConfig {
     /** Marks a route whose POSTs honour Idempotency-Key. */
@@ -97,7 +99,7 @@ export class IdempotencyStore {
   /** onSend: stores the first response (status < 500) before it leaves. */
   readonly onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const pending = request.idempotency;
-    if (!pending || reply.statusCode >= 500 || typeof payload !== 'string') return payload;
+    if (!pending || reply.statusCode >= 500 || request.transientFailure || typeof payload !== 'string') return payload;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = reply.getHeader(name);

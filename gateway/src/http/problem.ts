@@ -74,7 +74,14 @@ export function problem(status: number, code: GatewayCode, detail?: string, extr
 
 /** An error a route throws to answer with a problem. */
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  /**
+   * @param transient the same request may succeed if simply sent again (e.g. the other gateway
+   *   was busy with the same channel): such an answer is not kept for Idempotency-Key replays.
+   */
+  constructor(
+    readonly problem: Problem,
+    readonly transient = false,
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
