@@ -23,6 +23,7 @@ import { disputeRoutes } from './routes/disputes';
 import { Channel, Multiparty, channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channels';
 import { MultipartyService } from './channels/multiparty';
 import { RoutePaymentService } from './channels/route-payment';
+import { eventRoutes } from './routes/events';
 import { ChannelService, Faults } from './channels/service';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
         { name: 'channels', description: 'Two-party payment channels, off-chain payments between gateways (J. Math. 2022)' },
         { name: 'multiparty', description: 'Multiparty channels: atomic multiparty transactions over bound two-party channels' },
+        { name: 'events', description: 'Chaincode events as Server-Sent Events' },
         { name: 'roles', description: 'Ledger roles' },
         { name: 'consortium', description: 'Consortium settings' },
         { name: 'system', description: 'Health and readiness' },
@@ -122,6 +124,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Ends open event streams when the app closes, so graceful shutdown does not wait on them.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
   const chaincode = new ChaincodeClient(options.ledger);
   const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
   const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
@@ -140,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(disputeRoutes, { chaincode });
       await v1.register(consortiumRoutes, { chaincode });
       await v1.register(channelRoutes, { chaincode, channels });
+      await v1.register(eventRoutes, { ledger: options.ledger, closing: closing.signal });
       await v1.register(multipartyRoutes, { chaincode, multiparty, routed: new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)) });
     },
     { prefix: '/v1' },

@@ -36,8 +36,20 @@ export interface LedgerEvent {
   timestamp: string;
 }
 
+/** A position in the event stream: after this transaction of this block. */
+export interface EventCheckpoint {
+  blockNumber: bigint;
+  txId: string;
+}
+
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  /**
+   * Committed chaincode events in commit order: after `after` when given; otherwise from the
+   * first block (`from: 'start'`) or from the next commit (`from: 'now'`). Ends when `signal`
+   * aborts; throws when the ledger connection fails (the caller resumes from its checkpoint).
+   */
+  chaincodeEvents(identity: SigningIdentity, options: { after?: EventCheckpoint; from: 'start' | 'now'; signal: AbortSignal }): AsyncIterable<LedgerEvent>;
   /** Endorse, order and commit a transaction; resolves once it is committed valid. */
   submit(identity: SigningIdentity, fn: string, args: string[], options?: SubmitOptions): Promise<SubmitResult>;
   /** Run a query on one peer; nothing is written. */

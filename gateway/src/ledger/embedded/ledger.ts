@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { JSONSerializer } from 'fabric-contract-api';
 import { contracts, parseErrorMessage } from '@covenant/chaincode';
-import type { Ledger, LedgerEvent, SigningIdentity, SubmitResult } from '../port';
+import type { EventCheckpoint, Ledger, LedgerEvent, SigningIdentity, SubmitResult } from '../port';
 import { ChaincodeError, LedgerUnavailableError } from '../port';
-import { LedgerStore, LevelDb } from './store';
+import { CommittedTx, LedgerStore, LevelDb } from './store';
 import { TxStub } from './tx-stub';
 
 // fabric-shim's contract dispatcher: the same code that routes invocations on a peer.
@@ -71,16 +71,7 @@ export class EmbeddedLedger implements Ledger {
         stub.writeSet,
         stub.metadataWrites,
       );
-      if (committed.event) {
-        const event: LedgerEvent = {
-          blockNumber: committed.blockNumber,
-          txId: committed.txId,
-          name: committed.event.name,
-          payload: committed.event.payload,
-          timestamp: new Date(committed.timestampMs).toISOString(),
-        };
-        this.events.emit('event', event);
-      }
+      if (committed.event) this.events.emit('event', toEvent(committed));
       return { txId: committed.txId, blockNumber: committed.blockNumber, payload };
     });
   }
@@ -92,18 +83,54 @@ export class EmbeddedLedger implements Ledger {
     });
   }
 
+  /**
+   * Committed events then live ones. The embedded ledger commits one transaction per block, so the
+   * block number alone is the position. Live events are buffered while the stored ones replay.
+   */
+  async *chaincodeEvents(_identity: SigningIdentity, options: { after?: EventCheckpoint; from: 'start' | 'now'; signal: AbortSignal }): AsyncIterable<LedgerEvent> {
+    const { signal } = options;
+    const live: LedgerEvent[] = [];
+    let wake: (() => void) | undefined;
+    const onEvent = (e: LedgerEvent) => {
+      live.push(e);
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    this.events.on('event', onEvent);
+    signal.addEventListener('abort', onAbort);
+    try {
+      let last = options.after?.blockNumber ?? (options.from === 'now' ? this.blockHeight : 0n);
+      for (;;) {
+        const txs = await this.store.transactions(last, 500);
+        if (txs.length === 0) break;
+        for (const tx of txs) {
+          if (signal.aborted) return;
+          last = tx.blockNumber;
+          if (tx.event) yield toEvent(tx);
+        }
+      }
+      while (!signal.aborted) {
+        const e = live.shift();
+        if (e) {
+          if (e.blockNumber > last) {
+            yield e;
+            last = e.blockNumber;
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      this.events.off('event', onEvent);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** Committed chaincode events after `afterBlock`, oldest first (for resuming event streams). */
   async eventsAfter(afterBlock: bigint, limit: number): Promise<LedgerEvent[]> {
     const txs = await this.store.transactions(afterBlock, limit);
-    return txs
-      .filter((tx) => tx.event)
-      .map((tx) => ({
-        blockNumber: tx.blockNumber,
-        txId: tx.txId,
-        name: tx.event!.name,
-        payload: tx.event!.payload,
-        timestamp: new Date(tx.timestampMs).toISOString(),
-      }));
+    return txs.filter((tx) => tx.event).map(toEvent);
   }
 
   private stub(identity: SigningIdentity, fn: string, args: string[], readOnly: boolean): TxStub {
@@ -132,4 +159,8 @@ export class EmbeddedLedger implements Ledger {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function toEvent(tx: CommittedTx): LedgerEvent {
+  return { blockNumber: tx.blockNumber, txId: tx.txId, name: tx.event!.name, payload: tx.event!.payload, timestamp: new Date(tx.timestampMs).toISOString() };
 }

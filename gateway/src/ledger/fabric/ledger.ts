@@ -12,7 +12,7 @@ import {
   signers,
 } from '@hyperledger/fabric-gateway';
 import { parseErrorMessage } from '@covenant/chaincode';
-import { ChaincodeError, Ledger, LedgerUnavailableError, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
+import { ChaincodeError, EventCheckpoint, Ledger, LedgerEvent, LedgerUnavailableError, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
 import type { ConnectionProfile } from './profile';
 
 /** Deadlines of every gRPC call (fabric-gateway connect options). */
@@ -94,6 +94,36 @@ export class FabricLedger implements Ledger {
     }
   }
 
+  /**
+   * Chaincode events from the peer's event service (network.getChaincodeEvents), resuming after a
+   * checkpoint (block number and transaction id) as fabric-gateway's checkpointers do. The stream
+   * ends when `signal` aborts; a broken connection (a peer restart, fabric-gateway#261) throws
+   * and the caller resumes from its last checkpoint.
+   */
+  async *chaincodeEvents(identity: SigningIdentity, options: { after?: EventCheckpoint; from: 'start' | 'now'; signal: AbortSignal }): AsyncIterable<LedgerEvent> {
+    const network = this.gateway(identity).getNetwork(this.profile.channel);
+    const { after, signal } = options;
+    const checkpoint = after ? { getBlockNumber: () => after.blockNumber, getTransactionId: () => after.txId } : undefined;
+    let events;
+    try {
+      events = await network.getChaincodeEvents(this.profile.chaincode, checkpoint ? { checkpoint } : options.from === 'start' ? { startBlock: 0n } : {});
+    } catch (err) {
+      throw translate(err);
+    }
+    const close = () => events.close();
+    signal.addEventListener('abort', close);
+    try {
+      for await (const e of events) {
+        yield { blockNumber: e.blockNumber, txId: e.transactionId, name: e.eventName, payload: e.payload, timestamp: '' };
+      }
+    } catch (err) {
+      if (!signal.aborted) throw translate(err);
+    } finally {
+      signal.removeEventListener('abort', close);
+      events.close();
+    }
+  }
+
   async ready(): Promise<void> {
     const deadline = new Date(Date.now() + 3_000);
     await new Promise<void>((resolve, reject) =>
@@ -110,6 +140,10 @@ export class FabricLedger implements Ledger {
   }
 
   private contract(identity: SigningIdentity): Contract {
+    return this.gateway(identity).getNetwork(this.profile.channel).getContract(this.profile.chaincode);
+  }
+
+  private gateway(identity: SigningIdentity): Gateway {
     let gateway = this.gateways.get(identity.name);
     if (!gateway) {
       gateway = connect({
@@ -124,7 +158,7 @@ export class FabricLedger implements Ledger {
       });
       this.gateways.set(identity.name, gateway);
     }
-    return gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode);
+    return gateway;
   }
 }
 
