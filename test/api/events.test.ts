@@ -69,7 +69,7 @@ describe('event stream', () => {
   test('a malformed Last-Event-ID is refused', async () => {
     const res = await fetch(`${gw.url}/v1/events`, { headers: { authorization: `Bearer ${gw.as('bank').apiKey}`, 'last-event-id': 'yesterday' } });
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe('INVALID_ARGUMENT');
+    expect(((await res.json()) as { code: string }).code).toBe('INVALID_ARGUMENT');
   });
 
   test('closing the gateway ends open streams instead of waiting on them', async () => {
