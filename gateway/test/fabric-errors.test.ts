@@ -60,4 +60,19 @@ describe('stale endorsements', () => {
     expect(isStaleEndorsement(mismatch)).toBe(true);
     expect(isStaleEndorsement(new EndorseError({ code: 14, details: [], cause, transactionId: 'tx5', message: '14 UNAVAILABLE' }))).toBe(false);
   });
+
+  test('a refusal from some organisations while others endorsed is stale; from all of them it is real', () => {
+    const orgs = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
+    const refusal = (mspIds: string[]) =>
+      new EndorseError({
+        code: 10,
+        details: mspIds.map((mspId) => ({ address: `${mspId}-peer`, mspId, message: 'chaincode response 500, NOT_FOUND: contract c-1 does not exist' })),
+        cause,
+        transactionId: 'tx6',
+        message: '10 ABORTED: failed to endorse transaction',
+      });
+    expect(isStaleEndorsement(refusal(['Org2MSP']), orgs)).toBe(true);
+    expect(isStaleEndorsement(refusal(orgs), orgs)).toBe(false);
+    expect(translate(refusal(orgs), 'tx6')).toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
+  Commit,
   CommitStatusError,
   Contract,
   EndorseError,
@@ -43,17 +44,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
-  private readonly client: grpc.Client;
+  /** One gRPC client per organisation's peer; this organisation's is the gateway peer. */
+  private readonly clients = new Map<string, grpc.Client>();
+  /** Gateway connections by identity and peer organisation. */
   private readonly gateways = new Map<string, Gateway>();
 
   constructor(
     readonly profile: ConnectionProfile,
     readonly org: string,
   ) {
-    const peer = profile.organizations[org];
-    if (!peer) throw new Error(`organization ${org} is not in the connection profile (${Object.keys(profile.organizations).join(', ')})`);
-    const credentials = grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert));
-    this.client = new grpc.Client(peer.peerEndpoint, credentials, { 'grpc.ssl_target_name_override': peer.hostAlias });
+    if (!profile.organizations[org]) throw new Error(`organization ${org} is not in the connection profile (${Object.keys(profile.organizations).join(', ')})`);
+    for (const [mspId, peer] of Object.entries(profile.organizations)) {
+      const credentials = grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert));
+      this.clients.set(mspId, new grpc.Client(peer.peerEndpoint, credentials, { 'grpc.ssl_target_name_override': peer.hostAlias }));
+    }
+  }
+
+  private get client(): grpc.Client {
+    return this.clients.get(this.org)!;
   }
 
   get organizations(): string[] {
@@ -71,18 +79,23 @@ export class FabricLedger implements Ledger {
         const transaction = await proposal.endorse();
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
-        if (status.successful) outcome = { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
+        if (status.successful) {
+          await this.committedEverywhere(identity, submitted, endorsingOrganizations);
+          outcome = { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
+        }
         else if (RETRYABLE.has(status.code)) outcome = { retry: statusName(status.code) };
         else outcome = new LedgerUnavailableError(`transaction ${txId} committed as ${statusName(status.code)}`, 'commit', statusName(status.code), txId, false);
       } catch (err) {
-        outcome = isStaleEndorsement(err) ? { retry: 'ENDORSEMENT_MISMATCH' } : translate(err, txId);
+        // A peer a block behind answers differently from the others: retry; on the last attempt
+        // report what the peers said (a refusal code if there is one).
+        outcome = isStaleEndorsement(err, endorsingOrganizations) && attempt < MAX_ATTEMPTS ? { retry: 'STALE_ENDORSEMENT' } : translate(err, txId);
       }
       if (outcome instanceof Error) throw outcome;
       if (!('retry' in outcome)) return outcome;
       if (attempt >= MAX_ATTEMPTS) {
         throw new LedgerUnavailableError(`transaction ${txId} failed ${attempt} times with ${outcome.retry}`, 'commit', outcome.retry, txId, true);
       }
-      await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
+      await sleep(100 * 2 ** attempt + Math.floor(Math.random() * 50));
     }
   }
 
@@ -136,35 +149,69 @@ export class FabricLedger implements Ledger {
   async close(): Promise<void> {
     for (const gateway of this.gateways.values()) gateway.close();
     this.gateways.clear();
-    this.client.close();
+    for (const client of this.clients.values()) client.close();
+  }
+
+  /**
+   * Waits until the other endorsing organisations' peers have committed the transaction too (the
+   * same signed commit status request, asked of each peer), so a request that follows at another
+   * organisation's gateway reads what this one wrote. Commit status only ever comes from one
+   * peer in fabric-gateway; a peer that is down or slow past the deadline is logged by the caller
+   * as nothing worse than a later stale read, so failures here are ignored.
+   */
+  private async committedEverywhere(identity: SigningIdentity, commit: Commit, organizations: string[]): Promise<void> {
+    const others = organizations.filter((o) => o !== this.org && this.clients.has(o));
+    if (others.length === 0) return;
+    const signature = await this.signer(identity)(commit.getDigest());
+    await Promise.all(
+      others.map((org) =>
+        this.gateway(identity, org)
+          .newSignedCommit(commit.getBytes(), signature)
+          .getStatus({ deadline: Date.now() + DEADLINES_MS.commitStatus })
+          .catch(() => undefined),
+      ),
+    );
+  }
+
+  private signer(identity: SigningIdentity) {
+    return signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
   }
 
   private contract(identity: SigningIdentity): Contract {
     return this.gateway(identity).getNetwork(this.profile.channel).getContract(this.profile.chaincode);
   }
 
-  private gateway(identity: SigningIdentity): Gateway {
-    let gateway = this.gateways.get(identity.name);
+  private gateway(identity: SigningIdentity, org = this.org): Gateway {
+    const key = `${identity.name}@${org}`;
+    let gateway = this.gateways.get(key);
     if (!gateway) {
       gateway = connect({
-        client: this.client,
+        client: this.clients.get(org)!,
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-        signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
+        signer: this.signer(identity),
         hash: hash.sha256,
         evaluateOptions: () => ({ deadline: Date.now() + DEADLINES_MS.evaluate }),
         endorseOptions: () => ({ deadline: Date.now() + DEADLINES_MS.endorse }),
         submitOptions: () => ({ deadline: Date.now() + DEADLINES_MS.submit }),
         commitStatusOptions: () => ({ deadline: Date.now() + DEADLINES_MS.commitStatus }),
       });
-      this.gateways.set(identity.name, gateway);
+      this.gateways.set(key, gateway);
     }
     return gateway;
   }
 }
 
-/** True when peers endorsed different results, as happens while one peer lags a block behind. */
-export function isStaleEndorsement(err: unknown): boolean {
-  return err instanceof EndorseError && [err.message, ...err.details.map((d) => d.message)].some((m) => m.includes('ProposalResponsePayloads do not match'));
+/**
+ * True when the endorsing peers disagreed, as happens while one peer lags a block behind the
+ * peer that answered the previous commit: their results differ ("ProposalResponsePayloads do not
+ * match"), or some organisations' peers refused while others endorsed (a key not yet visible on
+ * the lagging peer). A refusal by every organisation's peer is a real refusal, not stale.
+ */
+export function isStaleEndorsement(err: unknown, endorsingOrganizations: string[] = []): boolean {
+  if (!(err instanceof EndorseError)) return false;
+  if ([err.message, ...err.details.map((d) => d.message)].some((m) => m.includes('ProposalResponsePayloads do not match'))) return true;
+  const refusing = new Set(err.details.map((d) => d.mspId));
+  return refusing.size > 0 && endorsingOrganizations.some((org) => !refusing.has(org));
 }
 
 /**
