@@ -69,6 +69,7 @@ function signBytes(principal: Principal, bytes: Uint8Array): string {
 export class ChannelService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly accountOf = new Map<string, Principal>();
+  private readonly accountIds = new Map<Principal, string>();
   /** Certificates read from the ledger, by account: they change only when an identity renews. */
   private readonly certificates = new Map<string, { mspId: string; certificate: string; publicKey: KeyObject; readAt: number }>();
 
@@ -79,13 +80,18 @@ export class ChannelService {
     private readonly peers: PeerDirectory,
     private readonly faults: Faults = {},
   ) {
-    for (const p of identities.principals) this.accountOf.set(accountOfCertificate(p.mspId, p.identity.certificate), p);
+    for (const p of identities.principals) {
+      const id = accountOfCertificate(p.mspId, p.identity.certificate);
+      this.accountOf.set(id, p);
+      this.accountIds.set(p, id);
+    }
   }
 
   /** The account id of a principal of this gateway. */
   accountIdOf(principal: Principal): string {
-    for (const [id, p] of this.accountOf) if (p === principal) return id;
-    throw new Error(`principal ${principal.name} unknown to the channel service`);
+    const id = this.accountIds.get(principal);
+    if (!id) throw new Error(`principal ${principal.name} unknown to the channel service`);
+    return id;
   }
 
   // ------------------------------------------------------------------ user requests

@@ -5,7 +5,7 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { ChannelService } from '../channels/service';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
-import { AccountId, Amount, IdParams, Page, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, Amount, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
 const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
@@ -88,7 +88,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: "The caller's channels, one page",
         security: bearer,
-        querystring: Type.Object({ pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })), bookmark: Type.Optional(Type.String({ maxLength: 1024 })) }),
+        querystring: PageQuery,
         response: { 200: Page(ChannelRef), ...problems() },
       },
     },
@@ -289,7 +289,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: TAG,
         summary: "The caller's multiparty channels, one page",
         security: bearer,
-        querystring: Type.Object({ pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })), bookmark: Type.Optional(Type.String({ maxLength: 1024 })) }),
+        querystring: PageQuery,
         response: { 200: Page(MultipartyRef), ...problems() },
       },
     },

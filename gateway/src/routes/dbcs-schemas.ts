@@ -209,10 +209,7 @@ export const DbcsSettings = Type.Object({
   updatedBy: Type.Optional(AccountId),
 });
 
-export const PageQuery = Type.Object({
-  pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1 to 100, default 20' })),
-  bookmark: Type.Optional(Type.String({ maxLength: 1024, description: 'From the previous page' })),
-});
+export { PageQuery } from './schemas';
 
 export const History = <T extends ReturnType<typeof Type.Ref>>(item: T) =>
   Type.Object({ items: Type.Array(Type.Object({ txId: TxId, timestamp: Timestamp, value: Type.Union([item, Type.Null()]) })) });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import type { ChaincodeClient } from '../ledger/chaincode';
-import { AccountId, Escrow, EscrowStatus, IdParams, Page, PositiveAmount, RecordId, Timestamp, TxId } from './schemas';
+import { AccountId, Escrow, EscrowStatus, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp, TxId } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
 const EscrowRef = Type.Ref(Escrow);
@@ -40,12 +40,13 @@ const CreateEscrow = Type.Object(
   },
 );
 
-const ListQuery = Type.Object({
-  role: Type.Optional(Type.Union([Type.Literal('initiator'), Type.Literal('recipient'), Type.Literal('any')], { default: 'any' })),
-  status: Type.Optional(EscrowStatus),
-  pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1 to 100, default 20' })),
-  bookmark: Type.Optional(Type.String({ maxLength: 1024 })),
-});
+const ListQuery = Type.Composite([
+  Type.Object({
+    role: Type.Optional(Type.Union([Type.Literal('initiator'), Type.Literal('recipient'), Type.Literal('any')], { default: 'any' })),
+    status: Type.Optional(EscrowStatus),
+  }),
+  PageQuery,
+]);
 
 const History = Type.Object({
   items: Type.Array(Type.Object({ txId: TxId, timestamp: Timestamp, escrow: Type.Union([EscrowRef, Type.Null()]) })),

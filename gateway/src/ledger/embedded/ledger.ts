@@ -127,12 +127,6 @@ export class EmbeddedLedger implements Ledger {
     }
   }
 
-  /** Committed chaincode events after `afterBlock`, oldest first (for resuming event streams). */
-  async eventsAfter(afterBlock: bigint, limit: number): Promise<LedgerEvent[]> {
-    const txs = await this.store.transactions(afterBlock, limit);
-    return txs.filter((tx) => tx.event).map(toEvent);
-  }
-
   private stub(identity: SigningIdentity, fn: string, args: string[], readOnly: boolean): TxStub {
     const creator = { mspid: identity.mspId, idBytes: Buffer.from(identity.certificate, 'utf8') };
     const nonce = randomBytes(24);

@@ -48,6 +48,7 @@ export class FabricLedger implements Ledger {
   private readonly clients = new Map<string, grpc.Client>();
   /** Gateway connections by identity and peer organisation. */
   private readonly gateways = new Map<string, Gateway>();
+  private readonly signers = new Map<string, ReturnType<typeof signers.newPrivateKeySigner>>();
 
   constructor(
     readonly profile: ConnectionProfile,
@@ -173,8 +174,11 @@ export class FabricLedger implements Ledger {
     );
   }
 
+  /** The identity's signer, its private key parsed once. */
   private signer(identity: SigningIdentity) {
-    return signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
+    let signer = this.signers.get(identity.name);
+    if (!signer) this.signers.set(identity.name, (signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey))));
+    return signer;
   }
 
   private contract(identity: SigningIdentity): Contract {
