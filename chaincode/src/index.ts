@@ -17,4 +17,6 @@ export { canonicalJson, canonicalBytes } from './shared/canonical';
 export { tpcStateBytes, mpcStateBytes, TPC_DOMAIN, MPC_DOMAIN } from './channels/state';
 export type { TpcState, MpcState, MpcChannelState } from './channels/state';
 export { parseSignature, verifyWithCertificate } from './shared/signature';
-export { accountOfCertificate } from './shared/identity';
+export { accountOfCertificate, callerOfCertificate } from './shared/identity';
+export { AUDIENCE_FIELD } from './shared/audience';
+export type { Audience } from './shared/audience';

@@ -1,14 +1,16 @@
 import { ChaincodeError, LedgerEvent } from '../../gateway/src/ledger/port';
 import type { ErrorCode } from '../src/shared/errors';
+import type { Audience } from '../src/shared/audience';
 import { callerOfCertificate } from '../src/shared/identity';
 import { TestNetwork, USERS, UserName } from './network';
 
 export const USER_NAMES = Object.keys(USERS) as UserName[];
 
-/** A committed chaincode event with its payload parsed. */
+/** A committed chaincode event with its payload parsed; its audience apart (as the gateway strips it). */
 export interface SeenEvent {
   name: string;
   payload: any;
+  audience: Audience;
   txId: string;
   blockNumber: bigint;
 }
@@ -16,8 +18,10 @@ export interface SeenEvent {
 /** Runs `work` and returns what it returned together with every chaincode event committed meanwhile. */
 export async function withEvents<T>(net: TestNetwork, work: () => Promise<T>): Promise<{ result: T; events: SeenEvent[] }> {
   const events: SeenEvent[] = [];
-  const listener = (e: LedgerEvent) =>
-    events.push({ name: e.name, payload: JSON.parse(Buffer.from(e.payload).toString('utf8')), txId: e.txId, blockNumber: e.blockNumber });
+  const listener = (e: LedgerEvent) => {
+    const { audience, ...payload } = JSON.parse(Buffer.from(e.payload).toString('utf8'));
+    events.push({ name: e.name, payload, audience, txId: e.txId, blockNumber: e.blockNumber });
+  };
   net.ledger.events.on('event', listener);
   try {
     return { result: await work(), events };

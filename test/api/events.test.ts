@@ -39,31 +39,112 @@ async function collect(url: string, apiKey: string, headers: Record<string, stri
   }
 }
 
+/** An open stream that collects events in the background; `until` waits for a condition (30 s at most). */
+async function openStream(url: string, apiKey: string): Promise<{ until(done: (events: SseEvent[]) => boolean): Promise<SseEvent[]>; close(): void }> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  await reader.read(); // the opening comment: the stream is subscribed from here on
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+      }
+    }
+  })();
+  return {
+    async until(done) {
+      const deadline = Date.now() + 30_000;
+      while (!done(events) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return [...events];
+    },
+    close() {
+      abort.abort();
+      void pump;
+    },
+  };
+}
+
 describe('event stream', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
+    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol']);
   }, 120_000);
   afterAll(() => gw.close());
 
-  test('a back office sees each commit as an event and resumes after the last one it saw', async () => {
+  test('a back office sees each of its commits as an event and resumes after the last one it saw', async () => {
     const bank = gw.as('bank');
+    const alice = gw.as('alice');
     const url = `${gw.url}/v1/events?names=Minted,Transferred`;
-    const first = await collect(url, bank.apiKey, {}, (e) => e.length >= 1, () => bank.post(`/v1/accounts/${id.alice}/mint`, { amount: '500' }));
+    const first = await collect(url, alice.apiKey, {}, (e) => e.length >= 1, () => bank.post(`/v1/accounts/${id.alice}/mint`, { amount: '500' }));
     expect(first[0]).toMatchObject({ event: 'Minted', data: { account: id.alice, amount: '500' } });
     expect(first[0].id).toMatch(/^\d+:[0-9a-f]+$/);
+    expect(first[0].data.audience).toBeUndefined();
 
-    // While nobody listens, two more commits.
-    await gw.as('alice').post('/v1/transfers', { to: id.bob, amount: '20' });
+    // While nobody listens, three more commits; the mint to bob is none of alice's business.
+    await alice.post('/v1/transfers', { to: id.bob, amount: '20' });
     await bank.post(`/v1/accounts/${id.bob}/mint`, { amount: '7' });
+    await bank.post(`/v1/accounts/${id.alice}/mint`, { amount: '3' });
 
-    const resumed = await collect(url, bank.apiKey, { 'last-event-id': first[0].id }, (e) => e.length >= 2, async () => undefined);
+    const resumed = await collect(url, alice.apiKey, { 'last-event-id': first[0].id }, (e) => e.length >= 2, async () => undefined);
     expect(resumed.map((e) => e.event)).toEqual(['Transferred', 'Minted']);
     expect(resumed[0].data).toMatchObject({ from: id.alice, to: id.bob, amount: '20' });
-    expect(resumed[1].data).toMatchObject({ account: id.bob, amount: '7' });
+    expect(resumed[1].data).toMatchObject({ account: id.alice, amount: '3' });
+  }, 90_000);
+
+  test('each caller receives only the events of what it is a party to (organisation admins: their organisation\'s)', async () => {
+    const watchers = ['alice', 'bob', 'carol', 'admin2', 'admin3', 'bank'];
+    const streams = await Promise.all(watchers.map((name) => openStream(`${gw.url}/v1/events`, gw.as(name).apiKey)));
+    try {
+      // alice proposes an escrow to bob with private terms, and pays bob.
+      const escrowId = `evt-${Date.now()}`;
+      await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100' });
+      const created = await gw.as('alice').post('/v1/escrows', { id: escrowId, amount: '40', recipients: [{ account: id.bob, shareBps: 10000 }], terms: 'secret terms' });
+      expect(created.status).toBe(201);
+      await gw.as('alice').post('/v1/transfers', { to: id.bob, amount: '1' });
+      // Then a commit every watcher may see (a consortium-wide setting), as a fence.
+      expect((await gw.as('admin1').patch('/v1/consortium/settings', { escrowActiveThreshold: 100 })).status).toBe(200);
+      const seen: Record<string, SseEvent[]> = {};
+      await Promise.all(streams.map(async (s, i) => (seen[watchers[i]] = await s.until((e) => e.some((x) => x.event === 'SettingChanged')))));
+      const names = (who: string) => seen[who].map((e) => e.event);
+      const escrowEvents = (who: string) => seen[who].filter((e) => e.event === 'EscrowCreated' && e.data.escrow.id === escrowId);
+
+      // The parties and bob's organisation's admin see the escrow and the transfer.
+      for (const who of ['alice', 'bob', 'admin2']) {
+        expect(escrowEvents(who)).toHaveLength(1);
+        expect(escrowEvents(who)[0].data.escrow.terms).toBe('secret terms');
+        expect(names(who)).toContain('Transferred');
+      }
+      // carol, Org3's admin and the bank (an issuer may read accounts, not who paid whom) do not.
+      for (const who of ['carol', 'admin3', 'bank']) {
+        expect(escrowEvents(who)).toHaveLength(0);
+        expect(names(who)).not.toContain('Transferred');
+        expect(names(who)).not.toContain('EscrowCreated');
+      }
+      // The mint to alice reaches her, her organisation's administrators and issuers, not bob or carol.
+      expect(names('alice')).toContain('Minted');
+      expect(names('bank')).toContain('Minted');
+      expect(names('bob')).not.toContain('Minted');
+      expect(names('carol')).not.toContain('Minted');
+      // Nobody gets the audience itself.
+      for (const who of watchers) for (const e of seen[who]) expect(e.data.audience).toBeUndefined();
+    } finally {
+      for (const s of streams) s.close();
+    }
   }, 90_000);
 
   test('a malformed Last-Event-ID is refused', async () => {

@@ -1,6 +1,7 @@
 import { asObject, big, int, str } from '../shared/decode';
 import { failedPrecondition, insufficientFunds, notFound } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
+import { Audience, partiesAudience } from '../shared/audience';
 
 /**
  * An account: the money of one Fabric identity (DESIGN.md, "Money and accounts").
@@ -47,6 +48,16 @@ export function decodeAccount(raw: unknown): Account {
     createdAt: str(o, 'createdAt', WHAT),
     updatedAt: str(o, 'updatedAt', WHAT),
   };
+}
+
+/**
+ * Who may read an account, and so receive its events: its owner (and its organisation's
+ * administrators) and the holders of the issuer role (getAccount's rule).
+ */
+export const ACCOUNT_READER_ROLES = ['issuer'] as const;
+
+export function accountAudience(a: Pick<Account, 'id' | 'mspId'>): Audience {
+  return partiesAudience({ accounts: [a.id], organizations: [a.mspId], roles: ACCOUNT_READER_ROLES });
 }
 
 export function viewAccount(a: Account): AccountView {

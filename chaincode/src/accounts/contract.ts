@@ -4,7 +4,8 @@ import { forbidden, invalidArgument, notFound } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { canonicalJson } from '../shared/canonical';
 import { requireRole, rolesOf } from '../consortium/roles';
-import { Account, AccountStore, credit, debit, viewAccount } from './account';
+import { ACCOUNT_READER_ROLES, Account, AccountStore, accountAudience, credit, debit, viewAccount } from './account';
+import { partiesAudience } from '../shared/audience';
 
 const MINT = 'mint';
 const WITHDRAWAL = 'withdrawal';
@@ -40,7 +41,7 @@ export class AccountsContract extends Contract {
         return canonicalJson({ created: false, account: viewAccount(existing) });
       }
       const renewed = await accounts.save({ ...existing, certificate: caller.certificate });
-      ctx.emit('AccountCertificateRenewed', { account: viewAccount(renewed) });
+      ctx.emit('AccountCertificateRenewed', { account: viewAccount(renewed) }, accountAudience(renewed));
       return canonicalJson({ created: false, account: viewAccount(renewed) });
     }
     const account: Account = {
@@ -55,7 +56,7 @@ export class AccountsContract extends Contract {
       updatedAt: ctx.now,
     };
     const saved = await accounts.save(account, { create: true });
-    ctx.emit('AccountRegistered', { account: viewAccount(saved) });
+    ctx.emit('AccountRegistered', { account: viewAccount(saved) }, accountAudience(saved));
     return canonicalJson({ created: true, account: viewAccount(saved) });
   }
 
@@ -76,7 +77,7 @@ export class AccountsContract extends Contract {
   @Returns('string')
   async getAccount(ctx: CovenantContext, accountId: string): Promise<string> {
     const account = await new AccountStore(ctx).get(accountId);
-    if (account.id !== ctx.caller.accountId && !(await rolesOf(ctx, ctx.caller.accountId)).includes('issuer')) {
+    if (account.id !== ctx.caller.accountId && !(await rolesOf(ctx, ctx.caller.accountId)).some((r) => (ACCOUNT_READER_ROLES as readonly string[]).includes(r))) {
       throw forbidden('only the owner or an issuer may read this account');
     }
     return canonicalJson(viewAccount(account));
@@ -108,7 +109,7 @@ export class AccountsContract extends Contract {
     const account = await accounts.save(credit(await accounts.get(accountId), value));
     const record = { txId: ctx.txId, account: account.id, amount: value, issuer: ctx.caller.accountId, at: ctx.now };
     await ctx.state.put(ctx.state.key(MINT, [ctx.txId]), record);
-    ctx.emit('Minted', record);
+    ctx.emit('Minted', record, accountAudience(account));
     return canonicalJson(viewAccount(account));
   }
 
@@ -129,7 +130,9 @@ export class AccountsContract extends Contract {
     const saved = await accounts.save(debit(from, value));
     await accounts.save(credit(recipient, value));
     const event = { txId: ctx.txId, from: from.id, to, amount: value, at: ctx.now };
-    ctx.emit('Transferred', event);
+    // Only the two parties (and their organisations' administrators) see a transfer: issuers may
+    // read each account, but not who paid whom.
+    ctx.emit('Transferred', event, partiesAudience({ accounts: [from.id, to], organizations: [from.mspId, recipient.mspId] }));
     return canonicalJson({ ...event, account: viewAccount(saved) });
   }
 
@@ -147,7 +150,7 @@ export class AccountsContract extends Contract {
     const account = await accounts.save(debit(await accounts.own(), value));
     const record = { txId: ctx.txId, account: account.id, amount: value, at: ctx.now };
     await ctx.state.put(ctx.state.key(WITHDRAWAL, [ctx.txId]), record);
-    ctx.emit('Withdrawn', record);
+    ctx.emit('Withdrawn', record, accountAudience(account));
     return canonicalJson({ txId: ctx.txId, amount: value, at: ctx.now, account: viewAccount(account) });
   }
 }

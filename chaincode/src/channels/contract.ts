@@ -44,6 +44,7 @@ import { Signature, Signer, noneGiven, parseJsonArg, parsePairSignatures, parseS
 import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod } from './settings';
 import { mpcStateBytes, tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
+import { EVERYONE, partiesAudience } from '../shared/audience';
 
 /**
  * Payment channels, two-party and multiparty ("Research on Multiparty Payment Technology Based on
@@ -348,7 +349,7 @@ export class ChannelsContract extends Contract {
     const previous = existing ?? (await currentChannelSettings(ctx));
     const next: ChannelSettings = { challengePeriodSeconds: value, updatedAt: ctx.now, updatedBy: ctx.caller.accountId };
     await ctx.state.put(channelSettingsKey(ctx), next, existing ? {} : { endorsers: config.members });
-    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous.challengePeriodSeconds, txId: ctx.txId });
+    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous.challengePeriodSeconds, txId: ctx.txId }, EVERYONE);
     return canonicalJson(next);
   }
 
@@ -426,13 +427,14 @@ export class ChannelsContract extends Contract {
 
   private emitted(ctx: CovenantContext, event: string, channel: Channel): string {
     const view = viewChannel(channel);
-    ctx.emit(event, { channel: view, txId: ctx.txId });
+    ctx.emit(event, { channel: view, txId: ctx.txId }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
     return canonicalJson(view);
   }
 
   private emittedMultiparty(ctx: CovenantContext, event: string, multiparty: Multiparty, members: Channel[]): string {
     const view = viewMultiparty(multiparty, members);
-    ctx.emit(event, { multiparty: view, channels: members.map(viewChannel), txId: ctx.txId });
+    const audience = partiesAudience({ accounts: multiparty.parties, organizations: multiparty.organizations });
+    ctx.emit(event, { multiparty: view, channels: members.map(viewChannel), txId: ctx.txId }, audience);
     return canonicalJson(view);
   }
 }

@@ -13,6 +13,7 @@ import {
   findConfig,
 } from './config';
 import { Role, parseRole, rolesOf, writeRoles } from './roles';
+import { EVERYONE } from '../shared/audience';
 
 const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
 
@@ -83,7 +84,7 @@ export class ConsortiumContract extends Contract {
     }
     await ctx.state.put(configKey(ctx), config, { endorsers: config.members });
     for (const s of seeded) await writeRoles(ctx, s.accountId, s.mspId, s.roles);
-    ctx.emit('ConsortiumInitialized', { config, roles: seeded });
+    ctx.emit('ConsortiumInitialized', { config, roles: seeded }, EVERYONE);
     return canonicalJson({ config, roles: seeded });
   }
 
@@ -111,7 +112,7 @@ export class ConsortiumContract extends Contract {
     const threshold = parseThreshold(/^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value);
     const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
     await ctx.state.put(configKey(ctx), updated);
-    ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId });
+    ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId }, EVERYONE);
     return canonicalJson(updated);
   }
 
@@ -153,7 +154,8 @@ export class ConsortiumContract extends Contract {
     if (current.includes(role) === (change === 'grant')) return canonicalJson({ accountId, roles: current });
     const roles = change === 'grant' ? [...current, role] : current.filter((r) => r !== role);
     const record = await writeRoles(ctx, accountId, account.mspId, roles);
-    ctx.emit(change === 'grant' ? 'RoleGranted' : 'RoleRevoked', { accountId, role, by: ctx.caller.accountId });
+    // Roles are public (getRoles: anyone may read), so their changes are too.
+    ctx.emit(change === 'grant' ? 'RoleGranted' : 'RoleRevoked', { accountId, role, by: ctx.caller.accountId }, EVERYONE);
     return canonicalJson({ accountId, roles: record.roles });
   }
 }

@@ -29,6 +29,7 @@ import { challengeMessage, parseChallenge } from './challenge';
 import { parseSignature, verifyWithCertificate } from '../shared/signature';
 import { DelegateStore, RegistryStore } from './store';
 import { keyHistory } from '../shared/history';
+import { EVERYONE } from '../shared/audience';
 
 /**
  * Whether `manager` is a valid delegate of `issuer` at the transaction time, with the reasons it is
@@ -305,13 +306,14 @@ export class DelegatesContract extends Contract {
 
   private registryEvent(ctx: CovenantContext, event: string, registry: DelegateRegistry): string {
     const view = viewRegistry(registry);
-    ctx.emit(event, { registry: view, txId: ctx.txId });
+    // Registries and delegate records are public (the paper's published authorization).
+    ctx.emit(event, { registry: view, txId: ctx.txId }, EVERYONE);
     return canonicalJson(view);
   }
 
   private delegateEvent(ctx: CovenantContext, event: string, delegate: Delegate): string {
     const view = viewDelegate(delegate);
-    ctx.emit(event, { delegate: view, txId: ctx.txId });
+    ctx.emit(event, { delegate: view, txId: ctx.txId }, EVERYONE);
     return canonicalJson(view);
   }
 }

@@ -26,12 +26,14 @@ import {
   requestSigning,
   signSigning,
   viewContract,
+  signingAudience,
   viewSigning,
 } from './investment';
 import { addEvidence, escalateDispute, openDispute, parseRuling, roleIn, ruleDispute, viewDispute } from './dispute';
 import { ContractStore, DelegateStore, DisputeStore, SigningStore } from './store';
 import { keyHistory } from '../shared/history';
 import { validityOf } from './delegates-contract';
+import { Audience, EVERYONE } from '../shared/audience';
 
 /**
  * The financial investment smart contract of DBCS-SC ("Delegate contract signing mechanism based
@@ -90,7 +92,7 @@ export class InvestmentsContract extends Contract {
     const contract = publishContract({ id, issuer: issuer.id, issuerMspId: issuer.mspId, request: parsed, minPenaltyShareBps: settings.penaltyShareBps, now: ctx.now });
     await new Treasury(ctx).hold(issuer.id, contract.publishDeposit);
     await contracts.save(contract, { create: true });
-    return this.emitted(ctx, 'ContractPublished', viewContract(contract), { contract: viewContract(contract) });
+    return this.emitted(ctx, 'ContractPublished', viewContract(contract), { contract: viewContract(contract) }, EVERYONE);
   }
 
   /**
@@ -113,7 +115,7 @@ export class InvestmentsContract extends Contract {
     if (next.status === 'CLOSED') await treasury.refund('publishDepositRefund', contract.issuer, contract.publishDepositHeld);
     await contracts.save(next);
     const view = viewContract(next);
-    return this.emitted(ctx, 'ContractStatusChanged', view, { contract: view, movements: treasury.movements.map(viewMovement) });
+    return this.emitted(ctx, 'ContractStatusChanged', view, { contract: view, movements: treasury.movements.map(viewMovement) }, EVERYONE);
   }
 
   /** An investment contract, content included; anyone may read it (seeds/004: any entity may view the content). Errors: NOT_FOUND. */
@@ -181,7 +183,7 @@ export class InvestmentsContract extends Contract {
     await contracts.save({ ...contract, openSignings: contract.openSignings + 1, updatedAt: ctx.now });
     await new DelegateStore(ctx).save({ ...delegate, openSignings: delegate.openSignings + 1, updatedAt: ctx.now });
     const view = viewSigning(signing);
-    return this.emitted(ctx, 'SigningRequested', view, { signing: view });
+    return this.emitted(ctx, 'SigningRequested', view, { signing: view }, signingAudience(signing));
   }
 
   /**
@@ -207,7 +209,7 @@ export class InvestmentsContract extends Contract {
     await new Treasury(ctx).hold(ctx.caller.accountId, value);
     await new SigningStore(ctx).save(next);
     const view = viewSigning(next);
-    return this.emitted(ctx, next.status === 'SIGNED' ? 'ContractSigned' : 'SignedByEntity', view, { signing: view });
+    return this.emitted(ctx, next.status === 'SIGNED' ? 'ContractSigned' : 'SignedByEntity', view, { signing: view }, signingAudience(next));
   }
 
   /**
@@ -231,7 +233,7 @@ export class InvestmentsContract extends Contract {
       const dispute = openDispute({ signing, statement, windowSeconds: (await currentSettings(ctx)).disputeWindowSeconds, now: ctx.now });
       await new DisputeStore(ctx).save(dispute, { create: true });
       const result = { signing: viewSigning(next), dispute: viewDispute(dispute), movements: [] };
-      return this.emitted(ctx, 'FraudReported', result, result);
+      return this.emitted(ctx, 'FraudReported', result, result, signingAudience(next));
     }
     const treasury = new Treasury(ctx);
     await treasury.pay('investment', signing.client, signing.issuer, signing.clientAmount ?? 0n);
@@ -239,7 +241,7 @@ export class InvestmentsContract extends Contract {
     await treasury.refund('clientDepositRefund', signing.client, signing.deposit);
     await this.closeSigning(ctx, contract, signing.delegate, { completed: true });
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
-    return this.emitted(ctx, 'ContractConfirmed', result, result);
+    return this.emitted(ctx, 'ContractConfirmed', result, result, signingAudience(next));
   }
 
   /**
@@ -261,7 +263,7 @@ export class InvestmentsContract extends Contract {
     await new SigningStore(ctx).save(next);
     await this.closeSigning(ctx, contract, signing.delegate, { completed: false });
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
-    return this.emitted(ctx, 'SigningCancelled', result, result);
+    return this.emitted(ctx, 'SigningCancelled', result, result, signingAudience(next));
   }
 
   /** A signing; its client, delegate and issuer and arbitrators may read it. Errors: NOT_FOUND, FORBIDDEN. */
@@ -299,7 +301,7 @@ export class InvestmentsContract extends Contract {
     const disputes = new DisputeStore(ctx);
     const next = addEvidence(await disputes.get(parseId(disputeId, 'disputeId')), ctx.caller.accountId, body, ctx.txId, ctx.now);
     await disputes.save(next);
-    return this.emitted(ctx, 'EvidenceSubmitted', viewDispute(next), { dispute: viewDispute(next) });
+    return this.emitted(ctx, 'EvidenceSubmitted', viewDispute(next), { dispute: viewDispute(next) }, signingAudience(next));
   }
 
   /**
@@ -315,7 +317,7 @@ export class InvestmentsContract extends Contract {
     const disputes = new DisputeStore(ctx);
     const next = escalateDispute(await disputes.get(parseId(disputeId, 'disputeId')), ctx.caller.accountId, body, ctx.now);
     await disputes.save(next);
-    return this.emitted(ctx, 'DisputeEscalated', viewDispute(next), { dispute: viewDispute(next) });
+    return this.emitted(ctx, 'DisputeEscalated', viewDispute(next), { dispute: viewDispute(next) }, signingAudience(next));
   }
 
   /**
@@ -352,7 +354,7 @@ export class InvestmentsContract extends Contract {
     const delegate = await delegates.get(signing.issuer, signing.delegate);
     await delegates.save({ ...delegate, openSignings: delegate.openSignings - 1, updatedAt: ctx.now });
     const view = viewDispute(result.dispute);
-    return this.emitted(ctx, 'DisputeRuled', view, { dispute: view, signing: viewSigning(result.signing) });
+    return this.emitted(ctx, 'DisputeRuled', view, { dispute: view, signing: viewSigning(result.signing) }, signingAudience(result.signing));
   }
 
   /** A dispute with its evidence and ruling; its parties and arbitrators may read it. Errors: NOT_FOUND, FORBIDDEN. */
@@ -404,7 +406,7 @@ export class InvestmentsContract extends Contract {
     const existed = (await ctx.state.get(key, (raw) => raw)) !== undefined;
     const next: DbcsSettings = changeSettings(await currentSettings(ctx), parseObjectArg(request, 'request'), ctx.caller.accountId, ctx.now);
     await ctx.state.put(key, next, existed ? {} : { endorsers: config.members });
-    return this.emitted(ctx, 'DbcsSettingsChanged', next, { settings: next });
+    return this.emitted(ctx, 'DbcsSettingsChanged', next, { settings: next }, EVERYONE);
   }
 
   // ------------------------------------------------------------ helpers
@@ -432,9 +434,9 @@ export class InvestmentsContract extends Contract {
     return (await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator');
   }
 
-  /** Emits the transaction's one event (`payload` plus txId) and returns `result` as JSON. */
-  private emitted(ctx: CovenantContext, event: string, result: unknown, payload: Record<string, unknown>): string {
-    ctx.emit(event, { ...payload, txId: ctx.txId });
+  /** Emits the transaction's one event (`payload` plus txId) to `audience` and returns `result` as JSON. */
+  private emitted(ctx: CovenantContext, event: string, result: unknown, payload: Record<string, unknown>, audience: Audience): string {
+    ctx.emit(event, { ...payload, txId: ctx.txId }, audience);
     return canonicalJson(result);
   }
 }

@@ -3,6 +3,7 @@ import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '.
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { TOTAL_BPS, optionalText, parseAccountId, parseInteger, parseObject, parseSha256, parseText, sha256Hex } from './common';
+import { Audience, partiesAudience } from '../shared/audience';
 
 /**
  * The financial investment smart contract ("f") of DBCS-SC (seeds/004, "DBCS-SC's smart
@@ -299,6 +300,14 @@ export function cancelSigning(s: Signing, caller: string, body: Record<string, u
 
 export function isSigningParty(s: Signing, account: string): boolean {
   return account === s.client || account === s.delegate || account === s.issuer;
+}
+
+/** Holders of these roles may read any signing and dispute (getSigning, getDispute). */
+export const SIGNING_READER_ROLES = ['arbitrator'] as const;
+
+/** Who may read a signing, and so receive its events: its parties, their organisations' administrators, arbitrators. */
+export function signingAudience(s: Pick<Signing, 'client' | 'delegate' | 'issuer' | 'organizations'>): Audience {
+  return partiesAudience({ accounts: [s.client, s.delegate, s.issuer], organizations: s.organizations, roles: SIGNING_READER_ROLES });
 }
 
 // ---------------------------------------------------------------- codecs

@@ -20,6 +20,7 @@ import {
   viewEscrow,
 } from './escrow';
 import { EscrowStore, PartyRole } from './store';
+import { partiesAudience } from '../shared/audience';
 
 const PARTY_ROLES: readonly PartyRole[] = ['initiator', 'recipient', 'any'];
 
@@ -187,7 +188,9 @@ export class EscrowContract extends Contract {
 
   private emitted(ctx: CovenantContext, event: string, escrow: Escrow): string {
     const view = viewEscrow(escrow);
-    ctx.emit(event, { escrow: view, txId: ctx.txId });
+    // The escrow's readers (`readable`): its parties, and their organisations' administrators.
+    const audience = partiesAudience({ accounts: [escrow.initiator, ...escrow.recipients.map((r) => r.account)], organizations: escrow.organizations });
+    ctx.emit(event, { escrow: view, txId: ctx.txId }, audience);
     return canonicalJson(view);
   }
 }

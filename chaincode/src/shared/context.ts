@@ -2,6 +2,7 @@ import { Context } from 'fabric-contract-api';
 import { Caller, callerOf } from './identity';
 import { WorldState } from './state';
 import { canonicalBytes } from './canonical';
+import { AUDIENCE_FIELD, Audience } from './audience';
 
 /**
  * The transaction context every Covenant contract uses: the caller, a world-state view with
@@ -30,8 +31,11 @@ export class CovenantContext extends Context {
     return this.stub.getTxID();
   }
 
-  /** Emits the transaction's one chaincode event: a name and a canonical JSON payload. */
-  emit(name: string, payload: unknown): void {
-    this.stub.setEvent(name, canonicalBytes(payload));
+  /**
+   * Emits the transaction's one chaincode event: a name and a canonical JSON payload, with the
+   * event's audience (shared/audience.ts) as its `audience` member.
+   */
+  emit(name: string, payload: Record<string, unknown>, audience: Audience): void {
+    this.stub.setEvent(name, canonicalBytes({ ...payload, [AUDIENCE_FIELD]: audience }));
   }
 }

@@ -4,6 +4,9 @@ import { principalOf } from '../http/auth';
 import type { EventCheckpoint, Ledger } from '../ledger/port';
 import { HttpProblem, problem } from '../http/problem';
 import { bearer, problems } from './common';
+import { callerOfCertificate } from '@covenant/chaincode';
+import type { Principal } from '../identity/store';
+import { Viewer, mayReceive, splitAudience } from '../events/audience';
 
 const HEARTBEAT_MS = 15_000;
 const EVENT_ID = /^([0-9]{1,20}):([0-9a-f]{1,128})$/;
@@ -17,8 +20,12 @@ export function parseEventId(raw: string | undefined): EventCheckpoint | undefin
 }
 
 /**
- * Chaincode events as Server-Sent Events (DESIGN.md, "The gateway"): every committed event on the
- * channel, as Fabric delivers them to channel members, in commit order. Each message carries
+ * Chaincode events as Server-Sent Events (DESIGN.md, "The gateway"): the committed events the
+ * caller may see, in commit order. Fabric delivers every event of the channel to every member's
+ * peer; the gateway passes on only those whose audience includes the caller (events/audience.ts:
+ * the parties of the object, their organisations' administrators, holders of a reading role, or
+ * everyone for consortium-wide records), with the same data the caller could read, without the
+ * audience member. Each message carries
  * `id: <block>:<txId>`, `event: <event name>` and `data: <canonical JSON payload>`. A client that
  * reconnects with `Last-Event-ID` (EventSource does so by itself) resumes right after that event;
  * without it the stream starts at the next commit (`from=now`, default) or the first block
@@ -47,6 +54,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
       const principal = principalOf(request);
       const after = parseEventId(request.headers['last-event-id'] ?? request.query.after);
       const names = request.query.names ? new Set(request.query.names.split(',').map((n) => n.trim())) : undefined;
+      const viewer = await viewerOf(ledger, principal);
       const abort = new AbortController();
       const stop = () => abort.abort();
       request.raw.on('close', stop);
@@ -58,8 +66,14 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
       const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
       try {
         for await (const e of ledger.chaincodeEvents(principal.identity, { after, from: request.query.from ?? 'now', signal: abort.signal })) {
+          const { audience, data } = splitAudience(e.payload);
+          // The caller's own role changes change what it may see from the next event on.
+          if ((e.name === 'RoleGranted' || e.name === 'RoleRevoked') && (JSON.parse(data) as { accountId?: string }).accountId === viewer.accountId) {
+            viewer.roles = await rolesOf(ledger, principal, viewer.accountId);
+          }
+          if (!mayReceive(audience, viewer)) continue;
           if (names && !names.has(e.name)) continue;
-          out.write(`id: ${e.blockNumber}:${e.txId}\nevent: ${e.name}\ndata: ${Buffer.from(e.payload).toString('utf8')}\n\n`);
+          out.write(`id: ${e.blockNumber}:${e.txId}\nevent: ${e.name}\ndata: ${data}\n\n`);
         }
       } catch (err) {
         request.log.warn({ err }, 'event stream ended by a ledger error');
@@ -73,3 +87,20 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
     },
   );
 };
+
+/** The caller as the event audience sees it: account, organisation, admin flag and ledger roles. */
+async function viewerOf(ledger: Ledger, principal: Principal): Promise<Viewer> {
+  const caller = callerOfCertificate(principal.mspId, principal.identity.certificate);
+  return { accountId: caller.accountId, mspId: caller.mspId, isAdmin: caller.isAdmin, roles: await rolesOf(ledger, principal, caller.accountId) };
+}
+
+/** The account's ledger roles; none when they cannot be read (the stream then shows less, never more). */
+async function rolesOf(ledger: Ledger, principal: Principal, accountId: string): Promise<ReadonlySet<string>> {
+  try {
+    const raw = await ledger.evaluate(principal.identity, 'consortium:getRoles', [accountId]);
+    const parsed = JSON.parse(Buffer.from(raw).toString('utf8')) as { roles?: unknown };
+    return new Set(Array.isArray(parsed.roles) ? parsed.roles.filter((r): r is string => typeof r === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
