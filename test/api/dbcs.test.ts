@@ -1,6 +1,4 @@
-import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
 
 /**
@@ -26,13 +24,9 @@ describe('DBCS-SC over REST', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
-  /** Signs a challenge as `name` with its Fabric identity's private key (from the gateway's identities file). */
-  async function signChallenge(name: string, message: string, dsaEncoding: 'der' | 'ieee-p1363' = 'der'): Promise<string> {
-    const file = JSON.parse(await readFile(join(gw.identitiesDir, 'identities.json'), 'utf8')) as { users: { name: string; privateKeyPath: string }[] };
-    const record = file.users.find((u) => u.name === name);
-    if (!record) throw new Error(`no identity ${name}`);
-    const key = createPrivateKey(await readFile(resolve(gw.identitiesDir, record.privateKeyPath), 'utf8'));
-    return sign('sha256', Buffer.from(message, 'utf8'), { key, dsaEncoding }).toString('base64');
+  /** The delegate `name` answers a challenge through its own gateway (POST .../challenge-responses). */
+  async function answerChallenge(name: string, manager: string, challenge: string, encoding: 'der' | 'ieee-p1363' = 'der') {
+    return gw.as(name).post(`${delegates()}/${manager}/challenge-responses`, { challenge, encoding });
   }
 
   beforeAll(async () => {
@@ -78,12 +72,26 @@ describe('DBCS-SC over REST', () => {
     const challenge = `bob-${run}-7f3a9c2e`;
     const message = `Covenant DBCS-SC delegate challenge\nissuer:${id.bank}\ndelegate:${id.alice}\nchallenge:${challenge}`;
     for (const encoding of ['der', 'ieee-p1363'] as const) {
-      const verified = await gw.as('bob').post(`${delegates()}/${id.alice}/challenge-verifications`, { challenge, signature: await signChallenge('alice', message, encoding) });
+      // bob hands alice his challenge; alice answers through her own gateway, signed with her own key.
+      const answer = await answerChallenge('alice', id.alice, challenge, encoding);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ issuer: id.bank, delegate: id.alice, challenge, message, encoding });
+      const verified = await gw.as('bob').post(`${delegates()}/${id.alice}/challenge-verifications`, { challenge, signature: answer.body.signature });
       expect(verified.status).toBe(200);
       expect(verified.body).toEqual({ issuer: id.bank, delegate: id.alice, challenge, message, signatureValid: true, delegateValid: true, valid: true, reasons: [], at: verified.body.at });
     }
-    const impostor = await gw.as('bob').post(`${delegates()}/${id.alice}/challenge-verifications`, { challenge, signature: await signChallenge('dave', message) });
+    // Nobody answers as someone else; an answer dave made as himself does not pass for alice's.
+    const asAlice = await answerChallenge('dave', id.alice, challenge);
+    expect([asAlice.status, asAlice.body.code]).toEqual([403, 'FORBIDDEN']);
+    const davesOwn = await answerChallenge('dave', id.dave, challenge);
+    expect(davesOwn.status).toBe(200);
+    const impostor = await gw.as('bob').post(`${delegates()}/${id.alice}/challenge-verifications`, { challenge, signature: davesOwn.body.signature });
     expect(impostor.body).toMatchObject({ signatureValid: false, valid: false });
+    // The signed text is always the fixed challenge format: no caller-chosen bytes are signed.
+    const raw = await gw.as('alice').post(`${delegates()}/${id.alice}/challenge-responses`, { challenge, message: 'anything', bytes: 'AAAA' });
+    expect(raw.body.message).toBe(message);
+    const short = await answerChallenge('alice', id.alice, 'x');
+    expect([short.status, short.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
     const malformed = await gw.as('bob').post(`${delegates()}/${id.alice}/challenge-verifications`, { challenge, signature: '%%%' });
     expect([malformed.status, malformed.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
 
@@ -363,6 +371,7 @@ describe('DBCS-SC over REST', () => {
       ['/v1/issuers/{issuer}/delegates/{manager}/refund', 'post', 'SalesManagerRefund'],
       ['/v1/issuers/{issuer}/delegates/registry/status', 'post', 'ChangeStatus'],
       ['/v1/issuers/{issuer}/delegates/{manager}/validity', 'get', 'isValidDelegate'],
+      ['/v1/issuers/{issuer}/delegates/{manager}/challenge-responses', 'post', 'Response'],
       ['/v1/issuers/{issuer}/delegates/{manager}/challenge-verifications', 'post', 'Challenge'],
       ['/v1/investment-contracts', 'post', 'AddContract'],
       ['/v1/investment-contracts/{id}/status', 'post', 'ChangeStatus'],

@@ -85,6 +85,16 @@ export const ChallengeVerification = Type.Object({
   at: Timestamp,
 });
 
+/** A delegate's answer to a client's challenge (seeds/004, contract signing process step 4). */
+export const ChallengeResponse = Type.Object({
+  issuer: AccountId,
+  delegate: AccountId,
+  challenge: Type.String(),
+  message: Type.String({ description: 'The exact fixed-format text that was signed' }),
+  encoding: Type.Union([Type.Literal('der'), Type.Literal('ieee-p1363')]),
+  signature: Type.String({ description: "base64 ECDSA P-256/SHA-256 signature with the delegate's own Fabric identity key" }),
+});
+
 export const Ratio = Type.Object(
   {
     client: Type.Integer({ minimum: 1, maximum: 1000000, description: 'Client parts' }),

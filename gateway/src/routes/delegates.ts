@@ -1,10 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { CHALLENGE_MAX, CHALLENGE_MIN, challengeMessage } from '@covenant/chaincode';
 import { principalOf } from '../http/auth';
+import { HttpProblem, problem } from '../http/problem';
+import { accountIdOf, signAs } from '../identity/signing';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import { AccountId, Page, PositiveAmount } from './schemas';
-import { ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History, PageQuery } from './dbcs-schemas';
+import { ChallengeResponse, ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History, PageQuery } from './dbcs-schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
+
+const CHALLENGE_LENGTH = { min: CHALLENGE_MIN, max: CHALLENGE_MAX };
 
 const RegistryRef = Type.Ref(DelegateRegistry);
 const DelegateRef = Type.Ref(Delegate);
@@ -248,6 +253,37 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
   );
 
   app.post(
+    `${base}/:manager/challenge-responses`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Challenge-response: the delegate answers a client's challenge (signed with its own identity)",
+        description: `${PAPER}, contract signing process step 4 (Response: Sig = Sign(s.EPK, s.EOA, m)). The caller must be the sales manager \`manager\` itself: its gateway signs, with the caller's own Fabric identity key (ECDSA P-256, SHA-256), the fixed-format UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\` and nothing else: the prefix is fixed, so the signature can never stand for a Fabric proposal, a channel state or any other message. Hand the signature to the client, who checks it with challenge-verifications. Nothing is written. Errors: 400 malformed challenge, 403 the caller is not \`manager\`.`,
+        security: bearer,
+        params: DelegateParams,
+        body: Type.Object(
+          {
+            challenge: Type.String({ minLength: CHALLENGE_LENGTH.min, maxLength: CHALLENGE_LENGTH.max, description: 'The text the client chose' }),
+            encoding: Type.Optional(Type.Union([Type.Literal('der'), Type.Literal('ieee-p1363')], { default: 'der', description: 'Signature encoding: DER (default) or raw r||s' })),
+          },
+          { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a' }] },
+        ),
+        response: { 200: ChallengeResponse, ...problems() },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { issuer, manager } = request.params;
+      if (accountIdOf(principal) !== manager) {
+        throw new HttpProblem(problem(403, 'FORBIDDEN', `only sales manager ${manager} may answer a challenge as itself`));
+      }
+      const { challenge, encoding = 'der' } = request.body;
+      const message = challengeMessage(issuer, manager, challenge);
+      return { issuer, delegate: manager, challenge, message, encoding, signature: signAs(principal, Buffer.from(message, 'utf8'), encoding) };
+    },
+  );
+
+  app.post(
     `${base}/:manager/challenge-verifications`,
     {
       schema: {
@@ -258,7 +294,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         params: DelegateParams,
         body: Type.Object(
           {
-            challenge: Type.String({ minLength: 8, maxLength: 1024, description: 'Random text chosen by the client' }),
+            challenge: Type.String({ minLength: CHALLENGE_LENGTH.min, maxLength: CHALLENGE_LENGTH.max, description: 'Random text chosen by the client' }),
             signature: Type.String({ minLength: 1, maxLength: 200, description: 'base64 (DER or raw r||s) ECDSA P-256/SHA-256 signature' }),
           },
           { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a', signature: 'MEUCIQD1...base64...' }] },
