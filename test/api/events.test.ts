@@ -108,7 +108,7 @@ describe('event stream', () => {
 
   test('each caller receives only the events of what it is a party to (organisation admins: their organisation\'s)', async () => {
     const watchers = ['alice', 'bob', 'carol', 'admin2', 'admin3', 'bank'];
-    const streams = await Promise.all(watchers.map((name) => openStream(`${gw.url}/v1/events`, gw.as(name).apiKey)));
+    const streams = await Promise.all(watchers.map((name) => openStream(`${gw.as(name).url}/v1/events`, gw.as(name).apiKey)));
     try {
       // alice proposes an escrow to bob with private terms, and pays bob.
       const escrowId = `evt-${Date.now()}`;

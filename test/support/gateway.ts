@@ -31,6 +31,8 @@ export interface HttpResult<T = any> {
 
 export interface UserClient {
   name: string;
+  /** The base URL of this user's own organisation's gateway. */
+  readonly url: string;
   apiKey: string;
   mspId: string;
   get<T = any>(path: string): Promise<HttpResult<T>>;
@@ -80,6 +82,9 @@ async function request(url: string, method: string, apiKey: string | undefined, 
 function client(url: () => string, u: { name: string; apiKey: string; mspId: string }): UserClient {
   return {
     ...u,
+    get url() {
+      return url();
+    },
     get: (path) => request(url() + path, 'GET', u.apiKey, undefined),
     post: (path, body, headers) => request(url() + path, 'POST', u.apiKey, body ?? {}, headers),
     patch: (path, body) => request(url() + path, 'PATCH', u.apiKey, body ?? {}),
