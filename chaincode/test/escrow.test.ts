@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TestNetwork, UserName, testNetwork } from './network';
 import { balances, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
+import { confirmEscrow, decodeEscrow, reclaimEscrow } from '../src/escrow/escrow';
 
 let net: TestNetwork;
 afterEach(async () => {
@@ -757,6 +758,25 @@ describe('acceptance deadline', () => {
       await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(acceptBy));
     }
     expect((await create('alice', { amount: '10', acceptBy: isoIn(365 * DAY_MS), recipients: [{ account: net.account.bob, shareBps: 10000 }] })).status).toBe('PROPOSED');
+  });
+
+  test('an escrow stored before deadlines existed reads with the default deadline, so it can be reclaimed', () => {
+    const stored = {
+      id: 'old',
+      status: 'PROPOSED',
+      initiator: 'a'.repeat(40),
+      amount: '10',
+      recipients: [{ account: 'b'.repeat(40), amount: '10', shareBps: 10000, confirmed: false }],
+      cancelApprovals: [],
+      organizations: ['Org1MSP'],
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const escrow = decodeEscrow(stored);
+    expect(escrow.acceptBy).toBe('2025-01-08T00:00:00.000Z');
+    expect(() => reclaimEscrow(escrow, stored.initiator, '2025-01-08T00:00:00.000Z')).toThrow(/^FAILED_PRECONDITION/);
+    expect(reclaimEscrow(escrow, stored.initiator, '2025-01-08T00:00:00.001Z').status).toBe('EXPIRED');
+    expect(() => confirmEscrow(escrow, 'b'.repeat(40), '2025-01-08T00:00:00.001Z')).toThrow(/^FAILED_PRECONDITION/);
   });
 
   test('the silent recipient: after acceptBy confirmations are refused and the initiator alone reclaims', async () => {

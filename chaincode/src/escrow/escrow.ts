@@ -54,8 +54,11 @@ export interface Escrow {
   cancelApprovals: string[];
   /** MSP IDs of every party's organisation: the escrow key's endorsement policy. */
   organizations: string[];
-  /** Confirmations are accepted at or before this time; after it the initiator may reclaim. */
-  acceptBy?: string;
+  /**
+   * Confirmations are accepted at or before this time; after it the initiator may reclaim a
+   * PROPOSED escrow. Records stored before deadlines existed read as 7 days after `createdAt`.
+   */
+  acceptBy: string;
   /** Account with the ledger arbitrator role that rules a dispute; not a party. */
   arbitrator?: string;
   decline?: { by: string; reason?: string; at: string };
@@ -253,7 +256,7 @@ export function confirmEscrow(e: Escrow, caller: string, now: string): Escrow {
   if (index < 0) throw forbidden(`only a recipient of escrow ${e.id} may confirm it`);
   if (e.status !== 'PROPOSED') throw failedPrecondition(`escrow ${e.id} is ${e.status}, not PROPOSED`);
   if (e.recipients[index].confirmed) throw failedPrecondition(`recipient ${caller} already confirmed escrow ${e.id}`);
-  if (e.acceptBy !== undefined && now > e.acceptBy) {
+  if (now > e.acceptBy) {
     throw failedPrecondition(`escrow ${e.id} could be confirmed until ${e.acceptBy}; the initiator may now reclaim it`);
   }
   const recipients = e.recipients.map((r, i) => (i === index ? { ...r, confirmed: true, confirmedAt: now } : r));
@@ -314,13 +317,12 @@ export function declineEscrow(e: Escrow, caller: string, request: { reason?: str
 
 /**
  * The initiator reclaims a PROPOSED escrow after its `acceptBy`: EXPIRED, and the contract refunds
- * the initiator. FORBIDDEN (not the initiator), FAILED_PRECONDITION (not PROPOSED, no deadline,
- * or the deadline not yet passed).
+ * the initiator. FORBIDDEN (not the initiator), FAILED_PRECONDITION (not PROPOSED, or the
+ * deadline not yet passed).
  */
 export function reclaimEscrow(e: Escrow, caller: string, now: string): Escrow {
   if (caller !== e.initiator) throw forbidden(`only the initiator of escrow ${e.id} may reclaim it`);
   if (e.status !== 'PROPOSED') throw failedPrecondition(`escrow ${e.id} is ${e.status}, not PROPOSED`);
-  if (e.acceptBy === undefined) throw failedPrecondition(`escrow ${e.id} has no acceptance deadline: cancel it instead`);
   if (now <= e.acceptBy) throw failedPrecondition(`escrow ${e.id} may be reclaimed after its acceptance deadline ${e.acceptBy}`);
   return { ...e, status: 'EXPIRED', updatedAt: now, expiredAt: now };
 }
@@ -402,7 +404,8 @@ export function decodeEscrow(raw: unknown): Escrow {
     termsHash: optStr(o, 'termsHash', WHAT),
     cancelApprovals: strArray(o, 'cancelApprovals', WHAT),
     organizations: strArray(o, 'organizations', WHAT),
-    acceptBy: optStr(o, 'acceptBy', WHAT),
+    // Escrows stored before acceptance deadlines existed get the default one, so they too have a way out.
+    acceptBy: optStr(o, 'acceptBy', WHAT) ?? addSeconds(str(o, 'createdAt', WHAT), DEFAULT_ACCEPT_WINDOW_SECONDS),
     arbitrator: optStr(o, 'arbitrator', WHAT),
     decline: optional(o.decline, (d) => ({ by: str(d, 'by', WHAT), reason: optStr(d, 'reason', WHAT), at: str(d, 'at', WHAT) })),
     dispute: optional(o.dispute, (d) => ({

@@ -79,7 +79,7 @@ export const Escrow = Type.Object(
     termsHash: Type.Optional(Type.String({ description: 'SHA-256 hex of the terms' })),
     cancelApprovals: Type.Array(AccountId, { description: 'Parties that approved cancellation, in order' }),
     organizations: Type.Array(Type.String(), { description: "MSP IDs whose endorsement guards this escrow: the parties' organisations (not the arbitrator's)" }),
-    acceptBy: Type.Optional(Type.String({ format: 'date-time', description: 'Confirmations are accepted until this time (ISO 8601 UTC); after it the initiator may reclaim a PROPOSED escrow' })),
+    acceptBy: Type.String({ format: 'date-time', description: 'Confirmations are accepted until this time (ISO 8601 UTC); after it the initiator may reclaim a PROPOSED escrow' }),
     arbitrator: Type.Optional(AccountId),
     decline: Type.Optional(Type.Object({ by: AccountId, reason: Type.Optional(Type.String()), at: Timestamp }, { description: 'The recipient that declined' })),
     dispute: Type.Optional(
