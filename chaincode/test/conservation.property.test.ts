@@ -3,12 +3,15 @@ import { TestNetwork, UserName, testNetwork } from './network';
 import { withEvents } from './helpers';
 
 /**
- * Property: random sequences of mint, transfer, withdraw and escrow create/confirm/complete/cancel
- * by random users with random (often invalid) arguments. After every step:
+ * Property: random sequences of mint, transfer, withdraw and escrow create/confirm/complete/cancel/
+ * decline/reclaim/dispute/rule by random users with random (often invalid) arguments. Some escrows
+ * name the arbitrator; some have an acceptance deadline a moment ahead (the run waits for it to
+ * pass before confirming or reclaiming such an escrow, so the model knows it has passed). After
+ * every step:
  * - the sum of all balances and holds equals everything minted minus everything withdrawn;
  * - no balance or hold is negative;
- * - each account's hold equals the sum of its open (PROPOSED or ACTIVE) escrows as initiator, and
- *   its activeEscrows the number of open escrows it confirmed as a recipient;
+ * - each account's hold equals the sum of its open (PROPOSED, ACTIVE or DISPUTED) escrows as
+ *   initiator, and its activeEscrows the number of open escrows it confirmed as a recipient;
  * - a refused transaction commits nothing and changes nothing;
  * - the ledger agrees exactly with a small reference model of the rules (which operations succeed,
  *   every balance, hold and escrow state).
@@ -18,6 +21,9 @@ const USERS = ['bank', 'alice', 'bob', 'carol', 'dave'] as const;
 type User = (typeof USERS)[number];
 const THRESHOLD = 2;
 const GHOST = 'c'.repeat(40); // an account nobody registered
+/** How far ahead a `soon` acceptance deadline is set, in ms. */
+const SOON_MS = 150;
+type EscrowStep = 'confirm' | 'complete' | 'cancel' | 'decline' | 'reclaim' | 'dispute';
 
 // ---------------------------------------------------------------- operations
 
@@ -36,9 +42,15 @@ type Op =
       corrupt: 'none' | 'self' | 'duplicate' | 'ghost' | 'empty';
       weights: number[];
       skew: number;
+      /** none: the default deadline (7 days); soon: a moment ahead; past: refused. */
+      acceptBy: 'none' | 'soon' | 'past';
+      /** arbiter: the user with the arbitrator role; carol: no role (refused unless she has it); self: refused. */
+      arbitrator: 'none' | 'arbiter' | 'carol' | 'self';
     }
   /** `pick` chooses the escrow (mostly open ones, sometimes an unknown id); `who` the caller. */
-  | { kind: 'confirm' | 'complete' | 'cancel'; pick: number; who: number; anyone: boolean };
+  | { kind: EscrowStep; pick: number; who: number; anyone: boolean }
+  /** The arbitrator (or, when `anyone`, some user) rules the escrow `pick` chooses. */
+  | { kind: 'rule'; pick: number; who: number; anyone: boolean; outcome: 'COMPLETE' | 'REFUND' };
 
 const user = fc.constantFrom(...USERS);
 const amount = fc.oneof(
@@ -46,7 +58,7 @@ const amount = fc.oneof(
   { weight: 1, arbitrary: fc.bigInt(401n, 5000n).map(String) },
   { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1.5', '', '012', '1e3', ' 7', '9'.repeat(31)) },
 );
-const escrowStep = (kind: 'confirm' | 'complete' | 'cancel') =>
+const escrowStep = (kind: EscrowStep) =>
   fc.record({ kind: fc.constant(kind), pick: fc.nat(), who: fc.nat(), anyone: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -66,11 +78,26 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       corrupt: fc.constantFrom<'none' | 'self' | 'duplicate' | 'ghost' | 'empty'>(...Array(16).fill('none'), 'self', 'duplicate', 'ghost', 'empty'),
       weights: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 5, maxLength: 5 }),
       skew: fc.constantFrom(...Array(10).fill(0), 1, -1),
+      acceptBy: fc.constantFrom<'none' | 'soon' | 'past'>(...Array(10).fill('none'), 'soon', 'soon', 'past'),
+      arbitrator: fc.constantFrom<'none' | 'arbiter' | 'carol' | 'self'>(...Array(3).fill('none'), ...Array(8).fill('arbiter'), 'carol', 'self'),
     }),
   },
-  { weight: 5, arbitrary: escrowStep('confirm') },
+  { weight: 7, arbitrary: escrowStep('confirm') },
   { weight: 3, arbitrary: escrowStep('complete') },
   { weight: 2, arbitrary: escrowStep('cancel') },
+  { weight: 1, arbitrary: escrowStep('decline') },
+  { weight: 1, arbitrary: escrowStep('reclaim') },
+  { weight: 3, arbitrary: escrowStep('dispute') },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('rule' as const),
+      pick: fc.nat(),
+      who: fc.nat(),
+      anyone: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+      outcome: fc.constantFrom<'COMPLETE' | 'REFUND'>('COMPLETE', 'REFUND'),
+    }),
+  },
 );
 
 /** The recipients a create op names: other users, possibly spoiled as the op says. */
@@ -111,8 +138,11 @@ interface ModelEscrow {
   initiator: User;
   amount: bigint;
   recipients: { user: User; amount: bigint; confirmed: boolean }[];
-  status: 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+  status: 'PROPOSED' | 'ACTIVE' | 'DISPUTED' | 'COMPLETED' | 'CANCELLED' | 'DECLINED' | 'EXPIRED' | 'REFUNDED';
   approvals: User[];
+  /** Epoch ms of a `soon` acceptance deadline (the default one never passes during a run). */
+  soonDeadline?: number;
+  arbitrated: boolean;
 }
 interface Model {
   accounts: Record<User, ModelAccount>;
@@ -128,11 +158,11 @@ function parse(raw: unknown): bigint | undefined {
   return v > 0n ? v : undefined;
 }
 
-const isOpen = (e: ModelEscrow) => e.status === 'PROPOSED' || e.status === 'ACTIVE';
+const isOpen = (e: ModelEscrow) => e.status === 'PROPOSED' || e.status === 'ACTIVE' || e.status === 'DISPUTED';
 
 /** One op resolved against the current state: who submits it, to which escrow, with what body. */
 interface Step {
-  by: User;
+  by: User | 'arbiter';
   recipients?: (User | 'ghost')[];
   request?: any;
   escrow?: ModelEscrow;
@@ -141,8 +171,17 @@ interface Step {
 /** Applies `op` to a copy of the model; undefined when the rules refuse it. */
 function apply(model: Model, op: Op, step: Step): Model | undefined {
   const m: Model = structuredClone(model);
-  const by = step.by;
+  const by = step.by as User;
   const acc = (u: User) => m.accounts[u];
+  /** The hold pays every recipient (`pay`) or returns to the initiator; confirmed recipients are freed. */
+  const settle = (e: ModelEscrow, how: 'pay' | 'refund') => {
+    acc(e.initiator).held -= e.amount;
+    if (how === 'refund') acc(e.initiator).balance += e.amount;
+    for (const r of e.recipients) {
+      if (how === 'pay') acc(r.user).balance += r.amount;
+      if (r.confirmed) acc(r.user).activeEscrows -= 1;
+    }
+  };
   switch (op.kind) {
     case 'mint': {
       const v = parse(op.amount);
@@ -177,6 +216,7 @@ function apply(model: Model, op: Op, step: Step): Model | undefined {
       if (req.recipients.some((r: any) => r.amount !== undefined && parse(r.amount) === undefined)) return undefined;
       const users = step.recipients!;
       if (users.includes('ghost') || users.includes(by) || new Set(users).size !== users.length) return undefined;
+      if (op.acceptBy === 'past' || (op.arbitrator !== 'none' && op.arbitrator !== 'arbiter')) return undefined;
       if (users.some((u) => acc(u as User).activeEscrows >= THRESHOLD)) return undefined;
       let amounts: bigint[];
       if (byShare) {
@@ -198,6 +238,8 @@ function apply(model: Model, op: Op, step: Step): Model | undefined {
         recipients: users.map((u, i) => ({ user: u as User, amount: amounts[i], confirmed: false })),
         status: 'PROPOSED',
         approvals: [],
+        soonDeadline: step.request.acceptBy === undefined ? undefined : Date.parse(step.request.acceptBy),
+        arbitrated: op.arbitrator === 'arbiter',
       });
       return m;
     }
@@ -205,21 +247,42 @@ function apply(model: Model, op: Op, step: Step): Model | undefined {
       if (!step.escrow) return undefined; // unknown escrow
       const e = m.escrows.find((x) => x.id === step.escrow!.id)!;
       const recipient = e.recipients.find((r) => r.user === by);
+      // The run waits for a soon deadline to pass before a confirm or reclaim (see `run`).
+      const expired = e.soonDeadline !== undefined;
       if (op.kind === 'confirm') {
-        if (!recipient || e.status !== 'PROPOSED' || recipient.confirmed || acc(by).activeEscrows >= THRESHOLD) return undefined;
+        if (!recipient || e.status !== 'PROPOSED' || recipient.confirmed || expired || acc(by).activeEscrows >= THRESHOLD) return undefined;
         recipient.confirmed = true;
         acc(by).activeEscrows += 1;
         if (e.recipients.every((r) => r.confirmed)) e.status = 'ACTIVE';
         return m;
       }
       if (op.kind === 'complete') {
-        if (by !== e.initiator || e.status !== 'ACTIVE') return undefined;
-        acc(e.initiator).held -= e.amount;
-        for (const r of e.recipients) {
-          acc(r.user).balance += r.amount;
-          acc(r.user).activeEscrows -= 1;
-        }
+        if (by !== e.initiator || (e.status !== 'ACTIVE' && e.status !== 'DISPUTED')) return undefined;
+        settle(e, 'pay');
         e.status = 'COMPLETED';
+        return m;
+      }
+      if (op.kind === 'decline') {
+        if (!recipient || e.status !== 'PROPOSED' || recipient.confirmed) return undefined;
+        settle(e, 'refund');
+        e.status = 'DECLINED';
+        return m;
+      }
+      if (op.kind === 'reclaim') {
+        if (by !== e.initiator || e.status !== 'PROPOSED' || !expired) return undefined;
+        settle(e, 'refund');
+        e.status = 'EXPIRED';
+        return m;
+      }
+      if (op.kind === 'dispute') {
+        if ((by !== e.initiator && !recipient) || e.status !== 'ACTIVE' || !e.arbitrated) return undefined;
+        e.status = 'DISPUTED';
+        return m;
+      }
+      if (op.kind === 'rule') {
+        if (step.by !== 'arbiter' || !e.arbitrated || e.status !== 'DISPUTED') return undefined;
+        settle(e, op.outcome === 'COMPLETE' ? 'pay' : 'refund');
+        e.status = op.outcome === 'COMPLETE' ? 'COMPLETED' : 'REFUNDED';
         return m;
       }
       // cancel
@@ -231,10 +294,8 @@ function apply(model: Model, op: Op, step: Step): Model | undefined {
       e.approvals.push(by);
       const parties = [e.initiator, ...e.recipients.map((r) => r.user)];
       if ((!anyConfirmed && by === e.initiator) || parties.every((p) => e.approvals.includes(p))) {
+        settle(e, 'refund');
         e.status = 'CANCELLED';
-        acc(e.initiator).held -= e.amount;
-        acc(e.initiator).balance += e.amount;
-        for (const r of e.recipients) if (r.confirmed) acc(r.user).activeEscrows -= 1;
       }
       return m;
     }
@@ -242,7 +303,7 @@ function apply(model: Model, op: Op, step: Step): Model | undefined {
 }
 
 /** The JSON body sent for a create op. */
-function createRequest(op: Extract<Op, { kind: 'create' }>, users: (User | 'ghost')[], ids: Record<User, string>): any {
+function createRequest(op: Extract<Op, { kind: 'create' }>, users: (User | 'ghost')[], ids: Record<User, string>, arbiterId: string): any {
   const n = users.length;
   const weights = op.weights.slice(0, Math.max(n, 1));
   const shares = split(10000n, weights).map(Number);
@@ -257,7 +318,10 @@ function createRequest(op: Extract<Op, { kind: 'create' }>, users: (User | 'ghos
     const useShare = op.rule === 'bps' || (op.rule === 'mixed' && i % 2 === 0);
     return useShare ? { account, shareBps: shares[i] } : { account, amount: parts[i].toString() };
   });
-  return { ...(op.id !== undefined ? { id: op.id } : {}), amount: op.amount, recipients };
+  const extra: Record<string, string> = {};
+  if (op.acceptBy !== 'none') extra.acceptBy = new Date(Date.now() + (op.acceptBy === 'soon' ? SOON_MS : -60_000)).toISOString();
+  if (op.arbitrator !== 'none') extra.arbitrator = { arbiter: arbiterId, carol: ids.carol, self: ids[op.by] }[op.arbitrator];
+  return { ...(op.id !== undefined ? { id: op.id } : {}), amount: op.amount, recipients, ...extra };
 }
 
 // ---------------------------------------------------------------- the ledger side
@@ -295,7 +359,7 @@ function checkInvariants(observed: Observed, model: Model, ids: Record<User, str
     const a = accounts[u];
     expect(a.balance >= 0n && a.held >= 0n && a.activeEscrows >= 0).toBe(true);
     total += a.balance + a.held;
-    const open = [...escrows.values()].filter((e) => e.status === 'PROPOSED' || e.status === 'ACTIVE');
+    const open = [...escrows.values()].filter((e) => e.status === 'PROPOSED' || e.status === 'ACTIVE' || e.status === 'DISPUTED');
     const heldByEscrows = open.filter((e) => e.initiator === ids[u]).reduce((s, e) => s + e.amount, 0n);
     expect({ user: u, held: a.held }).toEqual({ user: u, held: heldByEscrows });
     const confirmedOpen = open.filter((e) => e.recipients.some((r) => r.account === ids[u] && r.confirmed)).length;
@@ -322,6 +386,7 @@ function checkInvariants(observed: Observed, model: Model, ids: Record<User, str
 
 async function run(net: TestNetwork, ops: Op[]): Promise<void> {
   const ids = Object.fromEntries(USERS.map((u) => [u, net.account[u as UserName]])) as Record<User, string>;
+  const arbiterId = net.account.arbiter;
   const zero = (): ModelAccount => ({ balance: 0n, held: 0n, activeEscrows: 0 });
   let model: Model = { accounts: Object.fromEntries(USERS.map((u) => [u, zero()])) as Record<User, ModelAccount>, escrows: [], minted: 0n, withdrawn: 0n };
   // Everyone starts with some money so that escrows get made; later mints add more.
@@ -349,23 +414,58 @@ async function run(net: TestNetwork, ops: Op[]): Promise<void> {
         break;
       case 'create': {
         const recipients = recipientsOf(o);
-        const request = createRequest(o, recipients, ids);
+        const request = createRequest(o, recipients, ids, arbiterId);
         [fn, args, step] = ['escrow:create', [JSON.stringify(request)], { by: o.by, recipients, request }];
         break;
       }
       default: {
-        const open = model.escrows.filter(isOpen);
+        // Mostly an escrow in a state where the step may apply, else any open one.
+        const fits: Record<Op['kind'], (e: ModelEscrow) => boolean> = {
+          confirm: (e) => e.status === 'PROPOSED' && e.soonDeadline === undefined,
+          complete: (e) => e.status === 'ACTIVE' || e.status === 'DISPUTED',
+          reclaim: (e) => e.status === 'PROPOSED' && e.soonDeadline !== undefined,
+          dispute: (e) => e.status === 'ACTIVE',
+          rule: (e) => e.status === 'DISPUTED',
+          decline: isOpen,
+          cancel: isOpen,
+          mint: isOpen,
+          transfer: isOpen,
+          withdraw: isOpen,
+          create: isOpen,
+        };
+        let targeted = model.escrows.filter(fits[o.kind]);
+        if (o.kind === 'confirm' && targeted.length > 0) {
+          // The escrows closest to ACTIVE, so that completions, disputes and rulings happen.
+          const missing = (e: ModelEscrow) => e.recipients.filter((r) => !r.confirmed).length;
+          const fewest = Math.min(...targeted.map(missing));
+          targeted = targeted.filter((e) => missing(e) === fewest);
+        }
+        const open = targeted.length > 0 && o.pick % 3 !== 0 ? targeted : model.escrows.filter(isOpen);
         const pool = o.pick % 4 !== 0 && open.length > 0 ? open : model.escrows;
         const escrow = o.pick % 11 === 0 ? undefined : pool[o.pick % Math.max(pool.length, 1)];
-        let by: User = USERS[o.who % USERS.length];
-        if (escrow && !o.anyone) {
+        let by: User | 'arbiter' = USERS[o.who % USERS.length];
+        if (o.kind === 'rule') {
+          if (!o.anyone) by = 'arbiter';
+        } else if (escrow && !o.anyone) {
           // Mostly a party that may act; sometimes any party (repeat confirmations and approvals).
-          const parties = o.kind === 'confirm' ? escrow.recipients.map((r) => r.user) : [escrow.initiator, ...escrow.recipients.map((r) => r.user)];
-          const fresh = parties.filter((u) => (o.kind === 'confirm' ? !escrow.recipients.find((r) => r.user === u)!.confirmed : !escrow.approvals.includes(u)));
-          const candidates: User[] = o.kind === 'complete' ? [escrow.initiator] : o.who % 4 === 0 ? parties : fresh;
+          const recipientsOnly = o.kind === 'confirm' || o.kind === 'decline';
+          const parties = recipientsOnly ? escrow.recipients.map((r) => r.user) : [escrow.initiator, ...escrow.recipients.map((r) => r.user)];
+          const fresh = parties.filter((u) => (recipientsOnly ? !escrow.recipients.find((r) => r.user === u)!.confirmed : !escrow.approvals.includes(u)));
+          const candidates: User[] = o.kind === 'complete' || o.kind === 'reclaim' ? [escrow.initiator] : o.who % 4 === 0 ? parties : fresh;
           if (candidates.length > 0) by = candidates[o.who % candidates.length];
         }
-        [fn, args, step] = [`escrow:${o.kind}`, [escrow?.id ?? 'no-such-escrow'], { by, escrow }];
+        // A soon deadline is let pass before a confirm or reclaim, so the model knows where it stands.
+        if (escrow?.soonDeadline !== undefined && (o.kind === 'confirm' || o.kind === 'reclaim')) {
+          const wait = escrow.soonDeadline - Date.now() + 5;
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        const id = escrow?.id ?? 'no-such-escrow';
+        const body =
+          o.kind === 'decline' ? [JSON.stringify(o.who % 2 === 0 ? {} : { reason: 'no thanks' })]
+          : o.kind === 'dispute' ? [JSON.stringify({ reason: 'deadlock' })]
+          : o.kind === 'rule' ? [JSON.stringify({ outcome: o.outcome, reasons: 'ruled on the evidence' })]
+          : [];
+        [fn, args, step] = [`escrow:${o.kind}`, [id, ...body], { by, escrow }];
       }
     }
     const expected = apply(model, o, step);
@@ -394,6 +494,7 @@ async function run(net: TestNetwork, ops: Op[]): Promise<void> {
     expect(net.ledger.blockHeight).toBe(height + 1n);
     model = expected!;
     if (o.kind === 'create') model.escrows[model.escrows.length - 1].id = result.value.id;
+    if (o.kind === 'create' && o.acceptBy === 'soon') expect(Date.parse(result.value.acceptBy)).toBeGreaterThan(Date.parse(result.value.createdAt));
     observed = await observe(net);
     checkInvariants(observed, model, ids);
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TestNetwork, UserName, testNetwork } from './network';
 import { balances, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
+import { confirmEscrow, decodeEscrow, reclaimEscrow } from '../src/escrow/escrow';
 
 let net: TestNetwork;
 afterEach(async () => {
@@ -37,9 +38,9 @@ function aliceToBobAndCarol(id: string, amount = '1000'): Promise<any> {
 const get = (id: string, as: UserName = 'alice') => net.evaluate(as, 'escrow:get', id);
 
 /** Expects a refused submit that changes no money and leaves the escrow as it was. */
-async function expectRefusedEscrowUnchanged(code: string, as: UserName, fn: string, id: string): Promise<void> {
+async function expectRefusedEscrowUnchanged(code: string, as: UserName, fn: string, id: string, ...rest: string[]): Promise<void> {
   const before = await net.evaluate('alice', 'escrow:get', id).catch(() => undefined);
-  await expectRefusedUnchanged(net, code as never, as, fn, id);
+  await expectRefusedUnchanged(net, code as never, as, fn, id, ...rest);
   const after = await net.evaluate('alice', 'escrow:get', id).catch(() => undefined);
   expect(after).toEqual(before);
 }
@@ -649,5 +650,332 @@ describe('the patent flow end to end', () => {
     const total = (m: typeof before) => Object.values(m).reduce((s, a) => s + a.balance + a.held, 0n);
     expect(total(after)).toBe(total(before));
     for (const m of Object.values(after)) expect(m).toMatchObject({ held: 0n, activeEscrows: 0 });
+  });
+});
+
+// ---------------------------------------------------------------- ways out (issue 8, finding 5)
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** ISO time `offsetMs` from the wall clock (the embedded ledger's transaction times follow it). */
+const isoIn = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+const DAY_MS = 24 * 3600_000;
+
+/** alice's escrow of 900 for bob, carol and dave (a third each), with extra create fields. */
+function aliceToThree(id: string, extra: Record<string, unknown> = {}): Promise<any> {
+  return create('alice', {
+    id,
+    amount: '900',
+    recipients: [
+      { account: net.account.bob, shareBps: 3334 },
+      { account: net.account.carol, shareBps: 3333 },
+      { account: net.account.dave, shareBps: 3333 },
+    ],
+    ...extra,
+  });
+}
+
+/** alice's escrow of 1000 for bob (60%) and carol (40%) naming arbiter, confirmed by both: ACTIVE. */
+async function activeWithArbiter(id: string): Promise<any> {
+  await create('alice', {
+    id,
+    amount: '1000',
+    arbitrator: net.account.arbiter,
+    recipients: [
+      { account: net.account.bob, shareBps: 6000 },
+      { account: net.account.carol, shareBps: 4000 },
+    ],
+  });
+  await net.submit('bob', 'escrow:confirm', id);
+  return net.submit('carol', 'escrow:confirm', id);
+}
+
+describe('decline', () => {
+  test('a recipient declines a PROPOSED escrow: DECLINED, the initiator refunded, confirmed recipients freed', async () => {
+    net = await funded();
+    await aliceToThree('e1');
+    await net.submit('bob', 'escrow:confirm', 'e1');
+    expect(await moneyOf(net, ['alice', 'bob'])).toEqual({
+      alice: { balance: 9100n, held: 900n, activeEscrows: 0 },
+      bob: { balance: 5000n, held: 0n, activeEscrows: 1 },
+    });
+    const { result, event } = await submitWithEvent(net, 'carol', 'escrow:decline', 'e1', JSON.stringify({ reason: 'we never agreed to this price' }));
+    expect(event.name).toBe('EscrowDeclined');
+    expect(event.payload).toEqual({ escrow: result, txId: event.txId });
+    expect(result).toMatchObject({ status: 'DECLINED', decline: { by: net.account.carol, reason: 'we never agreed to this price', at: result.updatedAt } });
+    expect(await get('e1', 'dave')).toEqual(result);
+    expect(await moneyOf(net, ['alice', 'bob', 'carol', 'dave'])).toEqual({
+      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
+      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
+      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
+      dave: { balance: 0n, held: 0n, activeEscrows: 0 },
+    });
+    // A declined escrow is final.
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'dave', 'escrow:decline', 'e1', '{}');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'dave', 'escrow:confirm', 'e1');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:cancel', 'e1');
+    expect((await net.evaluate('alice', 'escrow:list', 'initiator', 'DECLINED', '10', '')).records.map((e: any) => e.id)).toEqual(['e1']);
+  });
+
+  test('the reason is optional', async () => {
+    net = await funded();
+    await aliceToBobAndCarol('e1');
+    const declined = await net.submit('bob', 'escrow:decline', 'e1', '{}');
+    expect(declined.status).toBe('DECLINED');
+    expect(declined.decline).toEqual({ by: net.account.bob, at: declined.updatedAt });
+    expect(await balances(net, ['alice'])).toEqual({ alice: { balance: '10000', held: '0' } });
+  });
+
+  test('only a recipient that has not confirmed may decline, only while PROPOSED, with a well-formed body', async () => {
+    net = await funded();
+    await aliceToBobAndCarol('e1');
+    for (const user of ['alice', 'dave', 'arbiter', 'admin2'] as const) await expectRefusedEscrowUnchanged('FORBIDDEN', user, 'escrow:decline', 'e1', '{}');
+    for (const body of ['not json', '[]', JSON.stringify({ reason: '' }), JSON.stringify({ reason: 'x'.repeat(4097) }), JSON.stringify({ reason: 7 }), JSON.stringify({ why: 'x' })]) {
+      await expectRefusedEscrowUnchanged('INVALID_ARGUMENT', 'bob', 'escrow:decline', 'e1', body);
+    }
+    await expectRefusedEscrowUnchanged('NOT_FOUND', 'bob', 'escrow:decline', 'nope', '{}');
+    // Once bob confirmed, his consent is given: he may ask for cancellation, not decline.
+    await net.submit('bob', 'escrow:confirm', 'e1');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'bob', 'escrow:decline', 'e1', '{}');
+    // Once every recipient confirmed, the escrow is ACTIVE: no one declines it.
+    await net.submit('carol', 'escrow:confirm', 'e1');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'carol', 'escrow:decline', 'e1', '{}');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'bob', 'escrow:decline', 'e1', JSON.stringify({ reason: 'changed my mind' }));
+    expect(await balances(net, ['alice'])).toEqual({ alice: { balance: '9000', held: '1000' } });
+  });
+});
+
+describe('acceptance deadline', () => {
+  test('acceptBy defaults to 7 days after creation; a given one is kept; bounds are checked', async () => {
+    net = await funded();
+    const plain = await aliceToBobAndCarol('e1');
+    expect(Date.parse(plain.acceptBy) - Date.parse(plain.createdAt)).toBe(7 * DAY_MS);
+    const at = new Date(Date.now() + 3 * DAY_MS);
+    at.setUTCMilliseconds(0);
+    const kept = await create('alice', { id: 'e3', amount: '10', acceptBy: at.toISOString().replace('.000Z', 'Z'), recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    expect(kept.acceptBy).toBe(at.toISOString());
+    const body = (acceptBy: unknown) => JSON.stringify({ amount: '10', acceptBy, recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    for (const acceptBy of [isoIn(-60_000), isoIn(367 * DAY_MS), 'tomorrow', '2026-02-30T00:00:00Z', '2030-01-01T00:00:00', '2030-01-01', 1893456000, '']) {
+      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(acceptBy));
+    }
+    expect((await create('alice', { amount: '10', acceptBy: isoIn(365 * DAY_MS), recipients: [{ account: net.account.bob, shareBps: 10000 }] })).status).toBe('PROPOSED');
+  });
+
+  test('an escrow stored before deadlines existed reads with the default deadline, so it can be reclaimed', () => {
+    const stored = {
+      id: 'old',
+      status: 'PROPOSED',
+      initiator: 'a'.repeat(40),
+      amount: '10',
+      recipients: [{ account: 'b'.repeat(40), amount: '10', shareBps: 10000, confirmed: false }],
+      cancelApprovals: [],
+      organizations: ['Org1MSP'],
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const escrow = decodeEscrow(stored);
+    expect(escrow.acceptBy).toBe('2025-01-08T00:00:00.000Z');
+    expect(() => reclaimEscrow(escrow, stored.initiator, '2025-01-08T00:00:00.000Z')).toThrow(/^FAILED_PRECONDITION/);
+    expect(reclaimEscrow(escrow, stored.initiator, '2025-01-08T00:00:00.001Z').status).toBe('EXPIRED');
+    expect(() => confirmEscrow(escrow, 'b'.repeat(40), '2025-01-08T00:00:00.001Z')).toThrow(/^FAILED_PRECONDITION/);
+  });
+
+  test('the silent recipient: after acceptBy confirmations are refused and the initiator alone reclaims', async () => {
+    net = await funded();
+    const escrow = await create('alice', {
+      id: 'e1',
+      amount: '1000',
+      acceptBy: isoIn(1500),
+      recipients: [
+        { account: net.account.bob, shareBps: 6000 },
+        { account: net.account.carol, shareBps: 4000 },
+      ],
+    });
+    await net.submit('bob', 'escrow:confirm', 'e1');
+    // Two of three parties approving cancellation does not release the money (carol is silent).
+    await net.submit('alice', 'escrow:cancel', 'e1');
+    await net.submit('bob', 'escrow:cancel', 'e1');
+    expect(await balances(net, ['alice'])).toEqual({ alice: { balance: '9000', held: '1000' } });
+    // Before the deadline nobody reclaims.
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:reclaim', 'e1');
+    await sleep(Math.max(0, Date.parse(escrow.acceptBy) - Date.now()) + 100);
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'carol', 'escrow:confirm', 'e1');
+    for (const user of ['bob', 'carol', 'dave', 'arbiter'] as const) await expectRefusedEscrowUnchanged('FORBIDDEN', user, 'escrow:reclaim', 'e1');
+    await expectRefusedEscrowUnchanged('NOT_FOUND', 'alice', 'escrow:reclaim', 'nope');
+
+    const { result, event } = await submitWithEvent(net, 'alice', 'escrow:reclaim', 'e1');
+    expect(event.name).toBe('EscrowExpired');
+    expect(event.payload).toEqual({ escrow: result, txId: event.txId });
+    expect(result).toMatchObject({ status: 'EXPIRED', expiredAt: result.updatedAt });
+    expect(result.expiredAt > result.acceptBy).toBe(true);
+    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
+      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
+      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
+      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
+    });
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:reclaim', 'e1');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'carol', 'escrow:cancel', 'e1');
+  });
+
+  test('an escrow every recipient confirmed in time is ACTIVE and cannot be reclaimed; decline still works after the deadline', async () => {
+    net = await funded();
+    await create('alice', { id: 'a', amount: '10', acceptBy: isoIn(1000), recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    await create('alice', { id: 'p', amount: '20', acceptBy: isoIn(1000), recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    expect((await net.submit('bob', 'escrow:confirm', 'a')).status).toBe('ACTIVE');
+    await sleep(1200);
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:reclaim', 'a');
+    expect((await net.submit('bob', 'escrow:decline', 'p', '{}')).status).toBe('DECLINED');
+    expect((await net.submit('alice', 'escrow:complete', 'a')).status).toBe('COMPLETED');
+    expect(await balances(net, ['alice', 'bob'])).toEqual({ alice: { balance: '9990', held: '0' }, bob: { balance: '5010', held: '0' } });
+  });
+});
+
+describe('arbitrator', () => {
+  test('is named at creation: it must hold the arbitrator role, exist and not be a party', async () => {
+    net = await funded();
+    const created = await aliceToThree('e1', { arbitrator: net.account.arbiter });
+    expect(created.arbitrator).toBe(net.account.arbiter);
+    // The key-level endorsement stays the parties' organisations.
+    expect(created.organizations).toEqual(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    const onlyOrg1And2 = await create('alice', { id: 'e2', amount: '5', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    expect(onlyOrg1And2.organizations).toEqual(['Org1MSP', 'Org2MSP']);
+    const body = (arbitrator: unknown) => JSON.stringify({ amount: '10', arbitrator, recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'alice', 'escrow:create', body(net.account.carol));
+    await expectRefusedUnchanged(net, 'NOT_FOUND', 'alice', 'escrow:create', body(UNKNOWN_ACCOUNT));
+    await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(net.account.bob));
+    await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(net.account.alice));
+    await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(''));
+    await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'escrow:create', body(42));
+    // An arbitrator cannot be named as a recipient of an escrow it would rule, nor initiate one it rules.
+    await net.submit('bank', 'accounts:mint', net.account.arbiter, '100');
+    await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'arbiter', 'escrow:create', JSON.stringify({ amount: '10', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 10000 }] }));
+  });
+
+  test('reads the escrows naming it and lists them; other outsiders may not', async () => {
+    net = await funded();
+    const e1 = await create('alice', { id: 'e1', amount: '10', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    await create('bob', { id: 'e2', amount: '20', arbitrator: net.account.arbiter, recipients: [{ account: net.account.alice, shareBps: 10000 }] });
+    await create('alice', { id: 'e3', amount: '30', recipients: [{ account: net.account.bob, shareBps: 10000 }] });
+    expect(await get('e1', 'arbiter')).toEqual(e1);
+    expect(await net.evaluate('arbiter', 'escrow:history', 'e1')).toHaveLength(1);
+    for (const user of ['carol', 'dave', 'bank'] as const) {
+      expect(await evalRefusal(net, user, 'escrow:get', 'e1')).toBe('FORBIDDEN');
+      expect(await evalRefusal(net, user, 'escrow:history', 'e1')).toBe('FORBIDDEN');
+    }
+    expect(await evalRefusal(net, 'arbiter', 'escrow:get', 'e3')).toBe('FORBIDDEN');
+    const listed = (as: UserName, role: string, status = '') => net.evaluate(as, 'escrow:list', role, status, '100', '').then((p: any) => p.records.map((e: any) => e.id));
+    expect(await listed('arbiter', 'arbitrator')).toEqual(['e1', 'e2']);
+    expect(await listed('arbiter', 'any')).toEqual(['e1', 'e2']);
+    expect(await listed('arbiter', 'initiator')).toEqual([]);
+    expect(await listed('alice', 'arbitrator')).toEqual([]);
+    expect(await listed('carol', 'arbitrator')).toEqual([]);
+    expect(await listed('arbiter', 'arbitrator', 'DISPUTED')).toEqual([]);
+  });
+
+  test('a party opens a dispute on an ACTIVE escrow naming an arbitrator; money stays held', async () => {
+    net = await funded();
+    await aliceToBobAndCarol('plain');
+    await net.submit('bob', 'escrow:confirm', 'plain');
+    await net.submit('carol', 'escrow:confirm', 'plain');
+    const reason = JSON.stringify({ reason: 'goods not delivered' });
+    // Without an arbitrator there is no one to rule: the parties settle it themselves.
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'bob', 'escrow:dispute', 'plain', reason);
+
+    await create('alice', { id: 'e1', amount: '1000', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 6000 }, { account: net.account.carol, shareBps: 4000 }] });
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:dispute', 'e1', reason);
+    await net.submit('bob', 'escrow:confirm', 'e1');
+    await net.submit('carol', 'escrow:confirm', 'e1');
+    for (const user of ['dave', 'arbiter', 'bank'] as const) await expectRefusedEscrowUnchanged('FORBIDDEN', user, 'escrow:dispute', 'e1', reason);
+    for (const body of ['{}', JSON.stringify({ reason: '' }), JSON.stringify({ reason: 'x'.repeat(4097) }), JSON.stringify({ reason: 'r', evidenceHash: 'abc' }), JSON.stringify({ reason: 'r', note: 'x' }), 'nope']) {
+      await expectRefusedEscrowUnchanged('INVALID_ARGUMENT', 'alice', 'escrow:dispute', 'e1', body);
+    }
+    const evidenceHash = sha256('delivery note 17');
+    const { result, event } = await submitWithEvent(net, 'alice', 'escrow:dispute', 'e1', JSON.stringify({ reason: 'goods not delivered', evidenceHash }));
+    expect(event.name).toBe('EscrowDisputed');
+    expect(event.payload).toEqual({ escrow: result, txId: event.txId });
+    expect(result).toMatchObject({ status: 'DISPUTED', dispute: { by: net.account.alice, reason: 'goods not delivered', evidenceHash, at: result.updatedAt } });
+    // Both escrows (plain and e1) stay held and count for both recipients.
+    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
+      alice: { balance: 8000n, held: 2000n, activeEscrows: 0 },
+      bob: { balance: 5000n, held: 0n, activeEscrows: 2 },
+      carol: { balance: 0n, held: 0n, activeEscrows: 2 },
+    });
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'bob', 'escrow:dispute', 'e1', reason);
+    expect((await net.evaluate('arbiter', 'escrow:list', 'arbitrator', 'DISPUTED', '10', '')).records.map((e: any) => e.id)).toEqual(['e1']);
+  });
+
+  test('the named arbitrator rules REFUND: the initiator is refunded, the ruling kept, once', async () => {
+    net = await funded();
+    await activeWithArbiter('e1');
+    await net.submit('bob', 'escrow:dispute', 'e1', JSON.stringify({ reason: 'alice will not release the payment' }));
+    const ruling = JSON.stringify({ outcome: 'REFUND', reasons: 'The goods were never shipped (carrier record).' });
+    // Not the named arbitrator: the parties, outsiders, and dave, now another arbitrator.
+    await net.submit('admin2', 'consortium:grantRole', net.account.dave, 'arbitrator');
+    for (const user of ['alice', 'bob', 'carol', 'dave', 'bank'] as const) await expectRefusedEscrowUnchanged('FORBIDDEN', user, 'escrow:rule', 'e1', ruling);
+    for (const body of [JSON.stringify({ outcome: 'REFUND' }), JSON.stringify({ outcome: 'REFUND', reasons: '' }), JSON.stringify({ outcome: 'REFUND', reasons: 'x'.repeat(4097) }), JSON.stringify({ outcome: 'SPLIT', reasons: 'r' }), JSON.stringify({ reasons: 'r' }), JSON.stringify({ outcome: 'REFUND', reasons: 'r', extra: 1 })]) {
+      await expectRefusedEscrowUnchanged('INVALID_ARGUMENT', 'arbiter', 'escrow:rule', 'e1', body);
+    }
+    const { result, event } = await submitWithEvent(net, 'arbiter', 'escrow:rule', 'e1', ruling);
+    expect(event.name).toBe('EscrowRuled');
+    expect(event.payload).toEqual({ escrow: result, txId: event.txId });
+    expect(result).toMatchObject({
+      status: 'REFUNDED',
+      ruling: { outcome: 'REFUND', reasons: 'The goods were never shipped (carrier record).', arbitrator: net.account.arbiter, at: result.updatedAt },
+    });
+    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
+      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
+      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
+      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
+    });
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'arbiter', 'escrow:rule', 'e1', ruling);
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'arbiter', 'escrow:rule', 'e1', JSON.stringify({ outcome: 'COMPLETE', reasons: 'second thoughts' }));
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:complete', 'e1');
+    expect(await net.evaluate('arbiter', 'escrow:history', 'e1').then((h: any) => h.map((v: any) => v.escrow.status))).toEqual(['PROPOSED', 'PROPOSED', 'ACTIVE', 'DISPUTED', 'REFUNDED']);
+  });
+
+  test('the named arbitrator rules COMPLETE: recipients are paid exactly as by completion', async () => {
+    net = await funded();
+    await create('alice', { id: 'e1', amount: '1001', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 6000 }, { account: net.account.carol, shareBps: 4000 }] });
+    await net.submit('bob', 'escrow:confirm', 'e1');
+    await net.submit('carol', 'escrow:confirm', 'e1');
+    await net.submit('carol', 'escrow:dispute', 'e1', JSON.stringify({ reason: 'delivered, not paid' }));
+    const { result } = await submitWithEvent(net, 'arbiter', 'escrow:rule', 'e1', JSON.stringify({ outcome: 'COMPLETE', reasons: 'Delivery confirmed by the signed receipt.' }));
+    expect(result).toMatchObject({ status: 'COMPLETED', completedAt: result.updatedAt, ruling: { outcome: 'COMPLETE', arbitrator: net.account.arbiter } });
+    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
+      alice: { balance: 8999n, held: 0n, activeEscrows: 0 },
+      bob: { balance: 5601n, held: 0n, activeEscrows: 0 },
+      carol: { balance: 400n, held: 0n, activeEscrows: 0 },
+    });
+  });
+
+  test('an arbitrator that lost its role can no longer rule or be named; regranted, it can', async () => {
+    net = await funded();
+    await activeWithArbiter('e1');
+    await net.submit('bob', 'escrow:dispute', 'e1', JSON.stringify({ reason: 'deadlock' }));
+    await net.submit('admin3', 'consortium:revokeRole', net.account.arbiter, 'arbitrator');
+    const ruling = JSON.stringify({ outcome: 'REFUND', reasons: 'not shipped' });
+    await expectRefusedEscrowUnchanged('FORBIDDEN', 'arbiter', 'escrow:rule', 'e1', ruling);
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'alice', 'escrow:create', JSON.stringify({ amount: '10', arbitrator: net.account.arbiter, recipients: [{ account: net.account.bob, shareBps: 10000 }] }));
+    await net.submit('admin3', 'consortium:grantRole', net.account.arbiter, 'arbitrator');
+    expect((await net.submit('arbiter', 'escrow:rule', 'e1', ruling)).status).toBe('REFUNDED');
+  });
+
+  test('while DISPUTED the parties may still settle: the initiator completes, or all approve cancellation', async () => {
+    net = await funded();
+    await activeWithArbiter('c1');
+    await net.submit('bob', 'escrow:dispute', 'c1', JSON.stringify({ reason: 'late payment' }));
+    expect((await net.submit('alice', 'escrow:complete', 'c1')).status).toBe('COMPLETED');
+    await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'arbiter', 'escrow:rule', 'c1', JSON.stringify({ outcome: 'REFUND', reasons: 'too late' }));
+
+    await activeWithArbiter('c2');
+    await net.submit('alice', 'escrow:dispute', 'c2', JSON.stringify({ reason: 'quality' }));
+    expect((await net.submit('alice', 'escrow:cancel', 'c2')).status).toBe('DISPUTED');
+    expect((await net.submit('bob', 'escrow:cancel', 'c2')).status).toBe('DISPUTED');
+    const { result, event } = await submitWithEvent(net, 'carol', 'escrow:cancel', 'c2');
+    expect([event.name, result.status]).toEqual(['EscrowCancelled', 'CANCELLED']);
+    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
+      alice: { balance: 9000n, held: 0n, activeEscrows: 0 },
+      bob: { balance: 5600n, held: 0n, activeEscrows: 0 },
+      carol: { balance: 400n, held: 0n, activeEscrows: 0 },
+    });
   });
 });

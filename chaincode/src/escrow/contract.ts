@@ -7,29 +7,37 @@ import { parsePageSize } from '../shared/state';
 import { keyHistory } from '../shared/history';
 import { AccountStore, credit, hold, releaseHold } from '../accounts/account';
 import { escrowActiveThreshold } from '../consortium/config';
+import { rolesOf } from '../consortium/roles';
 import {
   Escrow,
   cancelEscrow,
   completeEscrow,
   confirmEscrow,
+  declineEscrow,
   decodeEscrow,
-  isParty,
+  disputeEscrow,
+  mayRead,
   parseCreateRequest,
+  parseDeclineRequest,
+  parseDisputeRequest,
+  parseRulingRequest,
   parseStatus,
   proposeEscrow,
+  reclaimEscrow,
+  ruleEscrow,
+  settlementOf,
+  escrowAudience,
   viewEscrow,
 } from './escrow';
-import { EscrowStore, PartyRole } from './store';
-import { partiesAudience } from '../shared/audience';
-
-const PARTY_ROLES: readonly PartyRole[] = ['initiator', 'recipient', 'any'];
+import { EscrowStore, PARTY_ROLES, PartyRole } from './store';
 
 /**
  * Escrow settlement, patent CN108399571A ("trustless P2P transaction method and system based on
- * smart contracts"). Contract name `escrow`. Every submit emits one chaincode event whose payload
- * is `{escrow, txId}`; every path conserves the sum of balances and holds.
+ * smart contracts"), with the ways out DESIGN.md promises (decline, acceptance deadline,
+ * arbitrator). Contract name `escrow`. Every submit emits one chaincode event whose payload is
+ * `{escrow, txId}`; every path conserves the sum of balances and holds.
  */
-@Info({ title: 'escrow', description: 'Escrow: propose, confirm, complete, cancel by mutual approval' })
+@Info({ title: 'escrow', description: 'Escrow: propose, confirm, complete, cancel by mutual approval, decline, reclaim after the deadline, arbitration' })
 export class EscrowContract extends Contract {
   constructor() {
     super('escrow');
@@ -41,11 +49,14 @@ export class EscrowContract extends Contract {
 
   /**
    * Proposes an escrow. `request` is JSON `{id?, amount, recipients: [{account, shareBps? | amount?}],
-   * terms?, termsHash?}` (amounts in minor units as decimal strings). The amount moves from the
-   * initiator's balance to its hold. Returns the escrow view (status PROPOSED).
-   * Errors: INVALID_ARGUMENT (malformed, shares not summing to 10000, duplicate or self recipient),
-   * NOT_FOUND (unknown recipient), ALREADY_EXISTS (id taken), INSUFFICIENT_FUNDS,
-   * FAILED_PRECONDITION (a recipient at the active-escrow threshold). Event `EscrowCreated`.
+   * terms?, termsHash?, acceptBy?, arbitrator?}` (amounts in minor units as decimal strings;
+   * `acceptBy` ISO 8601 UTC, after the transaction time and at most 366 days after it, default 7
+   * days; `arbitrator` an account id with the ledger arbitrator role, not a party). The amount
+   * moves from the initiator's balance to its hold. Returns the escrow view (status PROPOSED).
+   * Errors: INVALID_ARGUMENT (malformed, shares not summing to 10000, duplicate or self recipient,
+   * arbitrator a party, acceptBy out of bounds), NOT_FOUND (unknown recipient or arbitrator),
+   * ALREADY_EXISTS (id taken), INSUFFICIENT_FUNDS, FAILED_PRECONDITION (a recipient at the
+   * active-escrow threshold, or the arbitrator without the arbitrator role). Event `EscrowCreated`.
    */
   @Transaction()
   @Returns('string')
@@ -67,6 +78,12 @@ export class EscrowContract extends Contract {
       }
       organizations.push(recipient.mspId);
     }
+    if (proposed.arbitrator !== undefined) {
+      const arbitrator = await accounts.get(proposed.arbitrator);
+      if (!(await rolesOf(ctx, arbitrator.id)).includes('arbitrator')) {
+        throw failedPrecondition(`account ${arbitrator.id} does not hold the arbitrator role`);
+      }
+    }
     const escrow = { ...proposed, organizations: [...new Set(organizations)].sort() };
     await accounts.save(hold(initiator, escrow.amount));
     await escrows.save(escrow);
@@ -74,9 +91,10 @@ export class EscrowContract extends Contract {
   }
 
   /**
-   * A recipient confirms the escrow; when every recipient has, it becomes ACTIVE and the amount is
-   * frozen. Errors: NOT_FOUND, FORBIDDEN (not a recipient), FAILED_PRECONDITION (not PROPOSED,
-   * already confirmed, or the recipient has reached the active-escrow threshold).
+   * A recipient confirms the escrow (accepting its terms and its arbitrator, if named); when every
+   * recipient has, it becomes ACTIVE and the amount is frozen. Errors: NOT_FOUND, FORBIDDEN (not a
+   * recipient), FAILED_PRECONDITION (not PROPOSED, already confirmed, after `acceptBy`, or the
+   * recipient has reached the active-escrow threshold).
    * Event `EscrowConfirmed`, or `EscrowActivated` for the last confirmation.
    */
   @Transaction()
@@ -97,51 +115,104 @@ export class EscrowContract extends Contract {
   }
 
   /**
-   * The initiator completes an ACTIVE escrow: the hold is released and each recipient is paid its
-   * amount. Errors: NOT_FOUND, FORBIDDEN (not the initiator), FAILED_PRECONDITION (not ACTIVE,
-   * e.g. a second completion). Event `EscrowCompleted`.
+   * The initiator completes an ACTIVE or DISPUTED escrow: the hold is released and each recipient
+   * is paid its amount. Errors: NOT_FOUND, FORBIDDEN (not the initiator), FAILED_PRECONDITION (not
+   * ACTIVE or DISPUTED, e.g. a second completion). Event `EscrowCompleted`.
    */
   @Transaction()
   @Returns('string')
   async complete(ctx: CovenantContext, id: string): Promise<string> {
     const escrows = new EscrowStore(ctx);
-    const accounts = new AccountStore(ctx);
     const escrow = await escrows.get(id);
     const next = completeEscrow(escrow, ctx.caller.accountId, ctx.now);
-    await accounts.save(releaseHold(await accounts.get(escrow.initiator), escrow.amount));
-    for (const r of escrow.recipients) {
-      const recipient = await accounts.get(r.account);
-      await accounts.save({ ...credit(recipient, r.amount), activeEscrows: recipient.activeEscrows - 1 });
-    }
-    await escrows.save(next, escrow);
-    return this.emitted(ctx, 'EscrowCompleted', next);
+    return this.applied(ctx, escrow, next, 'EscrowCompleted');
   }
 
   /**
-   * A party cancels or approves cancellation. Before any confirmation the initiator alone withdraws
-   * the offer; after, every party must approve and the last approval refunds the initiator.
-   * Errors: NOT_FOUND, FORBIDDEN (not a party), FAILED_PRECONDITION (already settled),
+   * A party cancels or approves cancellation of an open (PROPOSED, ACTIVE or DISPUTED) escrow.
+   * Before any confirmation the initiator alone withdraws the offer; after, every party must
+   * approve and the last approval refunds the initiator (status CANCELLED).
+   * Errors: NOT_FOUND, FORBIDDEN (not a party), FAILED_PRECONDITION (already final),
    * ALREADY_EXISTS (this party already approved). Event `EscrowCancelApproved` or `EscrowCancelled`.
    */
   @Transaction()
   @Returns('string')
   async cancel(ctx: CovenantContext, id: string): Promise<string> {
     const escrows = new EscrowStore(ctx);
-    const accounts = new AccountStore(ctx);
     const escrow = await escrows.get(id);
     const next = cancelEscrow(escrow, ctx.caller.accountId, ctx.now);
-    if (next.status === 'CANCELLED') {
-      await accounts.save(credit(releaseHold(await accounts.get(escrow.initiator), escrow.amount), escrow.amount));
-      for (const r of escrow.recipients.filter((x) => x.confirmed)) {
-        const recipient = await accounts.get(r.account);
-        await accounts.save({ ...recipient, activeEscrows: recipient.activeEscrows - 1 });
-      }
-    }
-    await escrows.save(next, escrow);
-    return this.emitted(ctx, next.status === 'CANCELLED' ? 'EscrowCancelled' : 'EscrowCancelApproved', next);
+    return this.applied(ctx, escrow, next, next.status === 'CANCELLED' ? 'EscrowCancelled' : 'EscrowCancelApproved');
   }
 
-  /** One escrow's view; only its parties may read it. Errors: NOT_FOUND, FORBIDDEN. */
+  /**
+   * A recipient that has not confirmed declines a PROPOSED escrow. `request` is JSON `{reason?}`
+   * (1 to 4096 characters). The initiator's hold returns to its balance and every recipient that
+   * confirmed leaves its active-escrow count; status DECLINED. Errors: INVALID_ARGUMENT, NOT_FOUND,
+   * FORBIDDEN (not a recipient), FAILED_PRECONDITION (not PROPOSED, or the caller already
+   * confirmed). Event `EscrowDeclined`. Source: DESIGN.md, "every locked state has a way out".
+   */
+  @Transaction()
+  @Returns('string')
+  async decline(ctx: CovenantContext, id: string, request: string): Promise<string> {
+    const parsed = parseDeclineRequest(parseObjectArg(request, 'request'));
+    const escrows = new EscrowStore(ctx);
+    const escrow = await escrows.get(id);
+    return this.applied(ctx, escrow, declineEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), 'EscrowDeclined');
+  }
+
+  /**
+   * The initiator reclaims a PROPOSED escrow whose `acceptBy` has passed (ledger time): refund as
+   * for a decline; status EXPIRED. Errors: NOT_FOUND, FORBIDDEN (not the initiator),
+   * FAILED_PRECONDITION (not PROPOSED, or the deadline not passed). Event `EscrowExpired`.
+   */
+  @Transaction()
+  @Returns('string')
+  async reclaim(ctx: CovenantContext, id: string): Promise<string> {
+    const escrows = new EscrowStore(ctx);
+    const escrow = await escrows.get(id);
+    return this.applied(ctx, escrow, reclaimEscrow(escrow, ctx.caller.accountId, ctx.now), 'EscrowExpired');
+  }
+
+  /**
+   * A party of an ACTIVE escrow that names an arbitrator opens a dispute when the parties
+   * deadlock. `request` is JSON `{reason, evidenceHash?}` (reason 1 to 4096 characters;
+   * evidenceHash the SHA-256 hex of a document kept off the ledger). Status DISPUTED; money stays
+   * held. Errors: INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (not a party), FAILED_PRECONDITION (not
+   * ACTIVE, or no arbitrator named). Event `EscrowDisputed`.
+   */
+  @Transaction()
+  @Returns('string')
+  async dispute(ctx: CovenantContext, id: string, request: string): Promise<string> {
+    const parsed = parseDisputeRequest(parseObjectArg(request, 'request'));
+    const escrows = new EscrowStore(ctx);
+    const escrow = await escrows.get(id);
+    return this.applied(ctx, escrow, disputeEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), 'EscrowDisputed');
+  }
+
+  /**
+   * The escrow's named arbitrator, while it still holds the ledger arbitrator role, rules a
+   * DISPUTED escrow. `request` is JSON `{outcome: COMPLETE | REFUND, reasons}` (reasons 1 to 4096
+   * characters). COMPLETE pays the recipients as completion does (status COMPLETED); REFUND
+   * refunds the initiator as cancellation does (status REFUNDED). The ruling `{outcome, reasons,
+   * arbitrator, at}` is kept on the escrow. On a real network the change is endorsed by the
+   * parties' organisations' peers (the escrow key's policy), not by the arbitrator's alone.
+   * Errors: INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (not the named arbitrator, or it lost the role),
+   * FAILED_PRECONDITION (not DISPUTED, e.g. already ruled). Event `EscrowRuled`.
+   */
+  @Transaction()
+  @Returns('string')
+  async rule(ctx: CovenantContext, id: string, request: string): Promise<string> {
+    const parsed = parseRulingRequest(parseObjectArg(request, 'request'));
+    const escrows = new EscrowStore(ctx);
+    const escrow = await escrows.get(id);
+    const next = ruleEscrow(escrow, ctx.caller.accountId, parsed, ctx.now);
+    if (!(await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator')) {
+      throw forbidden(`the caller no longer holds the arbitrator role and cannot rule escrow ${id}`);
+    }
+    return this.applied(ctx, escrow, next, 'EscrowRuled');
+  }
+
+  /** One escrow's view; its parties and its named arbitrator may read it. Errors: NOT_FOUND, FORBIDDEN. */
   @Transaction(false)
   @Returns('string')
   async get(ctx: CovenantContext, id: string): Promise<string> {
@@ -150,7 +221,9 @@ export class EscrowContract extends Contract {
 
   /**
    * The caller's escrows, one page: `{records: [escrow...], bookmark}`. `role` is initiator,
-   * recipient or any (default); `status` optional; `pageSize` 1..100 (default 20); `bookmark`
+   * recipient, arbitrator (the escrows naming the caller as arbitrator; with status DISPUTED, its
+   * queue) or any (default: every one of these); `status` optional; oldest (by creation) first
+   * within a status; `pageSize` 1..100 (default 20); `bookmark`
    * from the previous page. Uses getStateByPartialCompositeKeyWithPagination.
    */
   @Transaction(false)
@@ -170,7 +243,8 @@ export class EscrowContract extends Contract {
 
   /**
    * Every committed version of an escrow, oldest first, from GetHistoryForKey:
-   * `[{txId, timestamp, escrow}]`. Only parties may read it. Errors: NOT_FOUND, FORBIDDEN.
+   * `[{txId, timestamp, escrow}]`. Only its parties and its named arbitrator may read it.
+   * Errors: NOT_FOUND, FORBIDDEN.
    */
   @Transaction(false)
   @Returns('string')
@@ -182,15 +256,34 @@ export class EscrowContract extends Contract {
 
   private async readable(ctx: CovenantContext, id: string): Promise<Escrow> {
     const escrow = await new EscrowStore(ctx).get(id);
-    if (!isParty(escrow, ctx.caller.accountId)) throw forbidden(`only a party to escrow ${id} may read it`);
+    if (!mayRead(escrow, ctx.caller.accountId)) throw forbidden(`only a party to escrow ${id} or its arbitrator may read it`);
     return escrow;
+  }
+
+  /**
+   * Writes `next` and applies the money movement its status needs (`settlementOf`): the one place
+   * where an escrow's hold is paid out or refunded and its recipients' active-escrow counts fall.
+   */
+  private async applied(ctx: CovenantContext, previous: Escrow, next: Escrow, event: string): Promise<string> {
+    const settlement = settlementOf(next);
+    if (settlement !== undefined) {
+      const accounts = new AccountStore(ctx);
+      const initiator = releaseHold(await accounts.get(previous.initiator), previous.amount);
+      await accounts.save(settlement === 'refund' ? credit(initiator, previous.amount) : initiator);
+      for (const r of previous.recipients) {
+        if (!r.confirmed && settlement === 'refund') continue;
+        const recipient = await accounts.get(r.account);
+        const paid = settlement === 'pay' ? credit(recipient, r.amount) : recipient;
+        await accounts.save({ ...paid, activeEscrows: r.confirmed ? recipient.activeEscrows - 1 : recipient.activeEscrows });
+      }
+    }
+    await new EscrowStore(ctx).save(next, previous);
+    return this.emitted(ctx, event, next);
   }
 
   private emitted(ctx: CovenantContext, event: string, escrow: Escrow): string {
     const view = viewEscrow(escrow);
-    // The escrow's readers (`readable`): its parties, and their organisations' administrators.
-    const audience = partiesAudience({ accounts: [escrow.initiator, ...escrow.recipients.map((r) => r.account)], organizations: escrow.organizations });
-    ctx.emit(event, { escrow: view, txId: ctx.txId }, audience);
+    ctx.emit(event, { escrow: view, txId: ctx.txId }, escrowAudience(escrow));
     return canonicalJson(view);
   }
 }

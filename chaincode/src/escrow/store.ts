@@ -4,9 +4,13 @@ import { notFound } from '../shared/errors';
 import { Escrow, EscrowStatus, decodeEscrow } from './escrow';
 
 const ESCROW = 'escrow';
-/** Index `escrow-party` [party, role, status, createdAt, id], role being initiator, recipient or any. */
+/**
+ * Index `escrow-party` [party, role, status, createdAt, id], role being initiator, recipient,
+ * arbitrator (the account an escrow names to rule its dispute) or any (each of the others).
+ */
 const PARTY_INDEX = 'escrow-party';
-export type PartyRole = 'initiator' | 'recipient' | 'any';
+export type PartyRole = 'initiator' | 'recipient' | 'arbitrator' | 'any';
+export const PARTY_ROLES: readonly PartyRole[] = ['initiator', 'recipient', 'arbitrator', 'any'];
 
 function indexEntries(e: Escrow): [string, PartyRole, EscrowStatus, string, string][] {
   const rows: [string, PartyRole, EscrowStatus, string, string][] = [];
@@ -16,6 +20,7 @@ function indexEntries(e: Escrow): [string, PartyRole, EscrowStatus, string, stri
   };
   add(e.initiator, 'initiator');
   for (const r of e.recipients) add(r.account, 'recipient');
+  if (e.arbitrator !== undefined) add(e.arbitrator, 'arbitrator');
   return rows;
 }
 
@@ -49,7 +54,10 @@ export class EscrowStore {
     for (const row of indexEntries(next)) await state.put(state.key(PARTY_INDEX, row), { id: next.id });
   }
 
-  /** One page of a party's escrows, optionally of one status, oldest first within a status. */
+  /**
+   * One page of the escrows where `party` has `role` (arbitrator: the escrows naming it), optionally
+   * of one status, oldest (by creation) first within a status.
+   */
   async listByParty(party: string, role: PartyRole, status: EscrowStatus | undefined, pageSize: number, bookmark: string): Promise<Page<Escrow>> {
     const attributes = status ? [party, role, status] : [party, role];
     const page = await this.ctx.state.page(PARTY_INDEX, attributes, pageSize, bookmark, (_key, raw) => {

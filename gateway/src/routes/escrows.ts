@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { TSchema, Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import type { ChaincodeClient } from '../ledger/chaincode';
-import { AccountId, Escrow, EscrowStatus, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp, TxId } from './schemas';
+import { AccountId, Escrow, EscrowStatus, IdParams, Page, PageQuery, PositiveAmount, RecordId, RulingOutcome, Timestamp, TxId } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
 const EscrowRef = Type.Ref(Escrow);
@@ -24,6 +24,13 @@ const CreateEscrow = Type.Object(
     ),
     terms: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     termsHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+    acceptBy: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Acceptance deadline, ISO 8601 UTC ("2026-12-01T00:00:00Z"): after the transaction time and at most 366 days after it; default 7 days. Confirmations after it are refused; then the initiator may reclaim a PROPOSED escrow.',
+      }),
+    ),
+    arbitrator: Type.Optional(AccountId),
   },
   {
     additionalProperties: false,
@@ -35,14 +42,41 @@ const CreateEscrow = Type.Object(
           { account: '2222222222222222222222222222222222222222', shareBps: 4000 },
         ],
         terms: 'Delivery of 40 pallets by 2026-12-01',
+        acceptBy: '2026-11-15T00:00:00Z',
+        arbitrator: '3333333333333333333333333333333333333333',
       },
     ],
   },
 );
 
+const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
+
+const Decline = Type.Object(
+  { reason: Type.Optional(Reason('Why the recipient declines, up to 4096 characters')) },
+  { additionalProperties: false, examples: [{ reason: 'We never agreed to this price' }] },
+);
+
+const Dispute = Type.Object(
+  {
+    reason: Reason('What the parties disagree on, up to 4096 characters'),
+    evidenceHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 hex of a document kept off the ledger' })),
+  },
+  { additionalProperties: false, examples: [{ reason: 'Goods delivered on 2026-11-20; payment not released', evidenceHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] },
+);
+
+const Ruling = Type.Object(
+  { outcome: RulingOutcome, reasons: Reason("The arbitrator's written reasons, up to 4096 characters") },
+  { additionalProperties: false, examples: [{ outcome: 'REFUND', reasons: 'The carrier record shows the goods were never shipped.' }] },
+);
+
 const ListQuery = Type.Composite([
   Type.Object({
-    role: Type.Optional(Type.Union([Type.Literal('initiator'), Type.Literal('recipient'), Type.Literal('any')], { default: 'any' })),
+    role: Type.Optional(
+      Type.Union([Type.Literal('initiator'), Type.Literal('recipient'), Type.Literal('arbitrator'), Type.Literal('any')], {
+        default: 'any',
+        description: 'arbitrator: the escrows naming the caller as arbitrator (with status=DISPUTED, its queue); any: every role',
+      }),
+    ),
     status: Type.Optional(EscrowStatus),
   }),
   PageQuery,
@@ -53,7 +87,9 @@ const History = Type.Object({
 });
 
 /**
- * Escrow settlement, patent CN108399571A: propose, confirm, complete, cancel by mutual approval.
+ * Escrow settlement, patent CN108399571A: propose, confirm, complete, cancel by mutual approval;
+ * and the ways out of DESIGN.md ("every locked state has a documented way out"): decline,
+ * reclaim after the acceptance deadline, dispute and the named arbitrator's ruling.
  * Chaincode contract `escrow`.
  */
 export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
@@ -65,7 +101,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
         tags: ['escrows'],
         summary: 'Propose an escrow',
         description:
-          'Locks `amount` from the caller (the initiator) for one or more recipients. The rule is either every recipient `shareBps` (summing to 10000; the rounding remainder goes to the first recipient) or every recipient `amount` (summing to the total). The amount moves from balance to held. Errors: 400 malformed rule, 404 unknown recipient, 409 id taken or a recipient at the active-escrow threshold, 422 insufficient funds.',
+          'Locks `amount` from the caller (the initiator) for one or more recipients. The rule is either every recipient `shareBps` (summing to 10000; the rounding remainder goes to the first recipient) or every recipient `amount` (summing to the total). The amount moves from balance to held. `acceptBy` (default 7 days, at most 366 days ahead) bounds how long recipients may confirm; `arbitrator` names an account with the arbitrator role to rule disputes. Errors: 400 malformed rule, acceptBy out of bounds or the arbitrator a party, 404 unknown recipient or arbitrator, 409 id taken, a recipient at the active-escrow threshold, or the arbitrator without the arbitrator role, 422 insufficient funds.',
         security: bearer,
         headers: IdempotencyHeader,
         body: CreateEscrow,
@@ -89,18 +125,48 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
     );
 
   step('confirm', 'escrow:confirm', 'Confirm as a recipient',
-    'The caller, a recipient, confirms. When every recipient has confirmed the escrow is ACTIVE and the amount frozen. Errors: 403 not a recipient, 409 not PROPOSED, already confirmed, or the recipient is at the active-escrow threshold.',
+    'The caller, a recipient, confirms, accepting the terms and the named arbitrator. When every recipient has confirmed the escrow is ACTIVE and the amount frozen. Errors: 403 not a recipient, 409 not PROPOSED, already confirmed, after acceptBy, or the recipient is at the active-escrow threshold.',
     [403, 404, 409]);
   step('complete', 'escrow:complete', 'Complete (initiator)',
-    'The initiator releases an ACTIVE escrow: each recipient is paid its amount. Errors: 403 not the initiator, 409 not ACTIVE (e.g. a second completion).',
+    'The initiator releases an ACTIVE or DISPUTED escrow: each recipient is paid its amount. Errors: 403 not the initiator, 409 not ACTIVE or DISPUTED (e.g. a second completion).',
     [403, 404, 409]);
   step('cancel', 'escrow:cancel', 'Cancel, or approve cancellation',
-    'Before any recipient confirms, the initiator alone withdraws the offer. After, every party must approve; the last approval refunds the initiator and the status becomes CANCELLED. Errors: 403 not a party, 409 already settled or already approved.',
+    'Before any recipient confirms, the initiator alone withdraws the offer. After, every party must approve (also while DISPUTED); the last approval refunds the initiator and the status becomes CANCELLED. Errors: 403 not a party, 409 already final or already approved.',
     [403, 404, 409]);
+  step('reclaim', 'escrow:reclaim', 'Reclaim after the acceptance deadline (initiator)',
+    'Once `acceptBy` has passed (ledger time) and the escrow is still PROPOSED, the initiator alone takes the amount back: status EXPIRED, every recipient that confirmed leaves its active-escrow count. Event EscrowExpired. Errors: 403 not the initiator, 409 not PROPOSED or the deadline not passed.',
+    [403, 404, 409]);
+
+  /**
+   * A POST on one escrow with a JSON body, passed to the chaincode function as its second
+   * argument. A POST without a body is read as `{}` (a decline's reason is optional).
+   */
+  const withBody = <B extends TSchema>(path: string, fn: string, summary: string, description: string, body: B) =>
+    app.post(
+      `/escrows/:id/${path}`,
+      {
+        config: { idempotent: true },
+        schema: { tags: ['escrows'], summary, description, security: bearer, params: IdParams, headers: IdempotencyHeader, body, response: { 200: EscrowRef, ...problems(403, 404, 409) } },
+        preValidation: async (request) => {
+          request.body ??= {} as never;
+        },
+      },
+      async (request, reply) => chaincode.submit(principalOf(request), fn, [request.params.id, JSON.stringify(request.body)], reply),
+    );
+
+  withBody('decline', 'escrow:decline', 'Decline as a recipient',
+    'A recipient that has not confirmed refuses a PROPOSED escrow, with an optional written `reason`: status DECLINED, the initiator\'s hold returns to its balance and every recipient that confirmed leaves its active-escrow count. Event EscrowDeclined. Errors: 400, 403 not a recipient, 409 not PROPOSED or the caller already confirmed (it may ask for cancellation instead).',
+    Decline);
+  withBody('dispute', 'escrow:dispute', 'Open a dispute (a party)',
+    'When the parties of an ACTIVE escrow deadlock, any party opens a dispute for the arbitrator the escrow names: `reason` and an optional `evidenceHash`. Status DISPUTED; the money stays held; the parties may still complete or all approve cancellation. Event EscrowDisputed. Errors: 400, 403 not a party, 409 not ACTIVE or no arbitrator named.',
+    Dispute);
+  withBody('ruling', 'escrow:rule', "Rule a dispute (the escrow's arbitrator)",
+    "The arbitrator the escrow names, while it holds the ledger arbitrator role, rules a DISPUTED escrow with written `reasons`: COMPLETE pays the recipients by the rule (status COMPLETED), REFUND returns the amount to the initiator (status REFUNDED). The ruling is kept on the escrow. On Fabric it is endorsed by the parties' organisations' peers (the escrow key's policy). Event EscrowRuled. Errors: 400, 403 not the named arbitrator or no longer an arbitrator, 409 not DISPUTED (e.g. already ruled).",
+    Ruling);
 
   app.get(
     '/escrows/:id',
-    { schema: { tags: ['escrows'], summary: 'An escrow (its parties only)', security: bearer, params: IdParams, response: { 200: EscrowRef, ...problems(403, 404) } } },
+    { schema: { tags: ['escrows'], summary: 'An escrow (its parties and its named arbitrator only)', security: bearer, params: IdParams, response: { 200: EscrowRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'escrow:get', [request.params.id]),
   );
 
@@ -110,7 +176,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
       schema: {
         tags: ['escrows'],
         summary: "The caller's escrows, one page",
-        description: 'Filtered by the caller role and status; oldest first within a status. Pages with Fabric bookmarks.',
+        description: 'Filtered by the caller role (initiator, recipient, arbitrator, any) and status; oldest (by creation) first within a status, so `role=arbitrator&status=DISPUTED` is an arbitrator\'s queue. Pages with Fabric bookmarks.',
         security: bearer,
         querystring: ListQuery,
         response: { 200: Page(EscrowRef), ...problems() },
@@ -133,7 +199,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
     {
       schema: {
         tags: ['escrows'],
-        summary: 'Every committed version of an escrow, oldest first (GetHistoryForKey)',
+        summary: 'Every committed version of an escrow, oldest first (GetHistoryForKey; its parties and its named arbitrator only)',
         security: bearer,
         params: IdParams,
         response: { 200: History, ...problems(403, 404) },

@@ -41,9 +41,24 @@ export const Account = Type.Object(
 );
 
 export const EscrowStatus = Type.Union(
-  [Type.Literal('PROPOSED'), Type.Literal('ACTIVE'), Type.Literal('COMPLETED'), Type.Literal('CANCELLED')],
-  { description: 'PROPOSED until every recipient confirms; ACTIVE (frozen) until completed or cancelled' },
+  [
+    Type.Literal('PROPOSED'),
+    Type.Literal('ACTIVE'),
+    Type.Literal('DISPUTED'),
+    Type.Literal('COMPLETED'),
+    Type.Literal('CANCELLED'),
+    Type.Literal('DECLINED'),
+    Type.Literal('EXPIRED'),
+    Type.Literal('REFUNDED'),
+  ],
+  {
+    description:
+      'PROPOSED until every recipient confirms (ACTIVE), a recipient declines (DECLINED), or acceptBy passes and the initiator reclaims (EXPIRED). ACTIVE (frozen) until the initiator completes (COMPLETED), every party approves cancellation (CANCELLED), or a party opens a dispute (DISPUTED). DISPUTED until the arbitrator rules COMPLETE (COMPLETED) or REFUND (REFUNDED), or the parties settle it themselves. COMPLETED pays the recipients; CANCELLED, DECLINED, EXPIRED and REFUNDED refund the initiator.',
+  },
 );
+export const RulingOutcome = Type.Union([Type.Literal('COMPLETE'), Type.Literal('REFUND')], {
+  description: 'COMPLETE pays the recipients by the rule, as completion; REFUND returns the amount to the initiator, as cancellation',
+});
 
 export const Escrow = Type.Object(
   {
@@ -63,11 +78,22 @@ export const Escrow = Type.Object(
     terms: Type.Optional(Type.String()),
     termsHash: Type.Optional(Type.String({ description: 'SHA-256 hex of the terms' })),
     cancelApprovals: Type.Array(AccountId, { description: 'Parties that approved cancellation, in order' }),
-    organizations: Type.Array(Type.String(), { description: 'MSP IDs whose endorsement guards this escrow' }),
+    organizations: Type.Array(Type.String(), { description: "MSP IDs whose endorsement guards this escrow: the parties' organisations (not the arbitrator's)" }),
+    acceptBy: Type.String({ format: 'date-time', description: 'Confirmations are accepted until this time (ISO 8601 UTC); after it the initiator may reclaim a PROPOSED escrow' }),
+    arbitrator: Type.Optional(AccountId),
+    decline: Type.Optional(Type.Object({ by: AccountId, reason: Type.Optional(Type.String()), at: Timestamp }, { description: 'The recipient that declined' })),
+    dispute: Type.Optional(
+      Type.Object(
+        { by: AccountId, reason: Type.String(), evidenceHash: Type.Optional(Type.String({ description: 'SHA-256 hex of a document kept off the ledger' })), at: Timestamp },
+        { description: 'The party that opened the dispute' },
+      ),
+    ),
+    ruling: Type.Optional(Type.Object({ outcome: RulingOutcome, reasons: Type.String(), arbitrator: AccountId, at: Timestamp }, { description: "The arbitrator's ruling" })),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     completedAt: Type.Optional(Timestamp),
     cancelledAt: Type.Optional(Timestamp),
+    expiredAt: Type.Optional(Timestamp),
   },
   { $id: 'Escrow' },
 );
