@@ -75,4 +75,36 @@ describe('multiparty channels between gateways', () => {
     expect(await Promise.all((['alice', 'bob', 'dave'] as const).map(channel))).toEqual(before);
     expect((await gw.as('carol').get(`/v1/multiparty/${second}`)).body.version).toBe(0);
   }, 120_000);
+
+  test('a party leaves alone after the multiparty timeout and gets its money back from its channel', async () => {
+    const x = { alice: `x1-${run}`, bob: `x2-${run}` };
+    const exitable = `mpc3-${run}`;
+    for (const p of ['alice', 'bob'] as const) {
+      expect((await gw.as(p).post('/v1/channels', { id: x[p], counterparty: id.carol, deposit: '50', counterpartyDeposit: '0' })).status).toBe(201);
+    }
+    const settings = await gw.as('admin1').patch('/v1/channels/settings', { multipartyTimeoutSeconds: 2, challengePeriodSeconds: 1 });
+    expect(settings.status).toBe(200);
+    expect(settings.body).toMatchObject({ multipartyTimeoutSeconds: 2, challengePeriodSeconds: 1 });
+    try {
+      const opened = await gw.as('carol').post('/v1/multiparty', { id: exitable, parties: [id.alice, id.bob, id.carol], channels: Object.values(x) });
+      expect(opened.status).toBe(201);
+      const early = await gw.as('alice').post(`/v1/multiparty/${exitable}/exit`);
+      expect(early.status).toBe(409);
+      expect(early.body.code).toBe('FAILED_PRECONDITION');
+      expect((await gw.as('dave').post(`/v1/multiparty/${exitable}/exit`)).status).toBe(403);
+      await new Promise((r) => setTimeout(r, 2100));
+      const before = BigInt((await gw.as('alice').get('/v1/accounts/me')).body.balance);
+      // bob and carol are not asked: alice leaves alone, then closes her channel alone
+      const exited = await gw.as('alice').post(`/v1/multiparty/${exitable}/exit`);
+      expect(exited.status).toBe(200);
+      expect(exited.body).toMatchObject({ id: exitable, status: 'CLOSED', exitedBy: id.alice });
+      expect((await gw.as('bob').get(`/v1/channels/${x.bob}`)).body.busy).toBeNull();
+      expect((await gw.as('alice').post(`/v1/channels/${x.alice}/unilateral-close`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await gw.as('alice').post(`/v1/channels/${x.alice}/settle`)).body.status).toBe('CLOSED');
+      expect(BigInt((await gw.as('alice').get('/v1/accounts/me')).body.balance)).toBe(before + 50n);
+    } finally {
+      await gw.as('admin1').patch('/v1/channels/settings', { multipartyTimeoutSeconds: 86400, challengePeriodSeconds: 3600 });
+    }
+  }, 120_000);
 });

@@ -38,7 +38,12 @@ export const Channel = Type.Object(
 );
 const ChannelRef = Type.Ref(Channel);
 
-const ChannelSettings = Type.Object({ challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }) });
+const ChannelSettings = Type.Object({
+  challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
+  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
+  updatedAt: Type.Optional(Timestamp),
+  updatedBy: Type.Optional(AccountId),
+});
 
 const OpenChannel = Type.Object(
   {
@@ -109,13 +114,28 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     {
       schema: {
         tags: TAGS,
-        summary: 'Set the unilateral-close challenge period (an organisation administrator)',
+        summary: 'Set the challenge period and/or the multiparty timeout (an organisation administrator)',
+        description:
+          '`challengePeriodSeconds`: the unilateral-close challenge period (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update before any one party may exit it alone (default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 403 not an administrator of a consortium member.',
         security: bearer,
-        body: Type.Object({ challengePeriodSeconds: Type.Integer({ minimum: 1, maximum: 2592000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            challengePeriodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2592000 })),
+            multipartyTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2592000 })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: ChannelSettings, ...problems(403) },
       },
     },
-    async (request, reply) => chaincode.submit(principalOf(request), 'channels:setChallengePeriod', [String(request.body.challengePeriodSeconds)], reply),
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { challengePeriodSeconds, multipartyTimeoutSeconds } = request.body;
+      let settings: unknown;
+      if (challengePeriodSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setChallengePeriod', [String(challengePeriodSeconds)], reply);
+      if (multipartyTimeoutSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setMultipartyTimeout', [String(multipartyTimeoutSeconds)], reply);
+      return settings as never;
+    },
   );
 
   app.get(
@@ -221,6 +241,7 @@ export const Multiparty = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
     closedAt: Type.Optional(Timestamp),
+    exitedBy: Type.Optional(AccountId),
   },
   { $id: 'Multiparty' },
 );
@@ -346,5 +367,23 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
     },
     async (request) => (await multiparty.close(principalOf(request), request.params.id)) as never,
+  );
+
+  app.post(
+    '/multiparty/:id/exit',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAG,
+        summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
+        description:
+          'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        response: { 200: MultipartyRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) => chaincode.submit(principalOf(request), 'channels:exitMultiparty', [request.params.id], reply) as never,
   );
 };
