@@ -293,6 +293,22 @@ describe('payment channels between two gateways', () => {
       const late = await gw.as('bob').post(`/v1/channels/${expired}/accept`);
       expect(late.status).toBe(409);
       expect(late.body.code).toBe('FAILED_PRECONDITION');
+      // The expiry binds at the opener's gateway too: it no longer countersigns bob's signed opening.
+      const opening = state(expired, 0, ['100', '200']);
+      const direct = await fetch(`${gw.gateways[0].url}/v1/offchain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'tpc-accept',
+          channel: expired,
+          from: id.bob,
+          to: id.alice,
+          parties: [id.alice, id.bob],
+          state: { version: 0, balances: ['100', '200'], final: false },
+          signature: sign('sha256', tpcStateBytes(opening), { key: identity('bob').privateKey, dsaEncoding: 'der' }).toString('base64'),
+        }),
+      });
+      expect(direct.status).toBe(409);
 
       expect(BigInt((await me('alice')).balance)).toBe(aliceBefore);
       expect(BigInt((await me('bob')).balance)).toBe(bobBefore);

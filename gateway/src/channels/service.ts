@@ -70,6 +70,9 @@ const proposalBytes = (p: { channel: string; parties: [string, string]; deposits
 /** What a tpc-decline / tpc-withdraw signs. */
 const answerBytes = (type: string, channel: string, from: string, at: string) => canonicalBytes({ domain: ANSWER_DOMAIN, type, channel, from, at });
 
+const SYNC_WINDOW_MS = 5 * 60_000;
+const CERTIFICATE_TTL_MS = 5 * 60_000;
+
 /**
  * A channel proposal as its parties see it: `{id, status, role, parties, deposits, expiresAt,
  * createdAt, updatedAt}`; `role` is the caller's (opener or counterparty); a PROPOSED one past
@@ -88,8 +91,6 @@ export function viewProposal(p: ChannelProposal, now = Date.now()) {
   };
 }
 export type ProposalView = ReturnType<typeof viewProposal>;
-const SYNC_WINDOW_MS = 5 * 60_000;
-const CERTIFICATE_TTL_MS = 5 * 60_000;
 
 const refuse = (status: number, code: 'INVALID_ARGUMENT' | 'FORBIDDEN' | 'FAILED_PRECONDITION' | 'NOT_FOUND', detail: string) =>
   new HttpProblem(problem(status, code, detail));

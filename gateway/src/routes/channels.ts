@@ -121,7 +121,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         response: { 200: Type.Object({ items: Type.Array(ChannelProposal), bookmark: Type.String({ description: 'Pass as `bookmark` for the next page; empty on the last page' }) }), ...problems() },
       },
     },
-    async (request) => channels.proposals(principalOf(request), Number(request.query.pageSize ?? 20), request.query.bookmark ?? ''),
+    async (request) => channels.proposals(principalOf(request), Math.min(100, Number(request.query.pageSize ?? 20)), request.query.bookmark ?? ''),
   );
 
   app.post(
