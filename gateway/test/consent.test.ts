@@ -127,6 +127,8 @@ describe('multiparty signatures', () => {
     expect(decide({ state: forward, basis: 'forwarding', forwarding: { ab: {}, bc: {} } })).toBe('signed');
     expect(decide({ state: forward, basis: 'forwarding', forwarding: { ab: { cap: '10' }, bc: { cap: '10' } } })).toBe('signed');
     expect(decide({ state: forward, basis: 'forwarding', forwarding: { ab: { cap: '10' }, bc: { cap: '9' } } })).toBe('403 FORBIDDEN');
+    expect(decide({ state: forward, basis: 'forwarding', forwarding: { ab: {} } })).toBe('403 FORBIDDEN');
+    expect(decide({ state: forward, basis: 'consent' })).toBe('signed');
     // bob pays 10 net: refused unless authorized (then it is used up) or requested by bob.
     const pays = update(['50', '50'], ['30', '70']);
     expect(decide({ state: pays, basis: 'consent' })).toBe('403 FORBIDDEN');

@@ -205,6 +205,16 @@ describe('payment channels between two gateways', () => {
     expect((await gw.as('bank').post(`/v1/channels/${channelId}/payments`, { amount: '20' })).body).toMatchObject({ version: 2, balances: ['200', '100'] });
     expect((await gw.as('bank').get(`/v1/channels/${channelId}/state`)).body).toEqual((await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body);
     expect((await gw.as('bank').post(`/v1/channels/${channelId}/close`)).body.status).toBe('CLOSED');
+    // A deposit of the other user of the same gateway waits for its acceptance too.
+    const proposed = `local-proposed-${run}`;
+    const bankBefore = BigInt((await me('bank')).balance);
+    expect((await gw.as('alice').post('/v1/channels', { id: proposed, counterparty: id.bank, deposit: '0', counterpartyDeposit: '40' })).status).toBe(202);
+    expect(BigInt((await me('bank')).balance)).toBe(bankBefore);
+    const accepted = await gw.as('bank').post(`/v1/channels/${proposed}/accept`);
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.balances).toEqual(['0', '40']);
+    expect(BigInt((await me('bank')).balance)).toBe(bankBefore - 40n);
+    expect((await gw.as('bank').post(`/v1/channels/${proposed}/payments`, { amount: '15' })).body).toMatchObject({ version: 1, balances: ['15', '25'] });
   }, 60_000);
 
   describe('consent to an opening that takes the counterparty\'s deposit', () => {

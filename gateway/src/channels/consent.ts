@@ -168,7 +168,7 @@ export interface MultipartySigning {
   requestedBySelf: boolean;
   /** Opening only: the user's recorded consent for this multiparty channel, if any. */
   consent?: BindingConsent;
-  /** Opening only: the user's forwarding permissions on its channels, by channel. */
+  /** The user's forwarding permissions on its member channels, by channel (opening, and updates of a binding by forwarding). */
   forwarding: Record<string, ForwardingPermission | undefined>;
   /** Updates: how the user's channels were bound (unknown: treated as by consent). */
   basis?: BindingBasis;
@@ -200,7 +200,8 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  *   the user;
  * - update: the user's balance summed over its member channels does not fall unless it
  *   coordinates, or falls by no more than it authorized (FORBIDDEN); bound by forwarding
- *   permission, each of its channels moves by no more than its cap (FORBIDDEN).
+ *   permission, that permission still stands and each of its channels moves by no more than its
+ *   cap (FORBIDDEN).
  */
 export function decideMultipartySignature(s: MultipartySigning): MultipartyDecision {
   const { self, mpc, state } = s;
@@ -232,7 +233,9 @@ export function decideMultipartySignature(s: MultipartySigning): MultipartyDecis
   if (opening) return { basis: bindingBasis(s), consumesAuthorization: false };
   if (!s.requestedBySelf && s.basis === 'forwarding') {
     for (const c of s.own) {
-      const cap = s.forwarding[c.id]?.cap;
+      const permission = s.forwarding[c.id];
+      if (!permission) throw refuse('FORBIDDEN', `channel ${c.id}: ${self} no longer allows forwarding through it`);
+      const cap = permission.cap;
       if (cap !== undefined && moved[c.id] > BigInt(cap)) {
         throw refuse('FORBIDDEN', `channel ${c.id}: the update moves ${moved[c.id]} through it, above the forwarding cap ${cap} ${self} set`);
       }
