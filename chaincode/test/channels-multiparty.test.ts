@@ -1,7 +1,7 @@
 import { TestNetwork, UserName } from './network';
 import { balances, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
 import { endorsersOf } from './dbcs-fixture';
-import { Mpc, agreed, fundedNetwork, moneyInSystem, mpcBytes, mpcSignedBy, mpcStateArg, openChannel, signBytes, stateArg } from './channels-fixture';
+import { Mpc, agreed, fundedNetwork, moneyInSystem, mpcBytes, mpcSignedBy, mpcStateArg, openChannel, signBytes, sleep, stateArg } from './channels-fixture';
 
 /**
  * The multiparty payment channel (J. Math. 2022, section 3.3: createMPC, updateMPC, closeMPC).
@@ -290,6 +290,49 @@ describe('closeMultiparty (closeMPC)', () => {
     await refusedUnchanged('FORBIDDEN', 'carol', 'closeMultiparty', 'game', mpcStateArg(final), mpcSignedBy(net, 'game', { ...final, final: false }, PARTIES));
     await refusedUnchanged('FORBIDDEN', 'arbiter', 'closeMultiparty', ...args(final));
     expect((await net.submit('dave', 'channels:closeMultiparty', ...args(final))).status).toBe('CLOSED');
+  });
+});
+
+describe('exitMultiparty (the way out when other parties stop answering)', () => {
+  test('after the timeout without an update, one party exits alone: every member is released at its recorded state', async () => {
+    await game();
+    await net.submit('admin1', 'channels:setMultipartyTimeout', '1');
+    const round1 = mpcOf(1, 1, mptx(START));
+    await net.submit('carol', 'channels:updateMultiparty', ...args(round1));
+    const money = await moneyInSystem(net);
+    // the embedded ledger's transaction time is real time: wait out the 1 s timeout
+    await sleep(1100);
+    const { result: view, event } = await submitWithEvent(net, 'alice', 'channels:exitMultiparty', 'game');
+    expect(view).toMatchObject({ status: 'CLOSED', version: 1, exitedBy: net.account.alice, closedAt: view.updatedAt });
+    expect(event.name).toBe('MultipartyExited');
+    expect(event.payload.multiparty).toEqual(view);
+    expect(event.payload.channels.map((c: any) => [c.id, c.status, c.busy, c.version, c.balances])).toEqual(
+      MEMBERS.map(([id]) => [id, 'OPEN', null, 1, ['4', '6']]),
+    );
+    expect(await moneyInSystem(net)).toEqual(money);
+    // closed for good; alice then closes her two-party channel alone at the recorded state
+    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'updateMultiparty', ...args(mpcOf(2, 2, mptx(mptx(START)))));
+    await refusedUnchanged('FAILED_PRECONDITION', 'bob', 'exitMultiparty', 'game');
+    await net.submit('admin1', 'channels:setChallengePeriod', '1');
+    await net.submit('alice', 'channels:startClose', 'p1-p3', stateArg({ version: 1, balances: [4, 6] }), '[]');
+    await sleep(1100);
+    await net.submit('alice', 'channels:settle', 'p1-p3');
+    expect(await balances(net, ['alice', 'carol'])).toEqual({ alice: { balance: '9999', held: '0' }, carol: { balance: '9991', held: '0' } });
+  });
+
+  test('refused before the timeout (counted from the last update), to non-parties, and for unknown ids', async () => {
+    await game();
+    await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'exitMultiparty', 'game');
+    await net.submit('admin3', 'channels:setMultipartyTimeout', '2');
+    await sleep(1200);
+    // an update restarts the clock
+    await net.submit('carol', 'channels:updateMultiparty', ...args(mpcOf(1, 1, mptx(START))));
+    await sleep(1200);
+    await refusedUnchanged('FAILED_PRECONDITION', 'dave', 'exitMultiparty', 'game');
+    await refusedUnchanged('FORBIDDEN', 'bank', 'exitMultiparty', 'game');
+    await refusedUnchanged('NOT_FOUND', 'dave', 'exitMultiparty', 'nope');
+    await sleep(1000);
+    expect((await net.submit('dave', 'channels:exitMultiparty', 'game')).exitedBy).toBe(net.account.dave);
   });
 });
 

@@ -332,9 +332,9 @@ describe('unilateral close (register, challenge, settle)', () => {
 describe('settings', () => {
   test('the challenge period defaults to an hour; administrators of member organisations change it', async () => {
     net = await fundedNetwork();
-    expect(await net.evaluate('carol', 'channels:getSettings')).toEqual({ challengePeriodSeconds: 3600 });
+    expect(await net.evaluate('carol', 'channels:getSettings')).toEqual({ challengePeriodSeconds: 3600, multipartyTimeoutSeconds: 86400 });
     const { result, event } = await submitWithEvent(net, 'admin3', 'channels:setChallengePeriod', '120');
-    expect(result).toEqual({ challengePeriodSeconds: 120, updatedAt: result.updatedAt, updatedBy: net.account.admin3 });
+    expect(result).toEqual({ challengePeriodSeconds: 120, multipartyTimeoutSeconds: 86400, updatedAt: result.updatedAt, updatedBy: net.account.admin3 });
     expect(event.name).toBe('ChannelSettingsChanged');
     expect(event.payload).toEqual({ settings: result, from: 3600, txId: event.txId });
     expect(await net.evaluate('alice', 'channels:getSettings')).toEqual(result);
@@ -343,13 +343,28 @@ describe('settings', () => {
     expect((await net.evaluate('alice', 'channels:getSettings')).challengePeriodSeconds).toBe(2592000);
   });
 
+  test('the multiparty timeout defaults to a day; administrators change it without touching the challenge period', async () => {
+    net = await fundedNetwork();
+    await net.submit('admin1', 'channels:setChallengePeriod', '120');
+    const { result, event } = await submitWithEvent(net, 'admin2', 'channels:setMultipartyTimeout', '600');
+    expect(result).toEqual({ challengePeriodSeconds: 120, multipartyTimeoutSeconds: 600, updatedAt: result.updatedAt, updatedBy: net.account.admin2 });
+    expect(event.name).toBe('ChannelSettingsChanged');
+    expect(event.payload).toEqual({ settings: result, from: 86400, txId: event.txId });
+    expect(await net.evaluate('bob', 'channels:getSettings')).toEqual(result);
+    await expectRefusedUnchanged(net, 'FORBIDDEN', 'alice', 'channels:setMultipartyTimeout', '60');
+    for (const bad of ['0', '2592001', '1.5', '-1', '', 'abc', '060']) {
+      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'admin1', 'channels:setMultipartyTimeout', bad);
+    }
+    expect(await net.evaluate('bob', 'channels:getSettings')).toEqual(result);
+  });
+
   test('refuses non-administrators and values out of range', async () => {
     net = await fundedNetwork();
     await expectRefusedUnchanged(net, 'FORBIDDEN', 'alice', 'channels:setChallengePeriod', '60');
     for (const bad of ['0', '2592001', '1.5', '-1', '', 'abc', '060', '1e3']) {
       await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'admin1', 'channels:setChallengePeriod', bad);
     }
-    expect(await net.evaluate('alice', 'channels:getSettings')).toEqual({ challengePeriodSeconds: 3600 });
+    expect(await net.evaluate('alice', 'channels:getSettings')).toEqual({ challengePeriodSeconds: 3600, multipartyTimeoutSeconds: 86400 });
   });
 });
 

@@ -39,11 +39,19 @@ describe('payment channels between two gateways', () => {
   const ledgerOf = () => gw.gateways[0].app.ledger;
   const identity = (name: string) => identities.principals.find((p) => p.name === name)!.identity;
 
+  /** alice opens a channel with bob; a deposit of bob's waits for bob's acceptance at his own gateway. */
   async function open(channelId: string, deposit: string, counterDeposit: string) {
     const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit, counterpartyDeposit: counterDeposit });
-    expect(res.status).toBe(201);
-    return res.body;
+    if (counterDeposit === '0') {
+      expect(res.status).toBe(201);
+      return res.body;
+    }
+    expect(res.status).toBe(202);
+    const accepted = await gw.as('bob').post(`/v1/channels/${channelId}/accept`);
+    expect(accepted.status).toBe(201);
+    return accepted.body;
   }
+  const proposalsOf = async (name: string) => (await gw.as(name).get('/v1/channels/proposals?pageSize=100')).body.items as any[];
 
   test('open, 1,000 off-chain payments, checkpoint, close: balances exact', async () => {
     const aliceBefore = BigInt((await me('alice')).balance);
@@ -197,5 +205,139 @@ describe('payment channels between two gateways', () => {
     expect((await gw.as('bank').post(`/v1/channels/${channelId}/payments`, { amount: '20' })).body).toMatchObject({ version: 2, balances: ['200', '100'] });
     expect((await gw.as('bank').get(`/v1/channels/${channelId}/state`)).body).toEqual((await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body);
     expect((await gw.as('bank').post(`/v1/channels/${channelId}/close`)).body.status).toBe('CLOSED');
+    // A deposit of the other user of the same gateway waits for its acceptance too.
+    const proposed = `local-proposed-${run}`;
+    const bankBefore = BigInt((await me('bank')).balance);
+    expect((await gw.as('alice').post('/v1/channels', { id: proposed, counterparty: id.bank, deposit: '0', counterpartyDeposit: '40' })).status).toBe(202);
+    expect(BigInt((await me('bank')).balance)).toBe(bankBefore);
+    const accepted = await gw.as('bank').post(`/v1/channels/${proposed}/accept`);
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.balances).toEqual(['0', '40']);
+    expect(BigInt((await me('bank')).balance)).toBe(bankBefore - 40n);
+    expect((await gw.as('bank').post(`/v1/channels/${proposed}/payments`, { amount: '15' })).body).toMatchObject({ version: 1, balances: ['15', '25'] });
   }, 60_000);
+
+  describe('consent to an opening that takes the counterparty\'s deposit', () => {
+    test('the opening waits, moving nothing, until the counterparty accepts at its own gateway', async () => {
+      const channelId = `consent-${run}`;
+      const aliceBefore = BigInt((await me('alice')).balance);
+      const bobBefore = BigInt((await me('bob')).balance);
+      const proposed = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit: '0', counterpartyDeposit: '1000' });
+      expect(proposed.status).toBe(202);
+      expect(proposed.body).toMatchObject({ id: channelId, status: 'PROPOSED', role: 'opener', parties: [id.alice, id.bob], deposits: ['0', '1000'] });
+      expect(Date.parse(proposed.body.expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+      // Nothing moved, nothing on the ledger.
+      expect(BigInt((await me('bob')).balance)).toBe(bobBefore);
+      expect((await gw.as('alice').get(`/v1/channels/${channelId}`)).status).toBe(404);
+      expect((await proposalsOf('bob')).find((p) => p.id === channelId)).toMatchObject({ status: 'PROPOSED', role: 'counterparty', deposits: ['0', '1000'] });
+      expect((await proposalsOf('alice')).find((p) => p.id === channelId)).toMatchObject({ status: 'PROPOSED', role: 'opener' });
+      expect((await proposalsOf('carol')).find((p) => p.id === channelId)).toBeUndefined();
+      // Only the counterparty accepts.
+      expect((await gw.as('alice').post(`/v1/channels/${channelId}/accept`)).status).toBe(403);
+      expect((await gw.as('carol').post(`/v1/channels/${channelId}/accept`)).status).toBe(404);
+      expect(BigInt((await me('bob')).balance)).toBe(bobBefore);
+
+      const accepted = await gw.as('bob').post(`/v1/channels/${channelId}/accept`);
+      expect(accepted.status).toBe(201);
+      expect(accepted.body).toMatchObject({ id: channelId, parties: [id.alice, id.bob], balances: ['0', '1000'], version: 0, status: 'OPEN' });
+      expect(BigInt((await me('bob')).balance)).toBe(bobBefore - 1000n);
+      expect(BigInt((await me('alice')).balance)).toBe(aliceBefore);
+      expect((await proposalsOf('alice')).find((p) => p.id === channelId)).toMatchObject({ status: 'ACCEPTED' });
+      // The channel works like any other: bob pays alice.
+      expect((await gw.as('bob').post(`/v1/channels/${channelId}/payments`, { amount: '10' })).body).toMatchObject({ version: 1, balances: ['10', '990'] });
+      expect((await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body).toEqual((await gw.as('bob').get(`/v1/channels/${channelId}/state`)).body);
+    }, 60_000);
+
+    test("the counterparty's gateway refuses to countersign, on its own, an opening that takes its user's deposit", async () => {
+      const channelId = `drain-${run}`;
+      const bobBefore = BigInt((await me('bob')).balance);
+      const opening = state(channelId, 0, ['0', '1000']);
+      const res = await fetch(`${gw.gateways[1].url}/v1/offchain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'tpc-create',
+          channel: channelId,
+          from: id.alice,
+          to: id.bob,
+          parties: [id.alice, id.bob],
+          state: { version: 0, balances: ['0', '1000'], final: false },
+          signature: sign('sha256', tpcStateBytes(opening), { key: identity('alice').privateKey, dsaEncoding: 'der' }).toString('base64'),
+        }),
+      });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { code: string }).code).toBe('FORBIDDEN');
+      expect(BigInt((await me('bob')).balance)).toBe(bobBefore);
+    }, 30_000);
+
+    test('declined, withdrawn and expired proposals cannot be accepted and move nothing', async () => {
+      const aliceBefore = BigInt((await me('alice')).balance);
+      const bobBefore = BigInt((await me('bob')).balance);
+      const propose = async (channelId: string, extra: Record<string, unknown> = {}) => {
+        const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit: '100', counterpartyDeposit: '200', ...extra });
+        expect(res.status).toBe(202);
+      };
+      const declined = `declined-${run}`;
+      await propose(declined);
+      const decline = await gw.as('bob').post(`/v1/channels/${declined}/decline`);
+      expect(decline.status).toBe(200);
+      expect(decline.body).toMatchObject({ id: declined, status: 'DECLINED' });
+      expect((await proposalsOf('alice')).find((p) => p.id === declined)).toMatchObject({ status: 'DECLINED' });
+      const afterDecline = await gw.as('bob').post(`/v1/channels/${declined}/accept`);
+      expect(afterDecline.status).toBe(409);
+      expect(afterDecline.body.code).toBe('FAILED_PRECONDITION');
+
+      const withdrawn = `withdrawn-${run}`;
+      await propose(withdrawn);
+      expect((await gw.as('bob').post(`/v1/channels/${withdrawn}/withdraw`)).status).toBe(403);
+      const withdraw = await gw.as('alice').post(`/v1/channels/${withdrawn}/withdraw`);
+      expect(withdraw.status).toBe(200);
+      expect(withdraw.body.status).toBe('WITHDRAWN');
+      expect((await proposalsOf('bob')).find((p) => p.id === withdrawn)).toMatchObject({ status: 'WITHDRAWN' });
+      expect((await gw.as('bob').post(`/v1/channels/${withdrawn}/accept`)).status).toBe(409);
+
+      const expired = `expired-${run}`;
+      await propose(expired, { expiresInSeconds: 1 });
+      await new Promise((r) => setTimeout(r, 1200));
+      expect((await proposalsOf('bob')).find((p) => p.id === expired)).toMatchObject({ status: 'EXPIRED' });
+      const late = await gw.as('bob').post(`/v1/channels/${expired}/accept`);
+      expect(late.status).toBe(409);
+      expect(late.body.code).toBe('FAILED_PRECONDITION');
+      // The expiry binds at the opener's gateway too: it no longer countersigns bob's signed opening.
+      const opening = state(expired, 0, ['100', '200']);
+      const direct = await fetch(`${gw.gateways[0].url}/v1/offchain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'tpc-accept',
+          channel: expired,
+          from: id.bob,
+          to: id.alice,
+          parties: [id.alice, id.bob],
+          state: { version: 0, balances: ['100', '200'], final: false },
+          signature: sign('sha256', tpcStateBytes(opening), { key: identity('bob').privateKey, dsaEncoding: 'der' }).toString('base64'),
+        }),
+      });
+      expect(direct.status).toBe(409);
+
+      expect(BigInt((await me('alice')).balance)).toBe(aliceBefore);
+      expect(BigInt((await me('bob')).balance)).toBe(bobBefore);
+      for (const channelId of [declined, withdrawn, expired]) expect((await gw.as('bob').get(`/v1/channels/${channelId}`)).status).toBe(404);
+    }, 60_000);
+
+    test('an acceptance whose submission failed is retried with the stored signatures', async () => {
+      const channelId = `retry-${run}`;
+      const bobBalance = BigInt((await me('bob')).balance);
+      const proposed = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit: '1', counterpartyDeposit: (bobBalance + 500n).toString() });
+      expect(proposed.status).toBe(202);
+      const short = await gw.as('bob').post(`/v1/channels/${channelId}/accept`);
+      expect(short.status).toBe(422);
+      expect(short.body.code).toBe('INSUFFICIENT_FUNDS');
+      await gw.as('bank').post(`/v1/accounts/${id.bob}/mint`, { amount: '500' });
+      const retried = await gw.as('bob').post(`/v1/channels/${channelId}/accept`);
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ status: 'OPEN', balances: ['1', (bobBalance + 500n).toString()] });
+      expect(BigInt((await me('bob')).balance)).toBe(0n);
+    }, 60_000);
+  });
 });

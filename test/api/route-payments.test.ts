@@ -30,6 +30,26 @@ describe('payments along a route', () => {
   afterAll(() => gw.close());
 
   const balances = async (who: string, channel: string) => (await gw.as(who).get(`/v1/channels/${channel}`)).body.balances;
+  /** Each party other than the payer allows forwarding on its channels, at its own gateway. */
+  const allowForwarding = async (cap?: string) => {
+    for (const [who, channels] of [['bob', [ch.ab, ch.bd]], ['carol', [ch.ac, ch.cd]], ['dave', [ch.bd, ch.cd]]] as const) {
+      for (const channel of channels) {
+        const res = await gw.as(who).post(`/v1/channels/${channel}/forwarding`, cap ? { allow: true, cap } : { allow: true });
+        expect(res.status).toBe(200);
+      }
+    }
+  };
+
+  test("a route binds only channels whose parties allow forwarding: without it nothing moves", async () => {
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '10' });
+    expect(res.status).toBe(422);
+    expect(await balances('alice', ch.ab)).toEqual(['60', '0']);
+    expect(await balances('carol', ch.cd)).toEqual(['60', '0']);
+    for (const [who, channel] of [['alice', ch.ab], ['bob', ch.bd]]) expect((await gw.as(who).get(`/v1/channels/${channel}`)).body.busy).toBeNull();
+    // Only a party sets forwarding on a channel.
+    expect((await gw.as('carol').post(`/v1/channels/${ch.ab}/forwarding`, { allow: true })).status).toBe(403);
+    await allowForwarding();
+  }, 60_000);
 
   test("the paper's least-W router cannot carry 100 on one path; the multipath router splits it over both", async () => {
     const weight = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100', router: 'weight' });
@@ -58,5 +78,15 @@ describe('payments along a route', () => {
     const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '1000' });
     expect(res.status).toBe(422);
     expect([await balances('alice', ch.ab), await balances('alice', ch.ac)]).toEqual(before);
+  }, 60_000);
+
+  test('a forwarding cap limits what a route may move through the channel', async () => {
+    await allowForwarding('5');
+    const before = [await balances('alice', ch.ab), await balances('alice', ch.ac)];
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '20' });
+    expect(res.status).toBe(422);
+    expect([await balances('alice', ch.ab), await balances('alice', ch.ac)]).toEqual(before);
+    const small = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '5' });
+    expect(small.status).toBe(201);
   }, 60_000);
 });

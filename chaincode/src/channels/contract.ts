@@ -30,6 +30,7 @@ import {
   Multiparty,
   MultipartyStateArg,
   closeMultiparty,
+  exitMultiparty,
   isMultipartyParty,
   memberStates,
   mpcState,
@@ -41,7 +42,7 @@ import {
   viewMultiparty,
 } from './multiparty';
 import { Signature, Signer, noneGiven, parseJsonArg, parsePairSignatures, parseSignatureMap, requireSignatures } from './signed';
-import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod } from './settings';
+import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
 import { mpcStateBytes, tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
 import { EVERYONE, partiesAudience } from '../shared/audience';
@@ -60,6 +61,7 @@ import { EVERYONE, partiesAudience } from '../shared/audience';
  * | createMPC             | openMultiparty                                |
  * | updateMPC             | updateMultiparty                              |
  * | closeMPC              | closeMultiparty                               |
+ * | (beyond) way out      | exitMultiparty (after the multiparty timeout) |
  *
  * Money: opening debits both deposits from the parties' balances into the channel (`total`);
  * closing or settling credits the agreed balances back; nothing else moves money, so the sum of
@@ -302,6 +304,24 @@ export class ChannelsContract extends Contract {
     return this.saveMultiparty(ctx, 'MultipartyClosed', next);
   }
 
+  /**
+   * The way out of a multiparty channel whose other parties stop answering: once the
+   * `multipartyTimeoutSeconds` setting (default 86400) has passed since its opening or last update
+   * (transaction time), any one party closes it alone. Every member channel is released at its
+   * recorded on-ledger state (busy = null, still OPEN; each may then be closed as a two-party
+   * channel) and the multiparty channel is CLOSED with `exitedBy` = the caller. No signatures are
+   * needed: the recorded states are the ones every party signed. Errors: NOT_FOUND, FORBIDDEN
+   * (not a party), FAILED_PRECONDITION (not OPEN, timeout not yet passed). Event `MultipartyExited`.
+   */
+  @Transaction()
+  @Returns('string')
+  async exitMultiparty(ctx: CovenantContext, id: string): Promise<string> {
+    const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
+    const { multipartyTimeoutSeconds } = await currentChannelSettings(ctx);
+    const next = exitMultiparty(multiparty, await this.membersOf(ctx, multiparty), ctx.caller.accountId, multipartyTimeoutSeconds, ctx.now);
+    return this.saveMultiparty(ctx, 'MultipartyExited', next);
+  }
+
   /** A multiparty channel's view with its members' current states; parties only. Errors: NOT_FOUND, FORBIDDEN. */
   @Transaction(false)
   @Returns('string')
@@ -323,7 +343,7 @@ export class ChannelsContract extends Contract {
 
   // ------------------------------------------------------------ settings
 
-  /** The channel settings in force: `{challengePeriodSeconds, updatedAt?, updatedBy?}`. Anyone may read. */
+  /** The channel settings in force: `{challengePeriodSeconds, multipartyTimeoutSeconds, updatedAt?, updatedBy?}`. Anyone may read. */
   @Transaction(false)
   @Returns('string')
   async getSettings(ctx: CovenantContext): Promise<string> {
@@ -340,20 +360,45 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setChallengePeriod(ctx: CovenantContext, seconds: string): Promise<string> {
+    return this.changeSettings(ctx, 'challengePeriodSeconds', () => parseChallengePeriod(seconds));
+  }
+
+  /**
+   * Sets the multiparty timeout: how long a multiparty channel may go without an update before
+   * any one party may exit it alone (exitMultiparty). `seconds` an integer 1..2592000 (default
+   * 86400). Caller: an administrator (OU=admin) of a consortium member; the record requires the
+   * endorsement of every member organisation. Applies at once to every open multiparty channel.
+   * Errors: FORBIDDEN, INVALID_ARGUMENT, FAILED_PRECONDITION (consortium not initialised).
+   * Event `ChannelSettingsChanged`.
+   */
+  @Transaction()
+  @Returns('string')
+  async setMultipartyTimeout(ctx: CovenantContext, seconds: string): Promise<string> {
+    return this.changeSettings(ctx, 'multipartyTimeoutSeconds', () => parseMultipartyTimeout(seconds));
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  /** One settings change by an organisation administrator of a consortium member; `from` in the event is the previous value. */
+  private async changeSettings(ctx: CovenantContext, field: 'challengePeriodSeconds' | 'multipartyTimeoutSeconds', parse: () => number): Promise<string> {
     if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may change channel settings');
     const config = await findConfig(ctx);
     if (!config) throw failedPrecondition('the consortium is not initialised');
     if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
-    const value = parseChallengePeriod(seconds);
+    const value = parse();
     const existing = await findChannelSettings(ctx);
     const previous = existing ?? (await currentChannelSettings(ctx));
-    const next: ChannelSettings = { challengePeriodSeconds: value, updatedAt: ctx.now, updatedBy: ctx.caller.accountId };
+    const next: ChannelSettings = {
+      challengePeriodSeconds: previous.challengePeriodSeconds,
+      multipartyTimeoutSeconds: previous.multipartyTimeoutSeconds,
+      [field]: value,
+      updatedAt: ctx.now,
+      updatedBy: ctx.caller.accountId,
+    };
     await ctx.state.put(channelSettingsKey(ctx), next, existing ? {} : { endorsers: config.members });
-    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous.challengePeriodSeconds, txId: ctx.txId }, EVERYONE);
+    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous[field], txId: ctx.txId }, EVERYONE);
     return canonicalJson(next);
   }
-
-  // ------------------------------------------------------------ helpers
 
   /** Parses a channel transaction's arguments, then loads the channel (NOT_FOUND). */
   private async channelArgs(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<{ channel: Channel; s: StateArg; sigs: (Signature | undefined)[] }> {

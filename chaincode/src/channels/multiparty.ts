@@ -30,8 +30,11 @@ export interface Multiparty {
   version: number;
   status: MultipartyStatus;
   createdAt: string;
+  /** Transaction time of the opening or the last update (or of the close). */
   updatedAt: string;
   closedAt?: string;
+  /** The party that left it alone after the timeout (exitMultiparty); absent for a cooperative close. */
+  exitedBy?: string;
 }
 
 export interface OpenMultipartyRequest {
@@ -218,6 +221,27 @@ export function closeMultiparty(m: Multiparty, s: MultipartyStateArg, members: C
   return { multiparty: { ...m, version: s.version, status: 'CLOSED', updatedAt: now, closedAt: now }, members: next };
 }
 
+/**
+ * The way out of a multiparty channel whose other parties stop answering (Covenant beyond the
+ * paper, which defines no unilateral exit; DESIGN.md: every locked state has a documented way
+ * out): once `timeoutSeconds` (the `multipartyTimeoutSeconds` setting) have passed since the
+ * opening or the last update, any one party closes it alone. Every member channel is released
+ * (busy = null) at its recorded on-ledger state, which every party signed (the opening or the
+ * last updateMPC), and stays OPEN as an ordinary two-party channel; the multiparty channel is
+ * CLOSED with `exitedBy`. Before the timeout: FAILED_PRECONDITION; a non-party: FORBIDDEN;
+ * not OPEN: FAILED_PRECONDITION.
+ */
+export function exitMultiparty(m: Multiparty, members: Channel[], by: string, timeoutSeconds: number, now: string): { multiparty: Multiparty; members: Channel[] } {
+  requireMultipartyParty(m, by, 'exit it');
+  requireOpen(m);
+  const from = new Date(Date.parse(m.updatedAt) + timeoutSeconds * 1000).toISOString();
+  if (Date.parse(now) < Date.parse(from)) {
+    throw failedPrecondition(`multiparty channel ${m.id} was last updated at ${m.updatedAt}: a party may exit it alone from ${from} (timeout ${timeoutSeconds} s)`);
+  }
+  const released = bound(m, members).map((c) => ({ ...c, busy: null, updatedAt: now }));
+  return { multiparty: { ...m, status: 'CLOSED', updatedAt: now, closedAt: now, exitedBy: by }, members: released };
+}
+
 // ---------------------------------------------------------------- records and views
 
 export function decodeMultiparty(raw: unknown): Multiparty {
@@ -234,12 +258,13 @@ export function decodeMultiparty(raw: unknown): Multiparty {
     createdAt: str(o, 'createdAt', WHAT),
     updatedAt: str(o, 'updatedAt', WHAT),
     closedAt: optStr(o, 'closedAt', WHAT),
+    exitedBy: optStr(o, 'exitedBy', WHAT),
   };
 }
 
 /**
  * The multiparty channel as shown to callers: `{id, parties, channels, version, status, states,
- * createdAt, updatedAt, closedAt?}`; `states` are the member channels' current
+ * createdAt, updatedAt, closedAt?, exitedBy?}`; `states` are the member channels' current
  * `{channel, version, balances}` (what the parties sign the next multiparty state over).
  */
 export function viewMultiparty(m: Multiparty, members: Channel[]) {
@@ -253,6 +278,7 @@ export function viewMultiparty(m: Multiparty, members: Channel[]) {
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     closedAt: m.closedAt,
+    exitedBy: m.exitedBy,
   };
 }
 export type MultipartyView = ReturnType<typeof viewMultiparty>;

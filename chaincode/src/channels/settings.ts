@@ -7,16 +7,27 @@ import type { CovenantContext } from '../shared/context';
  * by the endorsement of every consortium member (like the consortium and DBCS-SC settings):
  * - `challengePeriodSeconds`: how long after a unilateral close is started the registered state
  *   may be challenged with a newer one, measured in transaction time. Default 1 hour, 1 s..30 days.
- * A change applies to unilateral closes started afterwards; a started close keeps its deadline.
+ *   A change applies to unilateral closes started afterwards; a started close keeps its deadline.
+ * - `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update (since it
+ *   was opened or last updated, transaction time) before any one party may exit it alone at the
+ *   recorded state (exitMultiparty, DESIGN.md: no member can hold another's funds hostage).
+ *   Default 24 hours, 1 s..30 days. A change applies at once to every open multiparty channel.
  */
 export interface ChannelSettings {
   challengePeriodSeconds: number;
+  multipartyTimeoutSeconds: number;
   updatedAt?: string;
   updatedBy?: string;
 }
 
 export const DEFAULT_CHALLENGE_PERIOD_SECONDS = 3600;
 export const MAX_CHALLENGE_PERIOD_SECONDS = 30 * 24 * 3600;
+export const DEFAULT_MULTIPARTY_TIMEOUT_SECONDS = 86400;
+export const MAX_MULTIPARTY_TIMEOUT_SECONDS = 30 * 24 * 3600;
+export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
+  challengePeriodSeconds: DEFAULT_CHALLENGE_PERIOD_SECONDS,
+  multipartyTimeoutSeconds: DEFAULT_MULTIPARTY_TIMEOUT_SECONDS,
+};
 const WHAT = 'channel settings';
 const SETTINGS = 'channel-settings';
 
@@ -24,6 +35,8 @@ export function decodeChannelSettings(raw: unknown): ChannelSettings {
   const o = asObject(raw, WHAT);
   return {
     challengePeriodSeconds: int(o, 'challengePeriodSeconds', WHAT),
+    // Records written before the setting existed carry only the challenge period.
+    multipartyTimeoutSeconds: o.multipartyTimeoutSeconds === undefined ? DEFAULT_MULTIPARTY_TIMEOUT_SECONDS : int(o, 'multipartyTimeoutSeconds', WHAT),
     updatedAt: optStr(o, 'updatedAt', WHAT),
     updatedBy: optStr(o, 'updatedBy', WHAT),
   };
@@ -39,14 +52,22 @@ export function findChannelSettings(ctx: CovenantContext): Promise<ChannelSettin
 
 /** The settings in force: the stored record, or the defaults. */
 export async function currentChannelSettings(ctx: CovenantContext): Promise<ChannelSettings> {
-  return (await findChannelSettings(ctx)) ?? { challengePeriodSeconds: DEFAULT_CHALLENGE_PERIOD_SECONDS };
+  return (await findChannelSettings(ctx)) ?? { ...DEFAULT_CHANNEL_SETTINGS };
+}
+
+/** A `seconds` argument: a decimal integer 1..`max`, else INVALID_ARGUMENT. */
+function parseSeconds(raw: string, max: number): number {
+  const value = typeof raw === 'string' && /^[1-9][0-9]{0,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= max)) throw invalidArgument(`seconds must be an integer from 1 to ${max}`);
+  return value;
 }
 
 /** The `seconds` argument of setChallengePeriod: a decimal integer 1..2592000, else INVALID_ARGUMENT. */
 export function parseChallengePeriod(raw: string): number {
-  const value = typeof raw === 'string' && /^[1-9][0-9]{0,7}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= 1 && value <= MAX_CHALLENGE_PERIOD_SECONDS)) {
-    throw invalidArgument(`seconds must be an integer from 1 to ${MAX_CHALLENGE_PERIOD_SECONDS}`);
-  }
-  return value;
+  return parseSeconds(raw, MAX_CHALLENGE_PERIOD_SECONDS);
+}
+
+/** The `seconds` argument of setMultipartyTimeout: a decimal integer 1..2592000, else INVALID_ARGUMENT. */
+export function parseMultipartyTimeout(raw: string): number {
+  return parseSeconds(raw, MAX_MULTIPARTY_TIMEOUT_SECONDS);
 }

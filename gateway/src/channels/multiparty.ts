@@ -5,6 +5,7 @@ import type { Principal } from '../identity/store';
 import type { LevelDb } from '../ledger/embedded/store';
 import { HttpProblem, problem } from '../http/problem';
 import type { ChannelMessage, ChannelService } from './service';
+import { BindingBasis, BindingConsent, DEFAULT_CONSENT_SECONDS, ForwardingPermission, LedgerChannel, decideMultipartySignature } from './consent';
 
 /**
  * Multiparty channels between gateways (J. Math. 2022, section 3.3: createMPC, updateMPC, closeMPC
@@ -13,13 +14,18 @@ import type { ChannelMessage, ChannelService } from './service';
  * signature (mpc-sign → mpc-agree) and submits openMultiparty / updateMultiparty /
  * closeMultiparty, which the chaincode applies to all member channels or none.
  *
- * A gateway signs for its user only what the user consented to:
- * - opening: each of the user's member channels exactly as on the ledger, and no newer two-party
- *   state agreed off-chain (else an old two-party state could later undo multiparty payments:
- *   checkpoint first);
+ * A gateway signs for its user only what the user consented to (the rules are in consent.ts):
+ * - opening: binding the user's channels needs the user's consent: its own POST /v1/multiparty,
+ *   its consent to exactly these parties and channels given beforehand at its own gateway
+ *   (POST /v1/multiparty/{id}/consent, until it expires), or its standing forwarding permission
+ *   on each of its member channels (POST /v1/channels/{id}/forwarding, what routed payments use);
+ *   each of its member channels exactly as on the ledger, and no newer two-party state agreed
+ *   off-chain (else an old two-party state could later undo multiparty payments: checkpoint first);
  * - an update: the user's balance summed over its member channels does not fall, or falls by no
- *   more than the user authorized at its own gateway for this multiparty channel (consumed);
+ *   more than the user authorized at its own gateway for this multiparty channel (consumed); a
+ *   channel bound by forwarding permission moves by no more than its cap;
  * - closing: the balances as on the ledger.
+ * Only channels whose owner allows forwarding are announced to other gateways for routing.
  */
 type MpcStateJson = NonNullable<ChannelMessage['mpcState']>;
 export interface ChannelView {
@@ -48,6 +54,8 @@ export interface MultipartyPayment {
 
 const QUERY_DOMAIN = 'covenant/mpc-query/v1';
 const AUTH_PREFIX = 'mpc-auth!';
+const CONSENT_PREFIX = 'mpc-consent!';
+const BASIS_PREFIX = 'mpc-basis!';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -95,6 +103,28 @@ export class MultipartyService {
     const signatures = await this.collect(principal, req.id, req, state);
     const view = await this.chaincode.submit(principal, 'channels:openMultiparty', [JSON.stringify({ id: req.id, parties: req.parties, channels: req.channels, signatures })]);
     return view;
+  }
+
+  /**
+   * The caller consents, at its own gateway, to binding its channels into multiparty channel `id`
+   * with exactly these `parties` and `channels` (in any order), until `expiresInSeconds` (default
+   * 1 h) from now. Its gateway then signs that opening (and no other) when another party
+   * coordinates it. Errors: 400 the caller is not among the parties.
+   */
+  async consentTo(
+    principal: Principal,
+    id: string,
+    req: { parties: string[]; channels: string[]; expiresInSeconds?: number },
+  ): Promise<{ multiparty: string; account: string } & BindingConsent> {
+    const account = this.channels.accountIdOf(principal);
+    if (!req.parties.includes(account)) throw refuse(400, 'INVALID_ARGUMENT', 'the caller must be one of the parties it consents for');
+    const consent: BindingConsent = {
+      parties: [...new Set(req.parties)].sort(),
+      channels: [...new Set(req.channels)].sort(),
+      expiresAt: new Date(Date.now() + (req.expiresInSeconds ?? DEFAULT_CONSENT_SECONDS) * 1000).toISOString(),
+    };
+    await this.db.put(`${CONSENT_PREFIX}${id}!${account}`, enc.encode(JSON.stringify(consent)));
+    return { multiparty: id, account, ...consent };
   }
 
   /** The caller allows its gateway to sign one update of `id` lowering its balance by up to `amount`. */
@@ -160,8 +190,9 @@ export class MultipartyService {
       const at = Date.parse(m.at ?? '');
       if (!(Math.abs(Date.now() - at) < 5 * 60_000)) throw refuse(400, 'INVALID_ARGUMENT', 'mpc-query needs a current `at`');
       await this.channels.checkSignature(principal, m.from, canonicalBytes({ domain: QUERY_DOMAIN, mpc: m.channel, channels: m.members.channels, from: m.from, at: m.at }), m.signature);
-      // No channels named: the user's open, idle channels, for routing (a channel announcement).
-      if (m.members.channels.length === 0) return { type: 'mpc-channels', channels: await this.openChannelsOf(principal) };
+      // No channels named: the user's open, idle channels it allows forwarding on, for routing (a
+      // channel announcement); a cap limits what the router may count on in either direction.
+      if (m.members.channels.length === 0) return { type: 'mpc-channels', channels: await this.forwardingChannelsOf(principal, self) };
       const out: ChannelView[] = [];
       for (const id of m.members.channels) {
         const view = await this.ledgerChannel(principal, id);
@@ -173,50 +204,71 @@ export class MultipartyService {
     if (!state) throw refuse(400, 'INVALID_ARGUMENT', 'mpc-sign needs mpcState');
     const bytes = mpcStateBytes(toMpcState(m.channel, state));
     await this.channels.checkSignature(principal, m.from, bytes, m.signature);
-    await this.consent(principal, self, m.channel, state, m.from === self);
+    await this.consent(principal, self, m.channel, m.members, state, m.from === self);
     return { type: 'mpc-agree', signature: this.channels.signFor(principal, bytes) };
   }
 
   // ------------------------------------------------------------------ internals
 
-  /** The checks a party's gateway makes before signing a multiparty state for its user. */
-  private async consent(principal: Principal, self: string, mpc: string, state: MpcStateJson, requestedBySelf: boolean): Promise<void> {
-    let before = 0n;
-    let after = 0n;
-    const mine: string[] = [];
+  /**
+   * Gathers what consent.ts decides on (the user's member channels on the ledger, its agreed
+   * off-chain versions, its consent, forwarding permissions and authorization), then records the
+   * outcome: the binding's basis (opening), the used authorization, the binding or release on
+   * the user's two-party records.
+   */
+  private async consent(principal: Principal, self: string, mpc: string, members: { parties: string[]; channels: string[] }, state: MpcStateJson, requestedBySelf: boolean): Promise<void> {
+    const own: LedgerChannel[] = [];
+    const agreedVersions: Record<string, number | undefined> = {};
+    const forwarding: Record<string, ForwardingPermission | undefined> = {};
     for (const c of state.channels) {
       const onLedger = await this.ledgerChannel(principal, c.channel);
       if (!onLedger) continue;
-      mine.push(c.channel);
-      const i = onLedger.parties.indexOf(self);
-      if (BigInt(c.balances[0]) + BigInt(c.balances[1]) !== BigInt(onLedger.balances[0]) + BigInt(onLedger.balances[1])) {
-        throw refuse(400, 'INVALID_ARGUMENT', `channel ${c.channel}: the multiparty state does not conserve it`);
-      }
-      before += BigInt(onLedger.balances[i]);
-      after += BigInt(c.balances[i]);
-      if (state.version === 0 || state.final) {
-        if (c.version !== onLedger.version || c.balances.join() !== onLedger.balances.join()) {
-          throw refuse(409, 'FAILED_PRECONDITION', `channel ${c.channel}: the state is not the one on the ledger`);
-        }
-        const agreed = await this.channels.agreedVersion(c.channel, self);
-        if (state.version === 0 && agreed !== undefined && agreed > onLedger.version) {
-          throw refuse(409, 'FAILED_PRECONDITION', `channel ${c.channel}: version ${agreed} agreed off-chain is not on the ledger: checkpoint it first`);
-        }
-      }
+      own.push(onLedger);
+      agreedVersions[c.channel] = await this.channels.agreedVersion(c.channel, self);
+      forwarding[c.channel] = await this.channels.forwarding(c.channel, self);
     }
-    if (mine.length === 0) throw refuse(404, 'NOT_FOUND', `no member channel of ${mpc} belongs to this party`);
-    if (after < before && !requestedBySelf) {
-      const key = `${AUTH_PREFIX}${mpc}!${self}`;
+    const authKey = `${AUTH_PREFIX}${mpc}!${self}`;
+    const basisKey = `${BASIS_PREFIX}${mpc}!${self}`;
+    const read = async (key: string) => {
       const raw = await this.db.get(key);
-      const allowed = raw ? BigInt(dec.decode(raw)) : 0n;
-      if (before - after > allowed) throw refuse(403, 'FORBIDDEN', `the update takes ${before - after} from ${self}, who authorized ${allowed}`);
-      await this.db.del(key);
-    }
+      return raw ? dec.decode(raw) : undefined;
+    };
+    const consent = await read(`${CONSENT_PREFIX}${mpc}!${self}`);
+    const authorized = await read(authKey);
+    const decision = decideMultipartySignature({
+      self,
+      mpc,
+      members,
+      state,
+      own,
+      agreedVersions,
+      requestedBySelf,
+      consent: consent ? (JSON.parse(consent) as BindingConsent) : undefined,
+      forwarding,
+      basis: (await read(basisKey)) as BindingBasis | undefined,
+      authorized: authorized ? BigInt(authorized) : 0n,
+      now: Date.now(),
+    });
+    if (decision.basis) await this.db.put(basisKey, enc.encode(decision.basis));
+    if (decision.consumesAuthorization) await this.db.del(authKey);
     // Record the binding (opening) or the release (closing) on this party's two-party records.
-    for (const id of mine) {
-      if (state.version === 0 && !state.final) await this.channels.bind(id, self, mpc);
-      if (state.final) await this.channels.bind(id, self, undefined);
+    for (const c of own) {
+      if (state.version === 0 && !state.final) await this.channels.bind(c.id, self, mpc);
+      if (state.final) await this.channels.bind(c.id, self, undefined);
     }
+  }
+
+  /** The user's open, idle channels it allows forwarding on, each direction's balance limited by its cap. */
+  private async forwardingChannelsOf(principal: Principal, self: string): Promise<ChannelView[]> {
+    const out: ChannelView[] = [];
+    for (const c of await this.openChannelsOf(principal)) {
+      const permission = await this.channels.forwarding(c.id, self);
+      if (!permission) continue;
+      const cap = permission.cap;
+      const limit = (b: string) => (cap !== undefined && BigInt(b) > BigInt(cap) ? cap : b);
+      out.push(cap === undefined ? c : { ...c, balances: [limit(c.balances[0]), limit(c.balances[1])] });
+    }
+    return out;
   }
 
   /** Every party's signature over the state, in a map by account, the coordinator's own first. */

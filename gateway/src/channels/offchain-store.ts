@@ -33,7 +33,34 @@ export interface OffchainChannel {
   updatedAt: string;
 }
 
+/**
+ * A channel opening proposed by `parties[0]` (the opener) that takes a deposit from `parties[1]`
+ * (the counterparty): both parties' gateways keep a copy, each for its own user. It is PROPOSED
+ * until the counterparty accepts (ACCEPTED, with both signatures over the opening state kept so a
+ * failed openChannel submission can be retried), declines (DECLINED) or the opener withdraws it
+ * (WITHDRAWN); a PROPOSED one past `expiresAt` reads as EXPIRED and can no longer be accepted.
+ */
+export interface ChannelProposal {
+  id: string;
+  parties: [string, string];
+  /** Minor units, decimal strings, in the order of `parties`. */
+  deposits: [string, string];
+  /** Which party this gateway keeps the record for: 0 the opener, 1 the counterparty. */
+  self: 0 | 1;
+  status: 'PROPOSED' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN';
+  expiresAt: string;
+  createdAt: string;
+  /** Once ACCEPTED: both parties' signatures over the opening state, in the order of `parties`. */
+  signatures?: [string, string];
+  updatedAt: string;
+}
+
 const PREFIX = 'chan!';
+const PROPOSAL = 'chanprop!';
+const FORWARDING = 'chanfwd!';
+/** A party's proposals, listed by the party: one key per party and channel id. */
+const proposalKey = (party: string, id: string) => `${PROPOSAL}${party}!${id}`;
+const forwardingKey = (party: string, id: string) => `${FORWARDING}${party}!${id}`;
 /** One record per channel and party: both parties may be users of the same gateway. */
 const key = (id: string, party: string) => `${PREFIX}${id}!${party}`;
 const enc = new TextEncoder();
@@ -60,5 +87,38 @@ export class OffchainStore {
       if (c.pending) out.push(c);
     }
     return out;
+  }
+
+  /** `party`'s copy of proposal `id`. */
+  async proposal(id: string, party: string): Promise<ChannelProposal | undefined> {
+    const raw = await this.db.get(proposalKey(party, id));
+    return raw ? (JSON.parse(dec.decode(raw)) as ChannelProposal) : undefined;
+  }
+
+  async putProposal(p: ChannelProposal): Promise<void> {
+    await this.db.put(proposalKey(p.parties[p.self], p.id), enc.encode(JSON.stringify({ ...p, updatedAt: new Date().toISOString() })));
+  }
+
+  /** One page of `party`'s proposals (incoming and outgoing) by channel id, after `after` (an id). */
+  async proposalsOf(party: string, pageSize: number, after: string): Promise<{ records: ChannelProposal[]; bookmark: string }> {
+    const records: ChannelProposal[] = [];
+    const prefix = proposalKey(party, '');
+    const start = after ? { gt: proposalKey(party, after) } : { gte: prefix };
+    for await (const [, v] of this.db.iterator({ ...start, lt: prefix + '\uffff', limit: pageSize + 1 })) records.push(JSON.parse(dec.decode(v)) as ChannelProposal);
+    const more = records.length > pageSize;
+    if (more) records.pop();
+    return { records, bookmark: more ? records[records.length - 1].id : '' };
+  }
+
+  /** `party`'s forwarding permission on channel `id`: `{cap?}` when allowed. */
+  async forwarding(id: string, party: string): Promise<{ cap?: string } | undefined> {
+    const raw = await this.db.get(forwardingKey(party, id));
+    return raw ? (JSON.parse(dec.decode(raw)) as { cap?: string }) : undefined;
+  }
+
+  /** Allows (`{cap?}`) or forbids (undefined) routing others' payments through `party`'s channel `id`. */
+  async setForwarding(id: string, party: string, permission: { cap?: string } | undefined): Promise<void> {
+    if (permission) await this.db.put(forwardingKey(party, id), enc.encode(JSON.stringify(permission)));
+    else await this.db.del(forwardingKey(party, id));
   }
 }

@@ -9,9 +9,13 @@ import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './rout
  * gateway learns the channels around it (its own, then its neighbours' announced channels, up to
  * MAX_DEPTH hops), picks a route with the paper's W heuristic or Covenant's multipath router
  * (routing.ts), and settles every hop atomically as one multiparty transaction over the route's
- * channels: open a multiparty channel over them, one update carrying every hop, close. Each
- * intermediary's gateway signs because its user's balance over the route is unchanged; the payee's
- * because it only gains; the payer's because the payer asked. Either every hop moves or none.
+ * channels: open a multiparty channel over them, one update carrying every hop, close. Only
+ * channels whose parties allow forwarding (their standing consent, POST /v1/channels/{id}/forwarding,
+ * optionally capped) are announced by their gateways, and each party other than the payer binds
+ * its channels on that permission (consent.ts). Each intermediary's gateway signs the update
+ * because its user's balance over the route is unchanged (and no channel moves beyond its cap);
+ * the payee's because it only gains; the payer's because the payer asked. Either every hop moves
+ * or none.
  * The route's channels must be open, idle and checkpointed (their latest agreed state on-chain).
  */
 export const MAX_DEPTH = 3;

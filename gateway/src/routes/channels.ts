@@ -7,6 +7,7 @@ import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { AccountId, Amount, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
+import { DEFAULT_CONSENT_SECONDS, DEFAULT_PROPOSAL_SECONDS, MAX_CONSENT_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/consent';
 
 const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
 const TAGS = ['channels'];
@@ -38,7 +39,12 @@ export const Channel = Type.Object(
 );
 const ChannelRef = Type.Ref(Channel);
 
-const ChannelSettings = Type.Object({ challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }) });
+const ChannelSettings = Type.Object({
+  challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
+  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
+  updatedAt: Type.Optional(Timestamp),
+  updatedBy: Type.Optional(AccountId),
+});
 
 const OpenChannel = Type.Object(
   {
@@ -46,8 +52,27 @@ const OpenChannel = Type.Object(
     counterparty: AccountId,
     deposit: Amount,
     counterpartyDeposit: Amount,
+    expiresInSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_PROPOSAL_SECONDS, description: `With counterpartyDeposit > 0: how long the counterparty may accept the proposal (default ${DEFAULT_PROPOSAL_SECONDS})` }),
+    ),
   },
   { additionalProperties: false, examples: [{ id: 'alice-bob-1', counterparty: '2222222222222222222222222222222222222222', deposit: '10000', counterpartyDeposit: '5000' }] },
+);
+
+export const ChannelProposal = Type.Object(
+  {
+    id: RecordId,
+    status: Type.Union([Type.Literal('PROPOSED'), Type.Literal('ACCEPTED'), Type.Literal('DECLINED'), Type.Literal('WITHDRAWN'), Type.Literal('EXPIRED')], {
+      description: 'PROPOSED until the counterparty accepts or declines, the opener withdraws, or expiresAt passes (EXPIRED)',
+    }),
+    role: Type.Union([Type.Literal('opener'), Type.Literal('counterparty')], { description: "The caller's role" }),
+    parties: Pair(AccountId),
+    deposits: Pair(Amount),
+    expiresAt: Timestamp,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { description: 'A channel opening that takes a deposit from the counterparty, waiting for its answer' },
 );
 
 const Payment = Type.Object({
@@ -70,15 +95,84 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       config: { idempotent: true },
       schema: {
         tags: TAGS,
-        summary: 'Open a two-party channel (createTPC)',
-        description: `Both parties sign the opening state (version 0, balances = deposits) through their gateways, then the deposits move from both accounts into the channel on-chain, atomically. Errors: 403 a signature does not verify, 404 unknown counterparty, 409 id taken, 422 insufficient funds, 503 the counterparty gateway is unreachable. Source: ${PAPER}.`,
+        summary: 'Open a two-party channel (createTPC), or propose one that takes a deposit from the counterparty',
+        description: `With counterpartyDeposit "0" the opening takes nothing from the counterparty: both gateways sign the opening state (version 0, balances = deposits) at once and the deposit moves into the channel on-chain (201, the channel). With counterpartyDeposit > 0 nothing moves (202, a proposal): the counterparty accepts it at its own gateway (POST /v1/channels/{id}/accept) or declines it before expiresAt (DESIGN.md: money leaves a party only by its own act). Errors: 403 a signature does not verify, 404 unknown counterparty, 409 id taken, 422 insufficient funds, 503 the counterparty gateway is unreachable. Source: ${PAPER}.`,
         security: bearer,
         headers: IdempotencyHeader,
         body: OpenChannel,
+        response: { 201: ChannelRef, 202: ChannelProposal, ...problems(403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const opened = await channels.open(principalOf(request), request.body);
+      return reply.code(opened.status).send(opened.body as never);
+    },
+  );
+
+  app.get(
+    '/channels/proposals',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The caller's channel proposals, incoming (role counterparty) and outgoing (role opener), one page",
+        description: 'As this gateway holds them; a PROPOSED one past expiresAt shows EXPIRED.',
+        security: bearer,
+        querystring: PageQuery,
+        response: { 200: Type.Object({ items: Type.Array(ChannelProposal), bookmark: Type.String({ description: 'Pass as `bookmark` for the next page; empty on the last page' }) }), ...problems() },
+      },
+    },
+    async (request) => channels.proposals(principalOf(request), Math.min(100, Number(request.query.pageSize ?? 20)), request.query.bookmark ?? ''),
+  );
+
+  app.post(
+    '/channels/:id/accept',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Accept a channel proposal as its counterparty: the channel opens with both deposits',
+        description: `At the counterparty's own gateway: it signs the opening state, the opener's gateway countersigns only while the proposal is PROPOSED and unexpired, then openChannel moves both deposits into the channel. A repeat after a failed submission (e.g. 422) submits again. Errors: 403 the caller is the opener, 404 no such proposal for the caller, 409 declined, withdrawn or expired, 422 a party lacks the funds, 503 the opener's gateway is unreachable. Source: ${PAPER}.`,
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
         response: { 201: ChannelRef, ...problems(403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send((await channels.open(principalOf(request), request.body)) as never),
+    async (request, reply) => reply.code(201).send((await channels.accept(principalOf(request), request.params.id)) as never),
+  );
+
+  app.post(
+    '/channels/:id/decline',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Decline a channel proposal as its counterparty',
+        description: "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
+      },
+    },
+    async (request) => channels.decline(principalOf(request), request.params.id),
+  );
+
+  app.post(
+    '/channels/:id/withdraw',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Withdraw your channel proposal as its opener',
+        description: "The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.",
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
+      },
+    },
+    async (request) => channels.withdraw(principalOf(request), request.params.id),
   );
 
   app.get(
@@ -109,19 +203,51 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     {
       schema: {
         tags: TAGS,
-        summary: 'Set the unilateral-close challenge period (an organisation administrator)',
+        summary: 'Set the challenge period and/or the multiparty timeout (an organisation administrator)',
+        description:
+          '`challengePeriodSeconds`: the unilateral-close challenge period (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update before any one party may exit it alone (default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 403 not an administrator of a consortium member.',
         security: bearer,
-        body: Type.Object({ challengePeriodSeconds: Type.Integer({ minimum: 1, maximum: 2592000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            challengePeriodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2592000 })),
+            multipartyTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2592000 })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: ChannelSettings, ...problems(403) },
       },
     },
-    async (request, reply) => chaincode.submit(principalOf(request), 'channels:setChallengePeriod', [String(request.body.challengePeriodSeconds)], reply),
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { challengePeriodSeconds, multipartyTimeoutSeconds } = request.body;
+      let settings: unknown;
+      if (challengePeriodSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setChallengePeriod', [String(challengePeriodSeconds)], reply);
+      if (multipartyTimeoutSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setMultipartyTimeout', [String(multipartyTimeoutSeconds)], reply);
+      return settings as never;
+    },
   );
 
   app.get(
     '/channels/:id',
     { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getChannel', [request.params.id]),
+  );
+
+  app.post(
+    '/channels/:id/forwarding',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Allow or forbid routing others' payments through your channel (standing consent)",
+        description:
+          "At your own gateway. With `allow: true` your gateway binds this channel into the multiparty channel of a routed payment (POST /v1/payments) coordinated by another party, and announces it to other gateways for routing; it still signs an update only if your balance over the route does not fall, and none that moves more than `cap` (minor units, optional) through this channel. `allow: false` withdraws the permission. Errors: 403 not a party, 404 unknown channel.",
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ allow: Type.Boolean(), cap: Type.Optional(PositiveAmount) }, { additionalProperties: false, examples: [{ allow: true, cap: '500' }] }),
+        response: { 200: Type.Object({ channel: RecordId, account: AccountId, allow: Type.Boolean(), cap: Type.Optional(PositiveAmount) }), ...problems(403, 404) },
+      },
+    },
+    async (request) => channels.setForwarding(principalOf(request), request.params.id, request.body.allow, request.body.cap),
   );
 
   app.get(
@@ -177,11 +303,23 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
   const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
   const Message = Type.Object({
-    type: Type.Union([Type.Literal('tpc-create'), Type.Literal('tpc-update'), Type.Literal('tpc-close'), Type.Literal('tpc-sync'), Type.Literal('mpc-query'), Type.Literal('mpc-sign')]),
+    type: Type.Union([
+      Type.Literal('tpc-create'),
+      Type.Literal('tpc-propose'),
+      Type.Literal('tpc-accept'),
+      Type.Literal('tpc-decline'),
+      Type.Literal('tpc-withdraw'),
+      Type.Literal('tpc-update'),
+      Type.Literal('tpc-close'),
+      Type.Literal('tpc-sync'),
+      Type.Literal('mpc-query'),
+      Type.Literal('mpc-sign'),
+    ]),
     channel: RecordId,
     from: AccountId,
     to: AccountId,
     parties: Type.Optional(Pair(AccountId)),
+    expiresAt: Type.Optional(Type.String({ maxLength: 40 })),
     state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
     at: Type.Optional(Type.String({ maxLength: 40 })),
     members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
@@ -193,13 +331,14 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     {
       schema: {
         tags: TAGS,
-        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
-        description: `Signed by the sending party over the state bytes the chaincode verifies; answered with this party's countersignature (tpc-agree), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages.`,
+        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-propose, tpc-accept, tpc-decline, tpc-withdraw, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
+        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages.`,
         body: Message,
         response: {
           200: Type.Union([
             Type.Object({ type: Type.Union([Type.Literal('tpc-agree'), Type.Literal('mpc-agree')]), signature: Type.String() }),
             Type.Object({ type: Type.Literal('tpc-state'), state: SignedState }),
+            Type.Object({ type: Type.Literal('tpc-noted') }),
             Type.Object({ type: Type.Literal('mpc-channels'), channels: Type.Array(ChannelRef) }),
           ]),
           ...problems(403, 404, 409),
@@ -221,6 +360,7 @@ export const Multiparty = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
     closedAt: Type.Optional(Timestamp),
+    exitedBy: Type.Optional(AccountId),
   },
   { $id: 'Multiparty' },
 );
@@ -243,7 +383,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: ['channels'],
         summary: 'Pay along a route of channels',
         description:
-          "The caller's gateway learns the channels around it (its own and, up to 3 hops, those its neighbours' gateways announce), picks a route with Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18), and settles every hop atomically as one multiparty transaction over the route's channels (open, update, close). The route's channels must be open, idle and checkpointed. Errors: 400 the payee is a direct counterparty (pay through the channel) or bad input, 403 a party refused, 422 no route can carry the amount.",
+          "The caller's gateway learns the channels around it (its own and, up to 3 hops, those its neighbours' gateways announce), picks a route with Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18), and settles every hop atomically as one multiparty transaction over the route's channels (open, update, close). Only channels whose parties allow forwarding (POST /v1/channels/{id}/forwarding) are announced and bound, besides the caller's own; an intermediary's gateway signs only if its balance over the route does not fall. The route's channels must be open, idle and checkpointed. Errors: 400 the payee is a direct counterparty (pay through the channel) or bad input, 403 a party refused, 422 no route can carry the amount.",
         security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -272,7 +412,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: {
         tags: TAG,
         summary: 'Open a multiparty channel over open, idle two-party channels (createMPC)',
-        description: `Every party's gateway checks its member channels are as on the ledger (and checkpointed) and signs version 0; the channels are then marked busy. Errors: 403 a party refused, 404 unknown channel, 409 a channel busy or not checkpointed. Source: ${PAPER}.`,
+        description: `Your request is your consent; every other party must have consented at its own gateway beforehand (POST /v1/multiparty/{id}/consent with exactly these parties and channels) or allow forwarding on each of its channels here. Every party's gateway checks that and that its member channels are as on the ledger (and checkpointed), and signs version 0; the channels are then marked busy. A party that stops answering is left after the multiparty timeout (POST /v1/multiparty/{id}/exit). Errors: 403 a party did not consent (named), 404 unknown channel, 409 a channel busy or not checkpointed. Source: ${PAPER}.`,
         security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object({ id: RecordId, parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }), channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }) }, { additionalProperties: false }),
@@ -303,6 +443,32 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     '/multiparty/:id',
     { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getMultiparty', [request.params.id]),
+  );
+
+  app.post(
+    '/multiparty/:id/consent',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Consent to binding your channels into a multiparty channel another party opens',
+        description: `At your own gateway, before another party opens multiparty channel {id} (POST /v1/multiparty): your gateway then signs that opening only if its parties and channels are exactly these (any order) and the consent has not expired (default ${DEFAULT_CONSENT_SECONDS} s). Without it your gateway refuses (403 naming you) and nothing is bound. Errors: 400 you are not among the parties. Source: DESIGN.md, consent.`,
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          {
+            parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }),
+            channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }),
+            expiresInSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CONSENT_SECONDS })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ multiparty: RecordId, account: AccountId, parties: Type.Array(AccountId), channels: Type.Array(RecordId), expiresAt: Timestamp }),
+          ...problems(),
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await multiparty.consentTo(principalOf(request), request.params.id, request.body)),
   );
 
   app.post(
@@ -346,5 +512,23 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
     },
     async (request) => (await multiparty.close(principalOf(request), request.params.id)) as never,
+  );
+
+  app.post(
+    '/multiparty/:id/exit',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags: TAG,
+        summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
+        description:
+          'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeader,
+        response: { 200: MultipartyRef, ...problems(403, 404, 409) },
+      },
+    },
+    async (request, reply) => chaincode.submit(principalOf(request), 'channels:exitMultiparty', [request.params.id], reply) as never,
   );
 };
