@@ -1,4 +1,5 @@
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { EventStream, openEventStream } from '../support/sse';
 
 /**
  * The authorization matrix (DESIGN.md, "Consent, exactly-once, visibility"): every request that
@@ -28,13 +29,13 @@ describe('authorization matrix', () => {
   };
   const users = ['alice', 'bob', 'carol', 'dave'];
   const results: { name: string; status: number; allowed: boolean }[] = [];
-  let carolStream: { text: () => string; close: () => void };
+  let carolStream: EventStream;
 
   beforeAll(async () => {
     gw = await startTestGateway(undefined, { perOrg: true });
     id = await registerAll(gw, ['bank', 'arbiter', ...users]);
     // carol listens from before anything of this file is committed.
-    carolStream = await listen(`${gw.as('carol').url}/v1/events`, gw.as('carol').apiKey);
+    carolStream = await openEventStream(`${gw.as('carol').url}/v1/events`, gw.as('carol').apiKey);
     for (const name of users) expect((await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount: '100000' })).status).toBe(200);
     // An escrow alice→bob still PROPOSED, and one ACTIVE naming the arbitrator.
     const escrow = (eid: string) => ({ id: eid, amount: '1000', recipients: [{ account: id.bob, shareBps: 10000 }], arbitrator: id.arbiter });
@@ -130,31 +131,11 @@ describe('authorization matrix', () => {
 
   test("the event stream shows carol nothing of alice and bob's escrows and channels", async () => {
     // Her own channel's opening (committed after alice's escrows and channels) is the fence.
-    const deadline = Date.now() + 30_000;
-    while (!carolStream.text().includes(ids.carolChannel) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const text = carolStream.text();
-    expect(text).toContain(ids.carolChannel);
-    const leaked = [...text.matchAll(/^data: (.+)$/gm)].filter((m) => [ids.proposed, ids.active, ids.proposal, `"${ids.channel}"`].some((x) => m[1].includes(x)));
+    const mine = (e: { data: any }) => JSON.stringify(e.data).includes(ids.carolChannel);
+    const seen = await carolStream.until((events) => events.some(mine));
+    expect(seen.some(mine)).toBe(true);
+    const leaked = seen.filter((e) => [ids.proposed, ids.active, ids.proposal, `"${ids.channel}"`].some((x) => JSON.stringify(e.data).includes(x)));
     results.push({ name: "carol's event stream shows alice–bob objects", status: 200, allowed: leaked.length > 0 });
     expect(leaked).toEqual([]);
   }, 60_000);
 });
-
-/** Opens an event stream and keeps its text as it arrives. */
-async function listen(url: string, apiKey: string): Promise<{ text: () => string; close: () => void }> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` }, signal: abort.signal });
-  expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  text += decoder.decode((await reader.read()).value, { stream: true }); // subscribed from here on
-  void (async () => {
-    for (;;) {
-      const chunk = await reader.read().catch(() => undefined);
-      if (!chunk || chunk.done) return;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  })();
-  return { text: () => text, close: () => abort.abort() };
-}

@@ -1,79 +1,17 @@
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { SseEvent, openEventStream } from '../support/sse';
 
-/** Chaincode events as Server-Sent Events, resumed with Last-Event-ID. */
-interface SseEvent {
-  id: string;
-  event: string;
-  data: any;
-}
-
-/** Opens the stream and collects events until `until` is satisfied or 30 s pass. */
+/** Opens the stream, runs `start`, and collects events until `until` holds or 30 s pass. */
 async function collect(url: string, apiKey: string, headers: Record<string, string>, until: (events: SseEvent[]) => boolean, start: () => Promise<unknown>): Promise<SseEvent[]> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 30_000);
-  const events: SseEvent[] = [];
+  const stream = await openEventStream(url, apiKey, headers);
   try {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${apiKey}`, ...headers }, signal: abort.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toMatch(/^text\/event-stream/);
     await start();
-    while (!until(events)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-        if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-      }
-    }
-    return events;
+    return await stream.until(until);
   } finally {
-    clearTimeout(timer);
-    abort.abort();
+    stream.close();
   }
-}
-
-/** An open stream that collects events in the background; `until` waits for a condition (30 s at most). */
-async function openStream(url: string, apiKey: string): Promise<{ until(done: (events: SseEvent[]) => boolean): Promise<SseEvent[]>; close(): void }> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` }, signal: abort.signal });
-  expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  await reader.read(); // the opening comment: the stream is subscribed from here on
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-        if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-      }
-    }
-  })();
-  return {
-    async until(done) {
-      const deadline = Date.now() + 30_000;
-      while (!done(events) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      return [...events];
-    },
-    close() {
-      abort.abort();
-      void pump;
-    },
-  };
 }
 
 describe('event stream', () => {
@@ -108,7 +46,7 @@ describe('event stream', () => {
 
   test('each caller receives only the events of what it is a party to (organisation admins: their organisation\'s)', async () => {
     const watchers = ['alice', 'bob', 'carol', 'admin2', 'admin3', 'bank'];
-    const streams = await Promise.all(watchers.map((name) => openStream(`${gw.as(name).url}/v1/events`, gw.as(name).apiKey)));
+    const streams = await Promise.all(watchers.map((name) => openEventStream(`${gw.as(name).url}/v1/events`, gw.as(name).apiKey)));
     try {
       // alice proposes an escrow to bob with private terms, and pays bob.
       const escrowId = `evt-${Date.now()}`;
