@@ -157,7 +157,7 @@ export class IdempotencyStore {
   readonly onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const pending = request.idempotency;
     if (!pending) return payload;
-    if (pending.journal.replayed) reply.header('idempotent-replayed', 'true');
+    if (pending.journal.replayed && reply.statusCode < 500) reply.header('idempotent-replayed', 'true');
     if (reply.statusCode >= 500 || request.transientFailure || typeof payload !== 'string') return payload;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {

@@ -7,6 +7,7 @@ import {
   EndorseError,
   Gateway,
   GatewayError,
+  Proposal,
   Status,
   StatusCode,
   Transaction,
@@ -96,8 +97,9 @@ export class FabricLedger implements Ledger {
       let txId: string | undefined;
       let outcome: SubmitResult | { retry: string } | Error;
       try {
-        const transaction = await this.prepare(identity, fn, args, endorsingOrganizations);
-        txId = transaction.getTransactionId();
+        const proposal = this.contract(identity).newProposal(fn, { arguments: args, endorsingOrganizations });
+        txId = proposal.getTransactionId();
+        const transaction = await this.prepare(identity, proposal);
         await options.record?.({ txId, bytes: transaction.getBytes(), result: transaction.getResult() });
         const submitted = await transaction.submit();
         outcome =
@@ -140,6 +142,7 @@ export class FabricLedger implements Ledger {
       throw translate(err, recorded.txId);
     }
   }
+
   async evaluate(identity: SigningIdentity, fn: string, args: string[]): Promise<Uint8Array> {
     try {
       return await this.contract(identity).evaluateTransaction(fn, ...args);
@@ -194,12 +197,11 @@ export class FabricLedger implements Ledger {
   }
 
   /**
-   * Proposal, endorsement by `organizations`' peers, and the caller's signature over the endorsed
+   * Endorsement of a proposal by the peers it names, and the caller's signature over the endorsed
    * transaction: the signed transaction that `record` keeps and `submit` sends. Throws
    * fabric-gateway's EndorseError.
    */
-  private async prepare(identity: SigningIdentity, fn: string, args: string[], endorsingOrganizations: string[]): Promise<Transaction> {
-    const proposal = this.contract(identity).newProposal(fn, { arguments: args, endorsingOrganizations });
+  private async prepare(identity: SigningIdentity, proposal: Proposal): Promise<Transaction> {
     const endorsed = await proposal.endorse();
     const signature = await this.signer(identity)(endorsed.getDigest());
     return this.gateway(identity).newSignedTransaction(endorsed.getBytes(), signature);
