@@ -19,6 +19,8 @@ class MapLedger implements Ledger {
   readonly kind = 'embedded' as const;
   readonly committed = new Map<string, { fn: string; payload: Uint8Array; block: bigint }>();
   readonly failStatusOf = new Set<string>();
+  /** When set, resolve cannot tell once (peers unreachable). */
+  resolveUnavailable = false;
   private n = 0;
   async submit(_identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
     const txId = `tx-${++this.n}`;
@@ -30,6 +32,10 @@ class MapLedger implements Ledger {
     return { txId, blockNumber: block, payload };
   }
   async resolve(_identity: SigningIdentity, recorded: PreparedTransaction): Promise<SubmitResult | undefined> {
+    if (this.resolveUnavailable) {
+      this.resolveUnavailable = false;
+      throw new LedgerUnavailableError(`commit status of ${recorded.txId}: 14 UNAVAILABLE`, 'commit-status', 'UNAVAILABLE', recorded.txId);
+    }
     const tx = this.committed.get(recorded.txId);
     return tx && { txId: recorded.txId, blockNumber: tx.block, payload: tx.payload };
   }
@@ -71,7 +77,16 @@ async function app() {
   fastify.addHook('onSend', store.onSend);
   fastify.addHook('onResponse', store.onResponse);
   fastify.post('/two-step', { config: { idempotent: true } }, async (_request, reply) => reply.code(201).send({ results: await service.run() }));
-  return { fastify, ledger };
+  const background: Promise<unknown>[] = [];
+  const runs = { count: 0 };
+  fastify.post('/with-background-work', { config: { idempotent: true } }, async (_request, reply) => {
+    runs.count += 1;
+    const result = await chaincode.submit(alice, 'svc:first', []);
+    // Work started by the request that outlives it, still in its async context.
+    background.push(new Promise((r) => setTimeout(r, 50)).then(() => chaincode.submit(alice, 'svc:later', [])));
+    return reply.code(201).send({ result });
+  });
+  return { fastify, ledger, background, runs };
 }
 
 describe('transaction journal', () => {
@@ -94,6 +109,38 @@ describe('transaction journal', () => {
 
     const stored = await send();
     expect(stored.body).toBe(retried.body);
+    expect(ledger.committed.size).toBe(2);
+    await fastify.close();
+  });
+
+  test('when the recorded transaction cannot be resolved now, the repeat answers 503 and proposes nothing; a later repeat resolves it', async () => {
+    const { fastify, ledger } = await app();
+    ledger.failStatusOf.add('svc:first');
+    const send = () => fastify.inject({ method: 'POST', url: '/two-step', headers: { 'idempotency-key': 'unknown' }, payload: {} });
+    expect((await send()).statusCode).toBe(503);
+    ledger.resolveUnavailable = true;
+    const unknown = await send();
+    expect(unknown.statusCode).toBe(503);
+    expect(unknown.json().fabricStatus).toBe('UNAVAILABLE');
+    expect(ledger.committed.size).toBe(1);
+    const resolved = await send();
+    expect(resolved.statusCode).toBe(201);
+    expect(resolved.json().results.map((r: { txId: string }) => r.txId)).toEqual(['tx-1', 'tx-2']);
+    expect(ledger.committed.size).toBe(2);
+    await fastify.close();
+  });
+
+  test('a submit made after the response, by work the request started, is not journaled and keeps the stored answer', async () => {
+    const { fastify, ledger, background, runs } = await app();
+    const send = () => fastify.inject({ method: 'POST', url: '/with-background-work', headers: { 'idempotency-key': 'bg' }, payload: {} });
+    const first = await send();
+    expect(first.statusCode).toBe(201);
+    await Promise.all(background);
+    expect(ledger.committed.size).toBe(2);
+    const again = await send();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toBe(first.body);
+    expect(runs.count).toBe(1);
     expect(ledger.committed.size).toBe(2);
     await fastify.close();
   });

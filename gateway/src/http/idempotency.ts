@@ -59,6 +59,8 @@ interface Claim {
 interface Pending extends Claim {
   storedAt?: number;
   journal: TransactionJournal;
+  /** The final response once stored. */
+  response?: StoredResponse;
 }
 
 declare module 'fastify' {
@@ -133,7 +135,7 @@ export class IdempotencyStore {
     const pending: Pending = {
       ...claim,
       storedAt: stored?.storedAt,
-      journal: new TransactionJournal((stored?.transactions ?? []).map(fromStored), (entries) => this.write(pending, entries.map(toStored), undefined)),
+      journal: new TransactionJournal((stored?.transactions ?? []).map(fromStored), (entries) => this.write(pending, entries.map(toStored))),
     };
     request.idempotency = pending;
   };
@@ -164,13 +166,16 @@ export class IdempotencyStore {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    await this.write(pending, pending.journal.recorded.map(toStored), { statusCode: reply.statusCode, headers, body: payload });
+    pending.response = { statusCode: reply.statusCode, headers, body: payload };
+    await this.write(pending, pending.journal.recorded.map(toStored));
     return payload;
   };
 
-  /** onResponse: releases waiters of this key, whatever the outcome. */
+  /** onResponse: closes the request's journal and releases waiters of this key, whatever the outcome. */
   readonly onResponse = async (request: FastifyRequest): Promise<void> => {
-    if (request.idempotency) this.release(request.idempotency);
+    if (!request.idempotency) return;
+    request.idempotency.journal.close();
+    this.release(request.idempotency);
   };
 
   private release(claim: Claim): void {
@@ -178,10 +183,10 @@ export class IdempotencyStore {
     claim.done();
   }
 
-  /** Writes the request's record durably (fsync): the journal before a submit, or the final response. */
-  private async write(pending: Pending, transactions: StoredTransaction[], response: StoredResponse | undefined): Promise<void> {
+  /** Writes the request's record durably (fsync): its journal and, once there is one, its final response. */
+  private async write(pending: Pending, transactions: StoredTransaction[]): Promise<void> {
     pending.storedAt ??= Date.now();
-    const record: IdempotencyRecord = { fingerprint: pending.fingerprint, storedAt: pending.storedAt, transactions, response };
+    const record: IdempotencyRecord = { fingerprint: pending.fingerprint, storedAt: pending.storedAt, transactions, response: pending.response };
     await this.db.put(pending.storeKey, Buffer.from(JSON.stringify(record)), { sync: true } as never);
   }
 

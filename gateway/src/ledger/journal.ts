@@ -22,6 +22,7 @@ export interface JournalEntry extends PreparedTransaction {
 export class TransactionJournal {
   private cursor = 0;
   private writes: Promise<void> = Promise.resolve();
+  private closed = false;
   /** True once a recorded transaction was found committed: this answer replays the original one. */
   replayed = false;
 
@@ -42,6 +43,8 @@ export class TransactionJournal {
    * recorded one (the request took another path; its recorded transaction is left alone).
    */
   async submit(ledger: Ledger, identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
+    // Work a request left running after its response (a timer, a background task) is not part of it.
+    if (this.closed) return ledger.submit(identity, fn, args, options);
     const index = this.cursor++;
     const recorded = this.entries[index];
     if (recorded) {
@@ -53,6 +56,11 @@ export class TransactionJournal {
       }
     }
     return ledger.submit(identity, fn, args, { ...options, record: (prepared) => this.record(index, { ...prepared, fn }) });
+  }
+
+  /** Ends the journal with its request: later submits in this async context are not journaled. */
+  close(): void {
+    this.closed = true;
   }
 
   /** Writes entry `index` (after any write in progress) and resolves once it is durable. */
