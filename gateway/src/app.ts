@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Ledger } from './ledger/port';
 import type { LevelDb } from './ledger/embedded/store';
-import { ChaincodeClient } from './ledger/chaincode';
+import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { bearerAuth } from './http/auth';
 import { IdempotencyStore } from './http/idempotency';
@@ -36,8 +36,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The other organisations' gateways, for off-chain channel messages. */
   peers?: PeerDirectory;
-  /** Crash points for tests of the channel protocol. */
-  faults?: Faults;
+  /** Crash points for tests of the channel protocol and of the submit path. */
+  faults?: Faults & LedgerFaults;
   /** Whether closing the app closes the ledger (false when gateways share one in-process ledger). */
   ownsLedger?: boolean;
 }
@@ -128,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
 
-  const chaincode = new ChaincodeClient(options.ledger);
+  const chaincode = new ChaincodeClient(options.ledger, options.faults);
   const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
   const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
   app.decorate('channels', channels);
@@ -137,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       v1.addHook('onRequest', bearerAuth(options.identities));
       v1.addHook('preHandler', idempotency.preHandler);
+      v1.addHook('preHandler', idempotency.bind);
       v1.addHook('onSend', idempotency.onSend);
       v1.addHook('onResponse', idempotency.onResponse);
       await v1.register(accountRoutes, { chaincode });

@@ -12,6 +12,7 @@ import { IdentityStore } from './identity/store';
 import { DEV_CREDENTIALS_FILE, ensureDevConsortium } from './identity/dev-consortium';
 import { PeerDirectory } from './channels/peers';
 import type { Faults } from './channels/service';
+import type { LedgerFaults } from './ledger/chaincode';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -67,8 +68,8 @@ export interface GatewayExtras {
   shared?: { ledger: Ledger; identitiesDir: string };
   /** The other gateways (default: from config.peers). */
   peers?: PeerDirectory;
-  /** Crash points for protocol tests. */
-  faults?: Faults;
+  /** Crash points for protocol tests and for the submit path. */
+  faults?: Faults & LedgerFaults;
 }
 
 export async function startGateway(config: GatewayConfig, logger: FastifyServerOptions['logger'] = false, extras: GatewayExtras = {}): Promise<RunningGateway> {

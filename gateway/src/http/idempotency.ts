@@ -1,31 +1,66 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { LevelDb } from '../ledger/embedded/store';
+import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
 import { principalOf } from './auth';
 import { HttpProblem, problem } from './problem';
 
 /**
- * Idempotent POSTs (DESIGN.md, "The gateway"): a client may send `Idempotency-Key` (1-255
- * visible ASCII characters) on a POST that creates or moves value. The first response with a
- * status below 500 (and not marked transient, such as "the other side is busy: retry") is stored durably, per caller, before it is sent; a repeat with the same key and
- * the same request gets that response again, marked `Idempotent-Replayed: true`, and submits
- * nothing. The same key with a different request is refused (422 IDEMPOTENCY_KEY_REUSED); a repeat
- * while the first is still in progress waits for it. Records are kept for 24 hours.
+ * Idempotent POSTs, exactly once across crashes and 5xx (DESIGN.md, "The gateway" and "Consent,
+ * exactly-once, visibility"). A client may send `Idempotency-Key` (1-255 visible ASCII
+ * characters) on a POST that creates or moves value. One durable record per caller and key holds
+ * the request's fingerprint (method, URL, canonical body), its journal and, once there is one,
+ * its final response:
+ * - journal: before each ledger submit the request makes (in routes or in the services they
+ *   call; TransactionJournal bound with AsyncLocalStorage), its transaction id, signed
+ *   transaction bytes and endorsed result are written with `sync: true`;
+ * - final response: the first answer with a status below 500 (and not marked transient, such as
+ *   "the other side is busy: retry") is stored before it is sent.
+ * A repeat with the same key and request gets the stored response, marked
+ * `Idempotent-Replayed: true`, and submits nothing. A repeat of a request that has a journal but
+ * no final response (the gateway crashed, or answered 5xx, after recording) runs the request
+ * again with the journal: its Nth submit resolves the Nth recorded transaction and answers the
+ * original result (also marked replayed), proposing a new transaction only where the ledger knows
+ * the recorded one did not commit validly. The same key with a different request is refused
+ * (422 IDEMPOTENCY_KEY_REUSED); a repeat while the first is still in progress waits for it (409
+ * IDEMPOTENCY_KEY_IN_USE after 60 s). Records are kept for 24 hours from their first write.
  * Semantics follow the IETF draft "The Idempotency-Key HTTP Header Field".
  */
 interface StoredResponse {
-  fingerprint: string;
   statusCode: number;
   headers: Record<string, string>;
   body: string;
-  storedAt: number;
 }
 
-interface Pending {
+/** A journal entry as stored: bytes and result base64. */
+interface StoredTransaction {
+  txId: string;
+  fn: string;
+  bytes: string;
+  result: string;
+}
+
+interface IdempotencyRecord {
+  fingerprint: string;
+  /** When the record was first written (ms since the epoch): the retention starts there. */
+  storedAt: number;
+  transactions: StoredTransaction[];
+  response?: StoredResponse;
+}
+
+/** A key claimed by the request in progress. */
+interface Claim {
   storeKey: string;
   fingerprint: string;
   done: () => void;
+}
+
+interface Pending extends Claim {
+  storedAt?: number;
+  journal: TransactionJournal;
+  /** The final response once stored. */
+  response?: StoredResponse;
 }
 
 declare module 'fastify' {
@@ -51,7 +86,10 @@ export class IdempotencyStore {
 
   constructor(private readonly db: LevelDb) {}
 
-  /** preHandler: replays a stored response or registers this request as the first. */
+  /**
+   * preHandler: replays a stored response, or registers this request as the one in progress for
+   * its key, with the journal recorded so far (empty for a first request).
+   */
   readonly preHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
     if (!request.routeOptions.config.idempotent) return;
     const header = request.headers['idempotency-key'];
@@ -77,54 +115,96 @@ export class IdempotencyStore {
     }
     let done!: () => void;
     this.inFlight.set(storeKey, new Promise<void>((resolve) => (done = resolve)));
-    const claim: Pending = { storeKey, fingerprint, done };
-    let stored: StoredResponse | undefined;
+    const claim: Claim = { storeKey, fingerprint, done };
+    let stored: IdempotencyRecord | undefined;
     try {
       stored = await this.find(storeKey);
     } catch (err) {
       this.release(claim);
       throw err;
     }
-    if (stored) {
+    if (stored && stored.fingerprint !== fingerprint) {
       this.release(claim);
-      if (stored.fingerprint !== fingerprint) {
-        throw new HttpProblem(problem(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request'));
-      }
-      reply.code(stored.statusCode).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
-      return reply.send(stored.body);
+      throw new HttpProblem(problem(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request'));
     }
-    request.idempotency = claim;
+    if (stored?.response) {
+      this.release(claim);
+      reply.code(stored.response.statusCode).headers({ ...stored.response.headers, 'idempotent-replayed': 'true' });
+      return reply.send(stored.response.body);
+    }
+    const pending: Pending = {
+      ...claim,
+      storedAt: stored?.storedAt,
+      journal: new TransactionJournal((stored?.transactions ?? []).map(fromStored), (entries) => this.write(pending, entries.map(toStored))),
+    };
+    request.idempotency = pending;
   };
 
-  /** onSend: stores the first response (status < 500) before it leaves. */
+  /**
+   * preHandler, registered after `preHandler`: binds the request's journal (journalContext) for
+   * the handler and everything it calls, so each of its ledger submits is journaled in order.
+   * Callback style: the handler runs inside this hook's `done`.
+   */
+  readonly bind = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const journal = request.idempotency?.journal;
+    if (journal) journalContext.run(journal, done);
+    else done();
+  };
+
+  /**
+   * onSend: stores the first final response (status < 500, not transient) with the journal before
+   * it leaves. A 5xx or transient answer stores nothing, so the journal written before each
+   * submit stays for the repeat to resolve.
+   */
   readonly onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const pending = request.idempotency;
-    if (!pending || reply.statusCode >= 500 || request.transientFailure || typeof payload !== 'string') return payload;
+    if (!pending) return payload;
+    if (pending.journal.replayed && reply.statusCode < 500) reply.header('idempotent-replayed', 'true');
+    if (reply.statusCode >= 500 || request.transientFailure || typeof payload !== 'string') return payload;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    const record: StoredResponse = { fingerprint: pending.fingerprint, statusCode: reply.statusCode, headers, body: payload, storedAt: Date.now() };
-    await this.db.put(pending.storeKey, Buffer.from(JSON.stringify(record)));
+    pending.response = { statusCode: reply.statusCode, headers, body: payload };
+    await this.write(pending, pending.journal.recorded.map(toStored));
     return payload;
   };
 
-  /** onResponse: releases waiters of this key, whatever the outcome. */
+  /** onResponse: closes the request's journal and releases waiters of this key, whatever the outcome. */
   readonly onResponse = async (request: FastifyRequest): Promise<void> => {
-    if (request.idempotency) this.release(request.idempotency);
+    if (!request.idempotency) return;
+    request.idempotency.journal.close();
+    this.release(request.idempotency);
   };
 
-  private release(claim: Pending): void {
+  private release(claim: Claim): void {
     this.inFlight.delete(claim.storeKey);
     claim.done();
   }
 
-  private async find(storeKey: string): Promise<StoredResponse | undefined> {
+  /** Writes the request's record durably (fsync): its journal and, once there is one, its final response. */
+  private async write(pending: Pending, transactions: StoredTransaction[]): Promise<void> {
+    pending.storedAt ??= Date.now();
+    const record: IdempotencyRecord = { fingerprint: pending.fingerprint, storedAt: pending.storedAt, transactions, response: pending.response };
+    await this.db.put(pending.storeKey, Buffer.from(JSON.stringify(record)), { sync: true } as never);
+  }
+
+  private async find(storeKey: string): Promise<IdempotencyRecord | undefined> {
     const raw = await this.db.get(storeKey);
     if (!raw) return undefined;
-    const record = JSON.parse(Buffer.from(raw).toString('utf8')) as StoredResponse;
-    if (Date.now() - record.storedAt > IDEMPOTENCY_TTL_MS) return undefined;
-    return record;
+    const o = JSON.parse(Buffer.from(raw).toString('utf8'));
+    if (Date.now() - o.storedAt > IDEMPOTENCY_TTL_MS) return undefined;
+    // Records written before journals existed hold only the response, at the top level.
+    const response: StoredResponse | undefined = o.response ?? (o.statusCode ? { statusCode: o.statusCode, headers: o.headers, body: o.body } : undefined);
+    return { fingerprint: o.fingerprint, storedAt: o.storedAt, transactions: o.transactions ?? [], response };
   }
+}
+
+function toStored(e: JournalEntry): StoredTransaction {
+  return { txId: e.txId, fn: e.fn, bytes: Buffer.from(e.bytes).toString('base64'), result: Buffer.from(e.result).toString('base64') };
+}
+
+function fromStored(s: StoredTransaction): JournalEntry {
+  return { txId: s.txId, fn: s.fn, bytes: new Uint8Array(Buffer.from(s.bytes, 'base64')), result: new Uint8Array(Buffer.from(s.result, 'base64')) };
 }

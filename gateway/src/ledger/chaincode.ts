@@ -1,16 +1,33 @@
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../identity/store';
+import { journalContext } from './journal';
 import type { Ledger } from './port';
+
+/** Crash points of the submit path, for tests. */
+export interface LedgerFaults {
+  /**
+   * Called after a submit committed (or resolved as committed), before the request's response is
+   * recorded and sent: a hook that throws stands for a crash between commit and response.
+   */
+  afterCommitBeforeResponse?: (txId: string) => void;
+}
 
 /**
  * The routes' view of the chaincode: calls a transaction function as the caller's Fabric identity
- * and decodes its JSON result. Submits set `X-Transaction-Id` on the reply.
+ * and decodes its JSON result. Submits set `X-Transaction-Id` on the reply. While an idempotent
+ * request is handled (its TransactionJournal bound in `journalContext`), every submit goes through
+ * the journal: recorded before it is sent, resolved instead of re-proposed on a repeat.
  */
 export class ChaincodeClient {
-  constructor(readonly ledger: Ledger) {}
+  constructor(
+    readonly ledger: Ledger,
+    private readonly faults: LedgerFaults = {},
+  ) {}
 
   async submit<T>(principal: Principal, fn: string, args: string[], reply?: FastifyReply): Promise<T> {
-    const result = await this.ledger.submit(principal.identity, fn, args);
+    const journal = journalContext.getStore();
+    const result = journal ? await journal.submit(this.ledger, principal.identity, fn, args) : await this.ledger.submit(principal.identity, fn, args);
+    this.faults.afterCommitBeforeResponse?.(result.txId);
     reply?.header('x-transaction-id', result.txId);
     return decode(result.payload) as T;
   }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { JSONSerializer } from 'fabric-contract-api';
 import { contracts, parseErrorMessage } from '@covenant/chaincode';
-import type { EventCheckpoint, Ledger, LedgerEvent, SigningIdentity, SubmitResult } from '../port';
+import type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
 import { ChaincodeError, LedgerUnavailableError } from '../port';
 import { CommittedTx, LedgerStore, LevelDb } from './store';
 import { TxStub } from './tx-stub';
@@ -24,8 +24,13 @@ export const EMBEDDED_CHANNEL = 'covenant';
  * The embedded ledger: Covenant's contracts run in-process through fabric-contract-api's own
  * dispatch (fabric-shim's ChaincodeFromContract) against a durable local store. Transactions are
  * serialised: each gets a Fabric-style transaction id (SHA-256 of nonce and creator), a timestamp
- * that never goes backwards, and commits as its own block in one atomic batch. A refused
- * transaction writes nothing. Committed chaincode events are published on `events`.
+ * that never goes backwards, and commits as its own block in one atomic, fsynced batch that also
+ * keeps its result and indexes it by transaction id. A refused transaction writes nothing.
+ * Committed chaincode events are published on `events`.
+ *
+ * Exactly once: prepare (simulate), record and commit run in one serialised slot, so a recorded
+ * transaction either commits in that slot or never: after a crash, one that the transaction log
+ * lacks can no longer commit, and `resolve` says so.
  */
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
@@ -62,17 +67,32 @@ export class EmbeddedLedger implements Ledger {
     this.opened = false;
   }
 
-  submit(identity: SigningIdentity, fn: string, args: string[]): Promise<SubmitResult> {
+  /** Simulate (prepare), `options.record`, then commit; see the Ledger port. */
+  submit(identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
     return this.serialised(async () => {
       const stub = this.stub(identity, fn, args, false);
       const payload = await this.invoke(stub, stub.getTxID());
+      await options.record?.({ txId: stub.getTxID(), bytes: new Uint8Array(0), result: payload });
       const committed = await this.store.commit(
-        { txId: stub.getTxID(), fn, mspId: identity.mspId, timestampMs: stub.getDateTimestamp().getTime(), event: stub.event },
+        { txId: stub.getTxID(), fn, mspId: identity.mspId, timestampMs: stub.getDateTimestamp().getTime(), event: stub.event, payload },
         stub.writeSet,
         stub.metadataWrites,
       );
       if (committed.event) this.events.emit('event', toEvent(committed));
       return { txId: committed.txId, blockNumber: committed.blockNumber, payload };
+    });
+  }
+
+  /**
+   * A recorded transaction from the transaction-id index: committed (with its kept result) or
+   * `undefined`. Serialised behind any submit in progress, so a transaction recorded in this
+   * process has finished its slot; absent then, it never commits.
+   */
+  resolve(_identity: SigningIdentity, recorded: PreparedTransaction): Promise<SubmitResult | undefined> {
+    return this.serialised(async () => {
+      if (!this.opened) throw new LedgerUnavailableError('embedded ledger is closed', 'connect');
+      const tx = await this.store.transaction(recorded.txId);
+      return tx && { txId: tx.txId, blockNumber: tx.blockNumber, payload: tx.payload };
     });
   }
 

@@ -2,8 +2,10 @@ import type { AbstractLevel } from 'abstract-level';
 
 /**
  * The embedded ledger's durable store: world state, key-level endorsement metadata, per-key
- * history and a transaction log, all in one LevelDB (classic-level) or in memory (memory-level,
- * for tests). One commit is one atomic batch, so a crash never leaves half a transaction.
+ * history, a transaction log (with each transaction's result) and a transaction-id index, all in
+ * one LevelDB (classic-level) or in memory (memory-level, for tests). One commit is one atomic
+ * batch written with `sync: true`, so a crash never leaves half a transaction and never loses one
+ * whose commit was reported.
  */
 export type LevelDb = AbstractLevel<string | Uint8Array, string, Uint8Array>;
 
@@ -28,12 +30,15 @@ export interface CommittedTx {
   mspId: string;
   timestampMs: number;
   event?: { name: string; payload: Uint8Array };
+  /** The transaction function's return value (empty for transactions logged before it was kept). */
+  payload: Uint8Array;
 }
 
 const STATE = 's!';
 const META = 'm!';
 const HISTORY = 'h!';
 const TXLOG = 't!';
+const TXID = 'x!';
 const HEIGHT = 'height';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -104,7 +109,15 @@ export class LedgerStore {
     return out;
   }
 
-  /** Atomically applies one transaction's writes and records it as the next block. */
+  /** The committed transaction with this id, if any (the transaction-id index). */
+  async transaction(txId: string): Promise<CommittedTx | undefined> {
+    const block = await this.db.get(TXID + txId);
+    if (!block) return undefined;
+    const raw = await this.db.get(TXLOG + dec.decode(block));
+    return raw ? decodeTx(raw) : undefined;
+  }
+
+  /** Atomically and durably (fsync) applies one transaction's writes and records it as the next block. */
   async commit(tx: Omit<CommittedTx, 'blockNumber'>, writes: Write[], metadata: Map<string, Uint8Array>): Promise<CommittedTx> {
     const blockNumber = this.height + 1n;
     const ops: { type: 'put' | 'del'; key: string; value?: Uint8Array }[] = [];
@@ -116,8 +129,9 @@ export class LedgerStore {
     for (const [key, value] of metadata) ops.push({ type: 'put', key: META + key, value });
     const committed: CommittedTx = { ...tx, blockNumber };
     ops.push({ type: 'put', key: TXLOG + pad(blockNumber), value: encodeTx(committed) });
+    ops.push({ type: 'put', key: TXID + tx.txId, value: enc.encode(pad(blockNumber)) });
     ops.push({ type: 'put', key: HEIGHT, value: enc.encode(blockNumber.toString()) });
-    await this.db.batch(ops as never);
+    await this.db.batch(ops as never, { sync: true } as never);
     this.height = blockNumber;
     return committed;
   }
@@ -125,7 +139,7 @@ export class LedgerStore {
 
 function encodeTx(tx: CommittedTx): Uint8Array {
   const event = tx.event ? { name: tx.event.name, payload: Buffer.from(tx.event.payload).toString('base64') } : undefined;
-  return enc.encode(JSON.stringify({ ...tx, blockNumber: tx.blockNumber.toString(), event }));
+  return enc.encode(JSON.stringify({ ...tx, blockNumber: tx.blockNumber.toString(), event, payload: Buffer.from(tx.payload).toString('base64') }));
 }
 
 function decodeTx(raw: Uint8Array): CommittedTx {
@@ -134,5 +148,6 @@ function decodeTx(raw: Uint8Array): CommittedTx {
     ...o,
     blockNumber: BigInt(o.blockNumber),
     event: o.event ? { name: o.event.name, payload: Buffer.from(o.event.payload, 'base64') } : undefined,
+    payload: Buffer.from(o.payload ?? '', 'base64'),
   };
 }

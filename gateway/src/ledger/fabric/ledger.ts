@@ -7,13 +7,26 @@ import {
   EndorseError,
   Gateway,
   GatewayError,
+  Proposal,
+  Status,
   StatusCode,
+  Transaction,
   connect,
   hash,
   signers,
 } from '@hyperledger/fabric-gateway';
 import { parseErrorMessage } from '@covenant/chaincode';
-import { ChaincodeError, EventCheckpoint, Ledger, LedgerEvent, LedgerUnavailableError, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
+import {
+  ChaincodeError,
+  EventCheckpoint,
+  Ledger,
+  LedgerEvent,
+  LedgerUnavailableError,
+  PreparedTransaction,
+  SigningIdentity,
+  SubmitOptions,
+  SubmitResult,
+} from '../port';
 import type { ConnectionProfile } from './profile';
 
 /** Deadlines of every gRPC call (fabric-gateway connect options). */
@@ -36,7 +49,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The Fabric adapter of the Ledger port: @hyperledger/fabric-gateway over one @grpc/grpc-js client
  * to this organisation's peer (its Gateway service plans endorsement and submits to the orderers).
- * The flow is explicit: proposal → endorse → submit → commit status, each with a deadline.
+ * The flow is explicit: proposal → endorse → sign (prepare) → record (the caller's journal) →
+ * submit → commit status, each call with a deadline; `resolve` resubmits recorded signed bytes
+ * and reads their commit status.
  * Every submit asks the peers of all consortium organisations to endorse, because key-level
  * (state-based) policies name organisations that discovery alone does not plan (fabric#2764).
  * Refusals from chaincode become ChaincodeError; every other failure a LedgerUnavailableError
@@ -69,23 +84,27 @@ export class FabricLedger implements Ledger {
     return Object.keys(this.profile.organizations).sort();
   }
 
+  /**
+   * Prepare, record, submit, commit status (the Ledger port). A commit that fails with
+   * MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT, and an endorsement the peers disagree on (one a
+   * block behind), are retried with a fresh proposal, which is recorded again, up to
+   * MAX_ATTEMPTS. Throws ChaincodeError for a refusal, the error of `options.record` if recording
+   * fails (nothing sent), LedgerUnavailableError otherwise.
+   */
   async submit(identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
-    const contract = this.contract(identity);
     const endorsingOrganizations = options.endorsingOrganizations ?? this.organizations;
     for (let attempt = 1; ; attempt++) {
-      const proposal = contract.newProposal(fn, { arguments: args, endorsingOrganizations });
-      const txId = proposal.getTransactionId();
+      let txId: string | undefined;
       let outcome: SubmitResult | { retry: string } | Error;
       try {
-        const transaction = await proposal.endorse();
+        const proposal = this.contract(identity).newProposal(fn, { arguments: args, endorsingOrganizations });
+        txId = proposal.getTransactionId();
+        const transaction = await this.prepare(identity, proposal);
+        await options.record?.({ txId, bytes: transaction.getBytes(), result: transaction.getResult() });
         const submitted = await transaction.submit();
-        const status = await submitted.getStatus();
-        if (status.successful) {
-          await this.committedEverywhere(identity, submitted, endorsingOrganizations);
-          outcome = { txId, blockNumber: status.blockNumber, payload: transaction.getResult() };
-        }
-        else if (RETRYABLE.has(status.code)) outcome = { retry: statusName(status.code) };
-        else outcome = new LedgerUnavailableError(`transaction ${txId} committed as ${statusName(status.code)}`, 'commit', statusName(status.code), txId, false);
+        outcome =
+          (await this.outcome(identity, submitted, await submitted.getStatus(), transaction.getResult(), endorsingOrganizations)) ??
+          new LedgerUnavailableError(`transaction ${txId} committed as DUPLICATE_TXID`, 'commit', 'DUPLICATE_TXID', txId, false);
       } catch (err) {
         // A peer a block behind answers differently from the others: retry; on the last attempt
         // report what the peers said (a refusal code if there is one).
@@ -94,9 +113,33 @@ export class FabricLedger implements Ledger {
       if (outcome instanceof Error) throw outcome;
       if (!('retry' in outcome)) return outcome;
       if (attempt >= MAX_ATTEMPTS) {
-        throw new LedgerUnavailableError(`transaction ${txId} failed ${attempt} times with ${outcome.retry}`, 'commit', outcome.retry, txId, true);
+        throw new LedgerUnavailableError(`transaction ${txId ?? ''} failed ${attempt} times with ${outcome.retry}`, 'commit', outcome.retry, txId, true);
       }
       await sleep(100 * 2 ** attempt + Math.floor(Math.random() * 50));
+    }
+  }
+
+  /**
+   * A recorded transaction's fate: its signed bytes are submitted again (a transaction that already
+   * reached the orderer is not applied twice: the peers keep the first transaction with an id and
+   * mark a repeat DUPLICATE_TXID) and its commit status is awaited. VALID gives the recorded
+   * result; another validation code (MVCC_READ_CONFLICT, ENDORSEMENT_POLICY_FAILURE, ...)
+   * `undefined`, as the transaction can never become valid. Throws LedgerUnavailableError
+   * (stage submit or commit-status) when the peers cannot say now, and for DUPLICATE_TXID.
+   */
+  async resolve(identity: SigningIdentity, recorded: PreparedTransaction): Promise<SubmitResult | undefined> {
+    const organizations = this.organizations;
+    try {
+      const transaction = this.gateway(identity).newTransaction(recorded.bytes);
+      if (transaction.getTransactionId() !== recorded.txId) throw new Error(`recorded bytes are transaction ${transaction.getTransactionId()}, not ${recorded.txId}`);
+      const submitted = await transaction.submit();
+      const outcome = await this.outcome(identity, submitted, await submitted.getStatus(), recorded.result, organizations);
+      if (outcome === undefined) {
+        throw new LedgerUnavailableError(`transaction ${recorded.txId}: the peers report a duplicate transaction id; its first commit decides`, 'commit-status', 'DUPLICATE_TXID', recorded.txId, true);
+      }
+      return outcome instanceof LedgerUnavailableError || 'retry' in outcome ? undefined : outcome;
+    } catch (err) {
+      throw translate(err, recorded.txId);
     }
   }
 
@@ -154,6 +197,38 @@ export class FabricLedger implements Ledger {
   }
 
   /**
+   * Endorsement of a proposal by the peers it names, and the caller's signature over the endorsed
+   * transaction: the signed transaction that `record` keeps and `submit` sends. Throws
+   * fabric-gateway's EndorseError.
+   */
+  private async prepare(identity: SigningIdentity, proposal: Proposal): Promise<Transaction> {
+    const endorsed = await proposal.endorse();
+    const signature = await this.signer(identity)(endorsed.getDigest());
+    return this.gateway(identity).newSignedTransaction(endorsed.getBytes(), signature);
+  }
+
+  /**
+   * What a commit status means for the submitter: VALID → the result (once the other endorsing
+   * organisations' peers have it too); MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT → retry with a
+   * fresh proposal; DUPLICATE_TXID → `undefined` (an earlier transaction with this id decides);
+   * any other code → a LedgerUnavailableError naming it (the transaction is invalid for good).
+   */
+  private async outcome(identity: SigningIdentity, commit: Commit, status: Status, result: Uint8Array, organizations: string[]): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
+    const txId = status.transactionId;
+    switch (commitVerdict(status.code)) {
+      case 'valid':
+        await this.committedEverywhere(identity, commit, organizations);
+        return { txId, blockNumber: status.blockNumber, payload: result };
+      case 'conflict':
+        return { retry: statusName(status.code) };
+      case 'duplicate':
+        return undefined;
+      default:
+        return new LedgerUnavailableError(`transaction ${txId} committed as ${statusName(status.code)}`, 'commit', statusName(status.code), txId, false);
+    }
+  }
+
+  /**
    * Waits until the other endorsing organisations' peers have committed the transaction too (the
    * same signed commit status request, asked of each peer), so a request that follows at another
    * organisation's gateway reads what this one wrote. Commit status only ever comes from one
@@ -203,6 +278,18 @@ export class FabricLedger implements Ledger {
     }
     return gateway;
   }
+}
+
+/**
+ * A validation code, classified: `valid`; `conflict` (MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT:
+ * a fresh proposal may succeed); `duplicate` (DUPLICATE_TXID: says nothing about the first
+ * transaction with this id); `invalid` (any other code: the transaction never becomes valid).
+ */
+export function commitVerdict(code: number): 'valid' | 'conflict' | 'duplicate' | 'invalid' {
+  if (code === StatusCode.VALID) return 'valid';
+  if (RETRYABLE.has(code)) return 'conflict';
+  if (code === StatusCode.DUPLICATE_TXID) return 'duplicate';
+  return 'invalid';
 }
 
 /**
