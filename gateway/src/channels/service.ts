@@ -1,4 +1,4 @@
-import { KeyObject, X509Certificate, createPrivateKey, sign, verify } from 'node:crypto';
+import { KeyObject, X509Certificate, verify } from 'node:crypto';
 import { canonicalBytes, parseSignature, tpcStateBytes, accountOfCertificate } from '@covenant/chaincode';
 import type { TpcState } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
@@ -8,6 +8,7 @@ import { ChaincodeError } from '../ledger/port';
 import { ChannelProposal, OffchainChannel, OffchainStore, SignedState } from './offchain-store';
 import { DEFAULT_PROPOSAL_SECONDS, checkNextState, checkOpeningAtOnce, checkProposalAcceptable, checkProposedOpening, proposalStatus } from './consent';
 import type { PeerDirectory } from './peers';
+import { signAs } from '../identity/signing';
 
 /**
  * The off-chain half of the payment channels of "Research on Multiparty Payment Technology Based
@@ -99,15 +100,6 @@ function stateOf(id: string, s: { version: number; balances: [string, string]; f
   return { channel: id, version: s.version, balances: [BigInt(s.balances[0]), BigInt(s.balances[1])], final: s.final };
 }
 
-const privateKeys = new WeakMap<Principal, KeyObject>();
-
-/** The principal's ECDSA P-256 / SHA-256 signature over `bytes`, base64 DER. */
-function signBytes(principal: Principal, bytes: Uint8Array): string {
-  let key = privateKeys.get(principal);
-  if (!key) privateKeys.set(principal, (key = createPrivateKey(principal.identity.privateKey)));
-  return sign('sha256', bytes, { key, dsaEncoding: 'der' }).toString('base64');
-}
-
 export class ChannelService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly accountOf = new Map<string, Principal>();
@@ -160,7 +152,7 @@ export class ChannelService {
       if (req.counterpartyDeposit !== '0') {
         return { status: 202 as const, body: await this.proposeOpening(principal, req.id, parties, state.balances, req.expiresInSeconds ?? DEFAULT_PROPOSAL_SECONDS) };
       }
-      const mine = signBytes(principal, tpcStateBytes(stateOf(req.id, state)));
+      const mine = signAs(principal, tpcStateBytes(stateOf(req.id, state)));
       const theirs = await this.send(principal, { type: 'tpc-create', channel: req.id, from: self, to: req.counterparty, parties, state, signature: mine });
       const signatures: [string, string] = [mine, theirs];
       const view = await this.chaincode.submit(principal, 'channels:openChannel', [
@@ -194,7 +186,7 @@ export class ChannelService {
         checkProposalAcceptable(p, Date.now());
         const state = { version: 0, balances: p.deposits, final: false };
         const bytes = tpcStateBytes(stateOf(id, state));
-        const mine = signBytes(principal, bytes);
+        const mine = signAs(principal, bytes);
         const theirs = await this.send(principal, { type: 'tpc-accept', channel: id, from: self, to: p.parties[0], parties: p.parties, state, signature: mine });
         this.verify(await this.certificate(principal, p.parties[0]), bytes, theirs, p.parties[0]);
         p = { ...p, status: 'ACCEPTED', signatures: [theirs, mine] };
@@ -304,7 +296,7 @@ export class ChannelService {
       if (!known || known.parties[known.self] !== m.to || known.parties[1 - known.self] !== m.from) throw refuse(404, 'NOT_FOUND', `no channel ${m.channel} between ${m.from} and ${m.to}`);
       const c = await this.usable(principal, known);
       checkNextState(c, state, m.type === 'tpc-close');
-      const mine = signBytes(principal, tpcStateBytes(stateOf(c.id, state)));
+      const mine = signAs(principal, tpcStateBytes(stateOf(c.id, state)));
       const signatures: [string, string] = c.self === 0 ? [mine, m.signature] : [m.signature, mine];
       await this.store.put({ ...c, latest: { ...state, signatures }, pending: undefined });
       return { type: 'tpc-agree' as const, signature: mine };
@@ -340,7 +332,7 @@ export class ChannelService {
   }
 
   signFor(principal: Principal, bytes: Uint8Array): string {
-    return signBytes(principal, bytes);
+    return signAs(principal, bytes);
   }
 
   /** FORBIDDEN unless `signature` is `account`'s signature over `bytes`. */
@@ -393,7 +385,7 @@ export class ChannelService {
     // anything else under a known id is refused.
     const same = existing && existing.latest.version === 0 && existing.parties.join() === m.parties.join() && existing.latest.balances.join() === state.balances.join();
     if (existing && !same) throw refuse(409, 'FAILED_PRECONDITION', `channel ${m.channel} already exists`);
-    const mine = signBytes(principal, tpcStateBytes(stateOf(m.channel, state)));
+    const mine = signAs(principal, tpcStateBytes(stateOf(m.channel, state)));
     if (m.to === m.from) throw refuse(400, 'INVALID_ARGUMENT', 'a channel needs two different parties');
     await this.store.put({ id: m.channel, parties: m.parties, self: 1, latest: { ...state, signatures: [m.signature, mine] }, updatedAt: '' });
     return { type: 'tpc-agree' as const, signature: mine };
@@ -403,7 +395,7 @@ export class ChannelService {
   private async proposeOpening(principal: Principal, id: string, parties: [string, string], deposits: [string, string], expiresInSeconds: number): Promise<ProposalView> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000).toISOString();
-    const signature = signBytes(principal, proposalBytes({ channel: id, parties, deposits, expiresAt }));
+    const signature = signAs(principal, proposalBytes({ channel: id, parties, deposits, expiresAt }));
     const state = { version: 0, balances: deposits, final: false };
     const answer = (await this.deliver(principal, { type: 'tpc-propose', channel: id, from: parties[0], to: parties[1], parties, state, expiresAt, signature })) as { type?: string };
     if (answer.type !== 'tpc-noted') throw refuse(409, 'FAILED_PRECONDITION', `the other gateway answered ${answer.type}`);
@@ -445,7 +437,7 @@ export class ChannelService {
       return { type: 'tpc-agree' as const, signature: p.signatures[0] };
     }
     checkProposalAcceptable(p, Date.now(), state);
-    const mine = signBytes(principal, tpcStateBytes(stateOf(m.channel, state)));
+    const mine = signAs(principal, tpcStateBytes(stateOf(m.channel, state)));
     const signatures: [string, string] = [mine, m.signature];
     await this.store.putProposal({ ...p, status: 'ACCEPTED', signatures });
     if (!(await this.store.get(m.channel, m.to))) {
@@ -484,7 +476,7 @@ export class ChannelService {
     const at = new Date().toISOString();
     const type = status === 'DECLINED' ? 'tpc-decline' : 'tpc-withdraw';
     try {
-      await this.deliver(principal, { type, channel: p.id, from: self, to: p.parties[1 - p.self], at, signature: signBytes(principal, answerBytes(type, p.id, self, at)) });
+      await this.deliver(principal, { type, channel: p.id, from: self, to: p.parties[1 - p.self], at, signature: signAs(principal, answerBytes(type, p.id, self, at)) });
     } catch {
       /* unreachable: the other side can no longer complete it (its acceptance needs this gateway) and it expires */
     }
@@ -510,7 +502,7 @@ export class ChannelService {
 
   /** Writes the proposal, sends it, verifies the countersignature and stores the agreed state. */
   private async propose(principal: Principal, c: OffchainChannel, type: 'tpc-update' | 'tpc-close', state: { version: number; balances: [string, string]; final: boolean }): Promise<SignedState> {
-    const mine = signBytes(principal, tpcStateBytes(stateOf(c.id, state)));
+    const mine = signAs(principal, tpcStateBytes(stateOf(c.id, state)));
     await this.store.put({ ...c, pending: state });
     const other = c.parties[1 - c.self];
     let theirs: string;
@@ -564,7 +556,7 @@ export class ChannelService {
     const self = c.parties[c.self];
     const other = c.parties[1 - c.self];
     const at = new Date().toISOString();
-    const signature = signBytes(principal, canonicalBytes({ domain: SYNC_DOMAIN, channel: c.id, from: self, at }));
+    const signature = signAs(principal, canonicalBytes({ domain: SYNC_DOMAIN, channel: c.id, from: self, at }));
     const answer = (await this.deliver(principal, { type: 'tpc-sync', channel: c.id, from: self, to: other, at, signature })) as { state: SignedState };
     const theirs = answer.state;
     let adopted = false;
