@@ -5,7 +5,7 @@ import { SigningIdentity } from '../../gateway/src/ledger/port';
 import { accountIdOfUser, balances, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
 /** Amounts every money-moving transaction must refuse with INVALID_ARGUMENT. */
-const MALFORMED_AMOUNTS = ['12.5', '-1', '1e3', '012', '', '0', ' 1', '1 ', '+1', '0x10', '1_000', '１', '1'.repeat(31)];
+const MALFORMED_AMOUNTS = ['12.5', '-1', '1e3', '012', '', '0', ' 1', '1 ', '+1', '0x10', '1_000', '１', '1'.repeat(19), '1'.repeat(31)];
 const UNKNOWN_ACCOUNT = 'f'.repeat(40);
 
 let net: TestNetwork;
@@ -102,10 +102,10 @@ describe('mint', () => {
     expect(event.name).toBe('Minted');
     expect(event.payload).toMatchObject({ account: net.account.alice, amount: '1250', issuer: net.account.bank, txId: event.txId });
     await net.submit('bank', 'accounts:mint', net.account.alice, '1');
-    await net.submit('bank', 'accounts:mint', net.account.bob, '9'.repeat(30));
+    await net.submit('bank', 'accounts:mint', net.account.bob, '9'.repeat(18));
     expect(await balances(net, ['alice', 'bob', 'bank'])).toEqual({
       alice: { balance: '1251', held: '0' },
-      bob: { balance: '9'.repeat(30), held: '0' },
+      bob: { balance: '9'.repeat(18), held: '0' },
       bank: { balance: '0', held: '0' },
     });
   });
@@ -113,6 +113,25 @@ describe('mint', () => {
   test.each(['alice', 'bob', 'arbiter', 'admin1', 'admin2'] as const)('%s, without the issuer role, is FORBIDDEN', async (user) => {
     net = await testNetwork();
     await expectRefusedUnchanged(net, 'FORBIDDEN', user, 'accounts:mint', net.account.alice, '100');
+  });
+
+  test('amounts above the maximum (10^18 - 1) are INVALID_ARGUMENT: 10^18, 2^64, 10^30 - 1', async () => {
+    net = await testNetwork();
+    for (const amount of ['1' + '0'.repeat(18), (2n ** 64n).toString(), '9'.repeat(30)]) {
+      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'bank', 'accounts:mint', net.account.alice, amount);
+    }
+  });
+
+  test('no balance passes the ceiling: a mint or a transfer that would is FAILED_PRECONDITION and moves nothing', async () => {
+    net = await testNetwork();
+    await net.submit('bank', 'accounts:mint', net.account.alice, '9'.repeat(18));
+    await net.submit('bank', 'accounts:mint', net.account.bob, '5');
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'bank', 'accounts:mint', net.account.alice, '1');
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'bob', 'accounts:transfer', net.account.alice, '1');
+    // Withdrawing makes room again: the whole balance leaves in one request.
+    await net.submit('alice', 'accounts:withdraw', '9'.repeat(18));
+    await net.submit('bob', 'accounts:transfer', net.account.alice, '5');
+    expect(await balances(net, ['alice', 'bob'])).toEqual({ alice: { balance: '5', held: '0' }, bob: { balance: '0', held: '0' } });
   });
 
   test('minting into an unknown account is NOT_FOUND', async () => {

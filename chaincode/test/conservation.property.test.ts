@@ -151,9 +151,9 @@ interface Model {
   withdrawn: bigint;
 }
 
-/** The chaincode's amount rule: a plain positive decimal integer of at most 30 digits. */
+/** The chaincode's amount rule: a plain positive decimal integer of at most 18 digits (10^18 - 1). */
 function parse(raw: unknown): bigint | undefined {
-  if (typeof raw !== 'string' || !/^(0|[1-9][0-9]*)$/.test(raw) || raw.length > 30) return undefined;
+  if (typeof raw !== 'string' || !/^(0|[1-9][0-9]*)$/.test(raw) || raw.length > 18) return undefined;
   const v = BigInt(raw);
   return v > 0n ? v : undefined;
 }

@@ -10,8 +10,12 @@ import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { bearerAuth } from './http/auth';
 import { IdempotencyStore } from './http/idempotency';
-import { HttpProblem, ProblemSchema, problem, sendProblem, toProblem } from './http/problem';
+import { HttpProblem, ProblemSchema, problem, rawProblemResponse, sendProblem, toProblem } from './http/problem';
 import { registerMetrics } from './http/metrics';
+import { registerStrictJson } from './http/json-body';
+import { registerStrictInput } from './http/strict-input';
+import { DEFAULT_LIMITS, Limits, RateLimits } from './http/limits';
+import { logSerializers, redactQuery } from './http/logging';
 import { Account, Escrow } from './routes/schemas';
 import { accountRoutes } from './routes/accounts';
 import { escrowRoutes } from './routes/escrows';
@@ -40,7 +44,28 @@ export interface AppOptions {
   faults?: Faults & LedgerFaults;
   /** Whether closing the app closes the ledger (false when gateways share one in-process ledger). */
   ownsLedger?: boolean;
+  /** Rate limits (default DEFAULT_LIMITS, per minute). */
+  limits?: Partial<Limits>;
+  /** Milliseconds to receive a whole request, headers and body (default 30 000); a slower one is cut with 408. */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** An idle connection (nothing sent either way; event streams send a heartbeat every 15 s) is closed after this. */
+const CONNECTION_TIMEOUT_MS = 120_000;
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/** Off-chain channel messages are small and signed: a larger body is refused 413. */
+const OFFCHAIN_BODY_LIMIT = 64 * 1024;
+
+/** Fastify's logger option with the request serializer that keeps query values out of the log. */
+function withLogRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = logger === true ? {} : logger;
+  return { ...base, serializers: { ...(base as { serializers?: object }).serializers, ...logSerializers } } as FastifyServerOptions['logger'];
+}
+
+/** Node's clientError codes the gateway answers, by status (others are 400). */
+const CLIENT_ERROR_STATUS: Record<string, number> = { ERR_HTTP_REQUEST_TIMEOUT: 408, HPE_HEADER_OVERFLOW: 431 };
 
 export const API_VERSION = '0.1.0';
 
@@ -50,11 +75,35 @@ export const API_VERSION = '0.1.0';
  * routes over the Ledger port. Closing the app closes the ledger.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
-    logger: options.logger ?? false,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    logger: withLogRedaction(options.logger ?? false),
+    // Unknown properties are refused (registerStrictInput), never silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 256 * 1024,
+    // A request (headers and body) must arrive within requestTimeout: a slow body is cut (408).
+    requestTimeout,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: { headersTimeout: Math.min(requestTimeout, 20_000), connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(requestTimeout / 4))) },
+    // Requests during shutdown are answered by the hook below, as problem+json.
+    return503OnClosing: false,
+    // Fastify's own refusals before routing (bad URL, 414 too long a path parameter) as problem+json.
+    frameworkErrors: (error, request, reply) => {
+      const p = toProblem(error);
+      app.countProblem(p.code);
+      return sendProblem(request, reply, p);
+    },
+    // Errors on the socket before a request exists (408 timeout, 431 headers too large, 400 bad request).
+    clientErrorHandler: (error, socket) => {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const status = CLIENT_ERROR_STATUS[code] ?? 400;
+      socket.end(rawProblemResponse(status, status === 408 ? `the request did not arrive within ${requestTimeout} ms` : 'the request could not be read'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerStrictJson(app);
+  registerStrictInput(app);
 
   app.addSchema(ProblemSchema);
   app.addSchema(Account);
@@ -91,7 +140,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app);
+  // Ends open event streams when the app closes, so graceful shutdown does not wait on them; a
+  // request that arrives while closing is answered 503 SHUTTING_DOWN.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing.signal.aborted) return;
+    reply.header('connection', 'close');
+    throw new HttpProblem(problem(503, 'SHUTTING_DOWN', 'the gateway is shutting down: retry on another gateway or later'), true);
+  });
+
+  const limits = await RateLimits.register(app, { ...DEFAULT_LIMITS, ...options.limits });
+  const authenticate = bearerAuth(options.identities, limits);
+  registerMetrics(app, authenticate);
   const idempotency = new IdempotencyStore(options.gatewayDb);
 
   app.setErrorHandler((error, request, reply) => {
@@ -102,7 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.countProblem(p.code);
     return sendProblem(request, reply, p);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, problem(404, 'NOT_FOUND', `no route ${request.method} ${request.url}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, problem(404, 'NOT_FOUND', `no route ${request.method} ${redactQuery(request.url)}`)));
 
   app.get(
     '/healthz',
@@ -124,10 +185,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
 
-  // Ends open event streams when the app closes, so graceful shutdown does not wait on them.
-  const closing = new AbortController();
-  app.addHook('preClose', async () => closing.abort());
-
   const chaincode = new ChaincodeClient(options.ledger, options.faults);
   const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
   const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
@@ -135,7 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('ledger', options.ledger);
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', bearerAuth(options.identities));
+      v1.addHook('onRequest', authenticate);
       v1.addHook('preHandler', idempotency.preHandler);
       v1.addHook('preHandler', idempotency.bind);
       v1.addHook('onSend', idempotency.onSend);
@@ -152,7 +209,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
-  await app.register(offchainRoutes, { prefix: '/v1', channels });
+  // Off-chain messages carry their sender's signature instead of an API key: a stricter per-address
+  // rate limit and a smaller body limit.
+  await app.register(
+    async (offchain) => {
+      offchain.addHook('onRoute', (route) => {
+        route.bodyLimit ??= OFFCHAIN_BODY_LIMIT;
+      });
+      offchain.addHook('onRequest', limits.offchain);
+      await offchain.register(offchainRoutes, { channels });
+    },
+    { prefix: '/v1' },
+  );
 
   app.addHook('onClose', async () => {
     if (options.ownsLedger !== false) await options.ledger.close();

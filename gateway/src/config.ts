@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Limits } from './http/limits';
 
 /**
  * Gateway settings from flags and environment (flags win):
@@ -11,6 +12,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
  * --log-level / LOG_LEVEL          pino level, default info
  * --peers / COVENANT_PEERS         other organisations' gateways for off-chain channel messages,
  *                                  `Org2MSP=http://127.0.0.1:8082,Org3MSP=http://127.0.0.1:8083`
+ * --rate-limit / COVENANT_RATE_LIMIT  requests per minute: `address=20000,key=10000,auth=50,offchain=5000`
+ *                                  (any subset; see http/limits.ts DEFAULT_LIMITS)
+ * --request-timeout / COVENANT_REQUEST_TIMEOUT_MS  ms to receive a whole request, default 30000
  */
 export interface GatewayConfig {
   ledger: 'embedded' | 'fabric';
@@ -21,6 +25,10 @@ export interface GatewayConfig {
   logLevel: string;
   /** Other organisations' gateways: `Org2MSP=http://127.0.0.1:8082,...` */
   peers?: string;
+  /** Rate limits (default DEFAULT_LIMITS). */
+  limits?: Partial<Limits>;
+  /** Milliseconds to receive a whole request, headers and body (default 30 000). */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
@@ -29,6 +37,26 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
   return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const LIMIT_NAMES: Record<string, keyof Limits> = { address: 'perAddress', key: 'perKey', auth: 'authFailures', offchain: 'offchain' };
+
+/** `address=20000,key=10000,auth=50,offchain=5000` (any subset) → per-minute limits. */
+export function parseLimits(value: string): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  for (const part of value.split(',').filter((p) => p.trim() !== '')) {
+    const [name, count] = part.split('=').map((s) => s.trim());
+    const field = LIMIT_NAMES[name];
+    if (!field || count === undefined) throw new InvalidArgumentError(`expected address|key|auth|offchain=<per minute>, got "${part}"`);
+    out[field] = positive(count);
+  }
+  return out;
 }
 
 export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -41,8 +69,20 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     .option('--org <mspId>', 'organisation of the fabric gateway', env.COVENANT_ORG ?? 'Org1MSP')
     .option('--log-level <level>', 'log level', env.LOG_LEVEL ?? 'info')
     .option('--peers <list>', 'other gateways, MSPID=URL,...', env.COVENANT_PEERS ?? '')
+    .option('--rate-limit <list>', 'requests per minute, address=N,key=N,auth=N,offchain=N', parseLimits, parseLimits(env.COVENANT_RATE_LIMIT ?? ''))
+    .option('--request-timeout <ms>', 'ms to receive a whole request', positive, env.COVENANT_REQUEST_TIMEOUT_MS ? positive(env.COVENANT_REQUEST_TIMEOUT_MS) : 30_000)
     .exitOverride()
     .parse(argv);
   const o = program.opts();
-  return { ledger: o.ledger, dataDir: resolve(o.dataDir), host: o.host, port: o.port, org: o.org, logLevel: o.logLevel, peers: o.peers };
+  return {
+    ledger: o.ledger,
+    dataDir: resolve(o.dataDir),
+    host: o.host,
+    port: o.port,
+    org: o.org,
+    logLevel: o.logLevel,
+    peers: o.peers,
+    limits: o.rateLimit,
+    requestTimeoutMs: o.requestTimeout,
+  };
 }

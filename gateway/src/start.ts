@@ -83,7 +83,17 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
     const identities = await IdentityStore.load(identitiesDir, serveOrg);
     const gatewayDb = await openStore(join(config.dataDir, serveOrg ? `gateway-${serveOrg}` : 'gateway'), 'gateway store');
     const peers = extras.peers ?? PeerDirectory.parse(config.peers);
-    app = await buildApp({ ledger, identities, gatewayDb, logger, peers, faults: extras.faults, ownsLedger: !shared });
+    app = await buildApp({
+      ledger,
+      identities,
+      gatewayDb,
+      logger,
+      peers,
+      faults: extras.faults,
+      ownsLedger: !shared,
+      limits: config.limits,
+      requestTimeoutMs: config.requestTimeoutMs,
+    });
   } catch (err) {
     if (!shared) await ledger.close();
     throw err;

@@ -75,9 +75,11 @@ describe('bad input over REST', () => {
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
 
-  test('unknown fields in a body are dropped, not stored', async () => {
+  test('unknown fields in a body are refused naming them, and nothing is stored', async () => {
+    const before = await snapshot();
     const res = await gw.as('alice').post('/v1/escrows', { amount: '1', recipients: [{ account: id.bob, shareBps: 10000 }], status: 'COMPLETED', initiator: id.bob });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'PROPOSED', initiator: id.alice });
+    expect([res.status, res.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(res.body.errors).toEqual([{ path: 'body/status', message: 'is not a known property' }]);
+    expect(await snapshot()).toEqual(before);
   });
 });

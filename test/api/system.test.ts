@@ -23,9 +23,10 @@ describe('system routes', () => {
     expect((await gw.raw('GET', '/docs')).status).toBeLessThan(400);
   });
 
-  test('metrics count requests by route', async () => {
+  test('metrics count requests by route, for callers with an API key', async () => {
     await gw.raw('GET', '/healthz');
-    const metrics = await gw.raw('GET', '/metrics');
+    expect((await gw.raw('GET', '/metrics')).status).toBe(401);
+    const metrics = await gw.raw('GET', '/metrics', { headers: { authorization: `Bearer ${gw.as('alice').apiKey}` } });
     expect(metrics.status).toBe(200);
     expect(String(metrics.body)).toMatch(/covenant_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
   });

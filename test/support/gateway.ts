@@ -5,7 +5,7 @@ import { openLedger, startGateway, RunningGateway } from '../../gateway/src/star
 import { PeerDirectory } from '../../gateway/src/channels/peers';
 import type { Faults } from '../../gateway/src/channels/service';
 import type { Ledger } from '../../gateway/src/ledger/port';
-import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
+import { DEFAULT_DATA_DIR, GatewayConfig } from '../../gateway/src/config';
 import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
 import { IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
 import { issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
@@ -102,6 +102,8 @@ export interface TestGatewayOptions {
   perOrg?: boolean;
   /** Crash points, per organisation, for protocol tests. */
   faults?: Record<string, Faults>;
+  /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
+  settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs'>;
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -112,7 +114,7 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   const orgs = perOrg ? ORGS : ['Org1MSP'];
   const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
   if (fresh) await prepareFabricDir(dir);
-  const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent' });
+  const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent', ...options.settings });
   // Embedded per-organisation gateways share one in-process ledger that the harness owns.
   let shared: { ledger: Ledger; identitiesDir: string } | undefined;
   if (perOrg && TEST_LEDGER === 'embedded') shared = await openLedger(config('Org1MSP'));

@@ -1,4 +1,5 @@
 import { asObject, big, int, str } from '../shared/decode';
+import { addWithinCeiling } from '../shared/amount';
 import { failedPrecondition, insufficientFunds, notFound } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
 import { Audience, partiesAudience } from '../shared/audience';
@@ -80,7 +81,12 @@ export function debit(a: Account, amount: bigint): Account {
   return { ...a, balance: a.balance - amount };
 }
 
+/**
+ * Spendable balance increases; FAILED_PRECONDITION when balance plus held would pass the ceiling
+ * (MAX_AMOUNT, shared/amount.ts).
+ */
 export function credit(a: Account, amount: bigint): Account {
+  addWithinCeiling(a.balance + a.held, amount, `account ${a.id}`);
   return { ...a, balance: a.balance + amount };
 }
 

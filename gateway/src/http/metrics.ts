@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics at /metrics (prom-client): process defaults, HTTP request durations by route
- * and status, and ledger transactions by function and outcome.
+ * and status, and ledger transactions by function and outcome. /metrics needs a valid API key
+ * (`authenticate`, any caller: the metrics name routes and codes, never callers or amounts).
  */
-export function registerMetrics(app: FastifyInstance): Registry {
+export function registerMetrics(app: FastifyInstance, authenticate: onRequestAsyncHookHandler): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'covenant_' });
   const http = new Histogram({
@@ -28,7 +29,7 @@ export function registerMetrics(app: FastifyInstance): Registry {
     );
   });
   app.decorate('countProblem', (code: string) => problems.inc({ code }));
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, onRequest: authenticate }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;

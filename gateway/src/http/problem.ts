@@ -6,7 +6,9 @@ import { ChaincodeError, LedgerUnavailableError } from '../ledger/port';
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`). Every problem carries a stable
  * `code`: the chaincode's codes (DESIGN.md, "Chaincode rules") plus the gateway's own
- * (UNAUTHENTICATED, IDEMPOTENCY_KEY_REUSED, LEDGER_UNAVAILABLE, LEDGER_REJECTED, INTERNAL).
+ * (UNAUTHENTICATED, IDEMPOTENCY_KEY_REUSED, LEDGER_UNAVAILABLE, LEDGER_REJECTED, INTERNAL) and the
+ * HTTP layer's (REQUEST_TIMEOUT 408, PAYLOAD_TOO_LARGE 413, URI_TOO_LONG 414,
+ * UNSUPPORTED_MEDIA_TYPE 415, HEADERS_TOO_LARGE 431, RATE_LIMITED 429, SHUTTING_DOWN 503).
  */
 export type GatewayCode =
   | ErrorCode
@@ -15,7 +17,20 @@ export type GatewayCode =
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'LEDGER_UNAVAILABLE'
   | 'LEDGER_REJECTED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | HttpLayerCode;
+
+/** Codes of refusals made by the HTTP layer itself, by status. */
+const HTTP_LAYER_CODES = {
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+  503: 'SHUTTING_DOWN',
+} as const;
+type HttpLayerCode = (typeof HTTP_LAYER_CODES)[keyof typeof HTTP_LAYER_CODES];
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
@@ -39,6 +54,13 @@ const TITLES: Record<GatewayCode, string> = {
   LEDGER_UNAVAILABLE: 'Ledger unavailable',
   LEDGER_REJECTED: 'Transaction rejected by the ledger',
   INTERNAL: 'Internal error',
+  REQUEST_TIMEOUT: 'Request timeout',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
+  URI_TOO_LONG: 'URI too long',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  RATE_LIMITED: 'Too many requests',
+  HEADERS_TOO_LARGE: 'Request headers too large',
+  SHUTTING_DOWN: 'Shutting down',
 };
 
 export const ProblemSchema = Type.Object(
@@ -100,16 +122,34 @@ export function toProblem(error: unknown): Problem {
   }
   const fe = error as FastifyError;
   if (fe && Array.isArray(fe.validation)) {
-    const errors = fe.validation.map((v) => ({
-      path: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`,
-      message: v.message ?? 'is invalid',
-    }));
+    const errors = fe.validation.map((v) => {
+      const unknown = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      return {
+        path: `${fe.validationContext ?? 'body'}${v.instancePath || ''}${unknown === undefined ? '' : `/${unknown}`}`,
+        message: unknown === undefined ? (v.message ?? 'is invalid') : 'is not a known property',
+      };
+    });
     return problem(400, 'INVALID_ARGUMENT', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
   }
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return problem(fe.statusCode, fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message);
+    return problem(fe.statusCode, httpLayerCode(fe.statusCode), fe.message);
   }
   return problem(500, 'INTERNAL', 'the gateway failed to handle the request');
+}
+
+/** The stable code of a 4xx (or 503) the HTTP layer answers: 404 NOT_FOUND, 413 PAYLOAD_TOO_LARGE, ...; INVALID_ARGUMENT otherwise. */
+export function httpLayerCode(status: number): GatewayCode {
+  if (status === 404) return 'NOT_FOUND';
+  return (HTTP_LAYER_CODES as Record<number, HttpLayerCode>)[status] ?? 'INVALID_ARGUMENT';
+}
+
+/**
+ * The bytes of a problem written straight to a socket or raw response, where no Fastify reply
+ * exists (client errors before routing, such as a request timeout or oversized headers).
+ */
+export function rawProblemResponse(status: number, detail: string): string {
+  const body = JSON.stringify(problem(status, httpLayerCode(status), detail));
+  return `HTTP/1.1 ${status} ${TITLES[httpLayerCode(status)]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
