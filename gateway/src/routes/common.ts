@@ -9,6 +9,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'FORBIDDEN: the caller may not do this',
   404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS or FAILED_PRECONDITION (the state does not allow it)',
+  413: 'The request body is over the gateway\'s limit (256 KiB)',
   422: 'INSUFFICIENT_FUNDS',
   429: 'Too many requests: retry later',
   500: 'INTERNAL: the gateway failed (no details are given)',
@@ -69,6 +70,7 @@ interface DocumentedSchema {
  * - routes with a security requirement document 401 UNAUTHENTICATED;
  * - idempotent routes (`config.idempotent`, http/idempotency.ts) document 409
  *   IDEMPOTENCY_KEY_IN_USE and 422 IDEMPOTENCY_KEY_REUSED;
+ * - routes with a body document 413 (over the body limit, 256 KiB in app.ts);
  * - routes other than GET submit transactions and document 502 LEDGER_REJECTED.
  * Hidden routes (`schema.hide`: /metrics, the /docs UI) and HEAD twins are not checked.
  */
@@ -95,6 +97,7 @@ export function documentRoutes(): (route: RouteOptions) => void {
       response[409] = problemResponse(409, conflict ?? 'IDEMPOTENCY_KEY_IN_USE: a request with this Idempotency-Key is still in progress');
       response[422] = problemResponse(422, unprocessable ?? 'IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used with a different request');
     }
+    if ((schema as { body?: unknown }).body) add(413);
     if (methods.some((m) => m !== 'GET')) add(502);
   };
 }
