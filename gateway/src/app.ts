@@ -31,6 +31,7 @@ import { eventRoutes } from './routes/events';
 import { ChannelService, Faults } from './channels/service';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
+import { documentRoutes, noSecurity, problemResponse } from './routes/common';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -112,9 +113,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Multiparty);
   for (const schema of dbcsSchemas) app.addSchema(schema);
 
+  // Every documented route: an operationId, a declared security, and the problems its rules imply.
+  app.addHook('onRoute', documentRoutes());
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
+      servers: [{ url: '/', description: 'This gateway (the document is served by the gateway it describes)' }],
       info: {
         title: 'Covenant gateway',
         version: API_VERSION,
@@ -167,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get(
     '/healthz',
-    { schema: { tags: ['system'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    { schema: { tags: ['system'], summary: 'Liveness (public)', operationId: 'getHealth', security: noSecurity, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
@@ -175,8 +179,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     {
       schema: {
         tags: ['system'],
-        summary: 'Readiness: the ledger answers',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), ledger: Type.String() }), 503: Type.Ref('Problem') },
+        summary: 'Readiness: the ledger answers (public)',
+        operationId: 'getReadiness',
+        security: noSecurity,
+        response: { 200: Type.Object({ status: Type.Literal('ready'), ledger: Type.String() }), 503: problemResponse(503) },
       },
     },
     async () => {

@@ -28,7 +28,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: ['accounts'],
         summary: "Register the caller's account",
         description: 'Idempotent: 201 with the new account the first time, 200 with the existing one after. The id is derived from the MSP ID and the certificate subject and issuer.',
-        security: bearer,
+        operationId: 'registerAccount', security: bearer,
         response: { 200: AccountRef, 201: AccountRef, ...problems() },
       },
     },
@@ -44,7 +44,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: ['accounts'],
         summary: "The caller's account",
-        security: bearer,
+        operationId: 'getOwnAccount', security: bearer,
         response: { 200: AccountRef, ...problems(404) },
       },
     },
@@ -57,7 +57,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: ['accounts'],
         summary: 'An account (its owner or an issuer)',
-        security: bearer,
+        operationId: 'getAccount', security: bearer,
         params: AccountParams,
         response: { 200: AccountRef, ...problems(403, 404) },
       },
@@ -73,7 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: ['accounts'],
         summary: 'Mint money into an account (issuer role)',
         description: 'Creates `amount` minor units in the account; recorded for reconciliation. Errors: 403 without the issuer role, 404 unknown account.',
-        security: bearer,
+        operationId: 'mintToAccount', security: bearer,
         params: AccountParams,
         headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '100000' }] }),
@@ -92,7 +92,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: ['accounts'],
         summary: "Transfer money from the caller's account",
         description: 'Errors: 404 unknown recipient, 400 transfer to self, 422 insufficient funds.',
-        security: bearer,
+        operationId: 'transfer', security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object({ to: AccountId, amount: PositiveAmount }, { additionalProperties: false }),
         response: { 201: Transfer, ...problems(404, 409, 422) },
@@ -112,7 +112,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: ['accounts'],
         summary: "Withdraw money from the caller's account out of the ledger",
         description: 'Recorded as a withdrawal for the bank to pay out. Errors: 422 insufficient funds.',
-        security: bearer,
+        operationId: 'withdraw', security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
         response: { 201: Withdrawal, ...problems(409, 422) },
@@ -127,7 +127,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
   app.get(
     '/accounts/:id/roles',
     {
-      schema: { tags: ['roles'], summary: "An account's ledger roles", security: bearer, params: AccountParams, response: { 200: Roles, ...problems() } },
+      schema: { tags: ['roles'], summary: "An account's ledger roles", operationId: 'getRoles', security: bearer, params: AccountParams, response: { 200: Roles, ...problems() } },
     },
     async (request) => chaincode.evaluate(principalOf(request), 'consortium:getRoles', [request.params.id]),
   );
@@ -138,7 +138,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: ['roles'],
         summary: 'Grant a ledger role (an administrator of the account owner organisation)',
-        security: bearer,
+        operationId: 'grantRole', security: bearer,
         params: AccountParams,
         body: Type.Object({ role: Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]) }, { additionalProperties: false }),
         response: { 200: Roles, ...problems(403, 404) },
@@ -153,7 +153,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: ['roles'],
         summary: 'Revoke a ledger role (an administrator of the account owner organisation)',
-        security: bearer,
+        operationId: 'revokeRole', security: bearer,
         params: Type.Object({ id: AccountId, role: Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]) }),
         response: { 200: Roles, ...problems(403, 404) },
       },

@@ -1,17 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { TString, Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
+import { HttpProblem, problem } from '../http/problem';
 import type { ChaincodeClient } from '../ledger/chaincode';
-import type { ChannelService } from '../channels/service';
+import type { ChannelMessage, ChannelService } from '../channels/service';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { AccountId, Amount, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
-import { IdempotencyHeader, bearer, problems } from './common';
+import { IdempotencyHeader, bearer, noSecurity, problems } from './common';
 import { DEFAULT_CONSENT_SECONDS, DEFAULT_PROPOSAL_SECONDS, MAX_CONSENT_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/consent';
 
 const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
 const TAGS = ['channels'];
-const Pair = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Tuple([t, t]);
+/**
+ * The two parties' values, in the channel's party order: exactly two items. An array with
+ * minItems/maxItems rather than Type.Tuple, whose draft-07 `items: [...]` is not valid in
+ * OpenAPI 3.1 (JSON Schema 2020-12) and which Ajv's draft-07 mode would not read as prefixItems.
+ */
+const Pair = (t: TString) => Type.Array(t, { minItems: 2, maxItems: 2 });
 
 export const SignedState = Type.Object({
   version: Type.Integer({ minimum: 0 }),
@@ -97,7 +103,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Open a two-party channel (createTPC), or propose one that takes a deposit from the counterparty',
         description: `With counterpartyDeposit "0" the opening takes nothing from the counterparty: both gateways sign the opening state (version 0, balances = deposits) at once and the deposit moves into the channel on-chain (201, the channel). With counterpartyDeposit > 0 nothing moves (202, a proposal): the counterparty accepts it at its own gateway (POST /v1/channels/{id}/accept) or declines it before expiresAt (DESIGN.md: money leaves a party only by its own act). Errors: 403 a signature does not verify, 404 unknown counterparty, 409 id taken, 422 insufficient funds, 503 the counterparty gateway is unreachable. Source: ${PAPER}.`,
-        security: bearer,
+        operationId: 'openChannel', security: bearer,
         headers: IdempotencyHeader,
         body: OpenChannel,
         response: { 201: ChannelRef, 202: ChannelProposal, ...problems(403, 404, 409, 422) },
@@ -116,7 +122,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: "The caller's channel proposals, incoming (role counterparty) and outgoing (role opener), one page",
         description: 'As this gateway holds them; a PROPOSED one past expiresAt shows EXPIRED.',
-        security: bearer,
+        operationId: 'listChannelProposals', security: bearer,
         querystring: PageQuery,
         response: { 200: Type.Object({ items: Type.Array(ChannelProposal), bookmark: Type.String({ description: 'Pass as `bookmark` for the next page; empty on the last page' }) }), ...problems() },
       },
@@ -132,7 +138,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Accept a channel proposal as its counterparty: the channel opens with both deposits',
         description: `At the counterparty's own gateway: it signs the opening state, the opener's gateway countersigns only while the proposal is PROPOSED and unexpired, then openChannel moves both deposits into the channel. A repeat after a failed submission (e.g. 422) submits again. Errors: 403 the caller is the opener, 404 no such proposal for the caller, 409 declined, withdrawn or expired, 422 a party lacks the funds, 503 the opener's gateway is unreachable. Source: ${PAPER}.`,
-        security: bearer,
+        operationId: 'acceptChannelProposal', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         response: { 201: ChannelRef, ...problems(403, 404, 409, 422) },
@@ -149,7 +155,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Decline a channel proposal as its counterparty',
         description: "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
-        security: bearer,
+        operationId: 'declineChannelProposal', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         response: { 200: ChannelProposal, ...problems(403, 404, 409) },
@@ -166,7 +172,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Withdraw your channel proposal as its opener',
         description: "The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.",
-        security: bearer,
+        operationId: 'withdrawChannelProposal', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         response: { 200: ChannelProposal, ...problems(403, 404, 409) },
@@ -181,7 +187,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: TAGS,
         summary: "The caller's channels, one page",
-        security: bearer,
+        operationId: 'listChannels', security: bearer,
         querystring: PageQuery,
         response: { 200: Page(ChannelRef), ...problems() },
       },
@@ -194,7 +200,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 
   app.get(
     '/channels/settings',
-    { schema: { tags: TAGS, summary: 'Channel settings (challenge period)', security: bearer, response: { 200: ChannelSettings, ...problems() } } },
+    { schema: { tags: TAGS, summary: 'Channel settings (challenge period)', operationId: 'getChannelSettings', security: bearer, response: { 200: ChannelSettings, ...problems() } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getSettings', []),
   );
 
@@ -205,8 +211,8 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Set the challenge period and/or the multiparty timeout (an organisation administrator)',
         description:
-          '`challengePeriodSeconds`: the unilateral-close challenge period (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update before any one party may exit it alone (default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 403 not an administrator of a consortium member.',
-        security: bearer,
+          '`challengePeriodSeconds`: the unilateral-close challenge period (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update before any one party may exit it alone (default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 400 neither setting given, 403 not an administrator of a consortium member.',
+        operationId: 'setChannelSettings', security: bearer,
         body: Type.Object(
           {
             challengePeriodSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2592000 })),
@@ -220,6 +226,9 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     async (request, reply) => {
       const principal = principalOf(request);
       const { challengePeriodSeconds, multipartyTimeoutSeconds } = request.body;
+      if (challengePeriodSeconds === undefined && multipartyTimeoutSeconds === undefined) {
+        throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', 'give challengePeriodSeconds and/or multipartyTimeoutSeconds'));
+      }
       let settings: unknown;
       if (challengePeriodSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setChallengePeriod', [String(challengePeriodSeconds)], reply);
       if (multipartyTimeoutSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setMultipartyTimeout', [String(multipartyTimeoutSeconds)], reply);
@@ -229,7 +238,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 
   app.get(
     '/channels/:id',
-    { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
+    { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', operationId: 'getChannel', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getChannel', [request.params.id]),
   );
 
@@ -241,7 +250,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         summary: "Allow or forbid routing others' payments through your channel (standing consent)",
         description:
           "At your own gateway. With `allow: true` your gateway binds this channel into the multiparty channel of a routed payment (POST /v1/payments) coordinated by another party, and announces it to other gateways for routing; it still signs an update only if your balance over the route does not fall, and none that moves more than `cap` (minor units, optional) through this channel. `allow: false` withdraws the permission. Errors: 403 not a party, 404 unknown channel.",
-        security: bearer,
+        operationId: 'setChannelForwarding', security: bearer,
         params: IdParams,
         body: Type.Object({ allow: Type.Boolean(), cap: Type.Optional(PositiveAmount) }, { additionalProperties: false, examples: [{ allow: true, cap: '500' }] }),
         response: { 200: Type.Object({ channel: RecordId, account: AccountId, allow: Type.Boolean(), cap: Type.Optional(PositiveAmount) }), ...problems(403, 404) },
@@ -256,7 +265,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: TAGS,
         summary: 'The latest off-chain state both parties signed, as this gateway holds it',
-        security: bearer,
+        operationId: 'getChannelState', security: bearer,
         params: IdParams,
         response: { 200: SignedState, ...problems(404) },
       },
@@ -272,7 +281,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Pay the other party off-chain (updateTPC off-chain)',
         description: `A new version with the amount moved to the other party, signed by both gateways; nothing is written on the ledger. Errors: 404 not the caller's channel, 409 the other gateway refused, 422 the caller's channel balance is too low, 503 the other gateway is unreachable (the payment stays pending and is resolved with it at the next request). Source: ${PAPER}.`,
-        security: bearer,
+        operationId: 'payInChannel', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '250' }] }),
@@ -282,21 +291,21 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     async (request, reply) => reply.code(201).send(await channels.pay(principalOf(request), request.params.id, BigInt(request.body.amount))),
   );
 
-  const onChain = (path: string, summary: string, description: string, run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<unknown>) =>
+  const onChain = (path: string, operationId: string, summary: string, description: string, run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<unknown>) =>
     app.post(
       `/channels/:id/${path}`,
       {
         config: { idempotent: true },
-        schema: { tags: TAGS, summary, description, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelRef, ...problems(403, 404, 409) } },
+        schema: { tags: TAGS, summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelRef, ...problems(403, 404, 409) } },
       },
       async (request, reply) => reply.send((await run(principalOf(request), request.params.id)) as never),
     );
 
-  onChain('checkpoint', 'Checkpoint the latest state on-chain (updateTPC)', `Submits the latest state both signed; the ledger refuses an older version, a non-conserving state or a bad signature. Source: ${PAPER}.`, (p, id) => channels.onChain(p, id, 'checkpoint'));
-  onChain('close', 'Close cooperatively (closeTPC)', `Both sign a final state with the agreed balances; the balances return to the accounts. Source: ${PAPER}.`, (p, id) => channels.close(p, id));
-  onChain('unilateral-close', 'Start a unilateral close', 'Registers the latest state both signed; the other party may answer with a newer one until the challenge period ends (Lightning/Perun-style dispute).', (p, id) => channels.onChain(p, id, 'startClose'));
-  onChain('challenge', 'Challenge a unilateral close with the newer state', 'During the challenge period, replaces a registered older state with the latest state both signed.', (p, id) => channels.onChain(p, id, 'challengeClose'));
-  onChain('settle', 'Settle a unilateral close after the challenge period', 'Pays out the newest registered state; anyone may settle once the period is over.', (p, id) => chaincode.submit(p, 'channels:settle', [id]));
+  onChain('checkpoint', 'checkpointChannel', 'Checkpoint the latest state on-chain (updateTPC)', `Submits the latest state both signed; the ledger refuses an older version, a non-conserving state or a bad signature. Source: ${PAPER}.`, (p, id) => channels.onChain(p, id, 'checkpoint'));
+  onChain('close', 'closeChannel', 'Close cooperatively (closeTPC)', `Both sign a final state with the agreed balances; the balances return to the accounts. Source: ${PAPER}.`, (p, id) => channels.close(p, id));
+  onChain('unilateral-close', 'startClose', 'Start a unilateral close', 'Registers the latest state both signed; the other party may answer with a newer one until the challenge period ends (Lightning/Perun-style dispute).', (p, id) => channels.onChain(p, id, 'startClose'));
+  onChain('challenge', 'challengeClose', 'Challenge a unilateral close with the newer state', 'During the challenge period, replaces a registered older state with the latest state both signed.', (p, id) => channels.onChain(p, id, 'challengeClose'));
+  onChain('settle', 'settleChannel', 'Settle a unilateral close after the challenge period', 'Pays out the newest registered state; anyone may settle once the period is over.', (p, id) => chaincode.submit(p, 'channels:settle', [id]));
 };
 
 /** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
@@ -332,7 +341,11 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
       schema: {
         tags: TAGS,
         summary: 'Off-chain channel message from another gateway (tpc-create, tpc-propose, tpc-accept, tpc-decline, tpc-withdraw, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
-        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages.`,
+        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages. No API key: authenticated by the sending party's signature, verified with the certificate on its ledger account.`,
+        operationId: 'receiveOffchainMessage',
+        // No API key: the sending gateway is another organisation's. The message is authenticated by
+        // the sending party's signature, checked against the certificate on its ledger account.
+        security: noSecurity,
         body: Message,
         response: {
           200: Type.Union([
@@ -345,7 +358,8 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
         },
       },
     },
-    async (request) => (await channels.receive(request.body)) as never,
+    // The schema holds each Pair to exactly two items, which its static type (string[]) does not say.
+    async (request) => (await channels.receive(request.body as ChannelMessage)) as never,
   );
 };
 
@@ -384,7 +398,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         summary: 'Pay along a route of channels',
         description:
           "The caller's gateway learns the channels around it (its own and, up to 3 hops, those its neighbours' gateways announce), picks a route with Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18), and settles every hop atomically as one multiparty transaction over the route's channels (open, update, close). Only channels whose parties allow forwarding (POST /v1/channels/{id}/forwarding) are announced and bound, besides the caller's own; an intermediary's gateway signs only if its balance over the route does not fall. The route's channels must be open, idle and checkpointed. Errors: 400 the payee is a direct counterparty (pay through the channel) or bad input, 403 a party refused, 422 no route can carry the amount.",
-        security: bearer,
+        operationId: 'payAlongRoute', security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object(
           { to: AccountId, amount: PositiveAmount, router: Type.Optional(Type.Union([Type.Literal('multipath'), Type.Literal('weight')])) },
@@ -413,7 +427,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: TAG,
         summary: 'Open a multiparty channel over open, idle two-party channels (createMPC)',
         description: `Your request is your consent; every other party must have consented at its own gateway beforehand (POST /v1/multiparty/{id}/consent with exactly these parties and channels) or allow forwarding on each of its channels here. Every party's gateway checks that and that its member channels are as on the ledger (and checkpointed), and signs version 0; the channels are then marked busy. A party that stops answering is left after the multiparty timeout (POST /v1/multiparty/{id}/exit). Errors: 403 a party did not consent (named), 404 unknown channel, 409 a channel busy or not checkpointed. Source: ${PAPER}.`,
-        security: bearer,
+        operationId: 'openMultiparty', security: bearer,
         headers: IdempotencyHeader,
         body: Type.Object({ id: RecordId, parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }), channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }) }, { additionalProperties: false }),
         response: { 201: MultipartyRef, ...problems(403, 404, 409) },
@@ -428,7 +442,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: {
         tags: TAG,
         summary: "The caller's multiparty channels, one page",
-        security: bearer,
+        operationId: 'listMultiparties', security: bearer,
         querystring: PageQuery,
         response: { 200: Page(MultipartyRef), ...problems() },
       },
@@ -441,7 +455,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
 
   app.get(
     '/multiparty/:id',
-    { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
+    { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', operationId: 'getMultiparty', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'channels:getMultiparty', [request.params.id]),
   );
 
@@ -452,7 +466,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: TAG,
         summary: 'Consent to binding your channels into a multiparty channel another party opens',
         description: `At your own gateway, before another party opens multiparty channel {id} (POST /v1/multiparty): your gateway then signs that opening only if its parties and channels are exactly these (any order) and the consent has not expired (default ${DEFAULT_CONSENT_SECONDS} s). Without it your gateway refuses (403 naming you) and nothing is bound. Errors: 400 you are not among the parties. Source: DESIGN.md, consent.`,
-        security: bearer,
+        operationId: 'consentToMultiparty', security: bearer,
         params: IdParams,
         body: Type.Object(
           {
@@ -478,7 +492,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: TAG,
         summary: 'Authorize your gateway to sign one multiparty update that takes up to `amount` from you',
         description: 'A payer in a multiparty transaction proposed by another party gives its consent here, at its own gateway; the authorization is used up by the next update it signs.',
-        security: bearer,
+        operationId: 'authorizeMultipartyPayment', security: bearer,
         params: IdParams,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
         response: { 201: Type.Object({ multiparty: Type.String(), account: AccountId, amount: PositiveAmount }), ...problems() },
@@ -495,7 +509,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: TAG,
         summary: 'Settle a multiparty transaction atomically (updateMPC)',
         description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves an amount between the two parties of a member channel. Every party signs; every member channel moves to a new version, or none does. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channel between two parties, 403 a payer did not authorize, 422 a member channel lacks the funds. Source: ${PAPER}.`,
-        security: bearer,
+        operationId: 'updateMultiparty', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         body: Type.Object({ payments: Type.Array(Type.Object({ from: AccountId, to: AccountId, amount: PositiveAmount }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
@@ -509,7 +523,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     '/multiparty/:id/close',
     {
       config: { idempotent: true },
-      schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
+      schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', operationId: 'closeMultiparty', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
     },
     async (request) => (await multiparty.close(principalOf(request), request.params.id)) as never,
   );
@@ -523,7 +537,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
         description:
           'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
-        security: bearer,
+        operationId: 'exitMultiparty', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
         response: { 200: MultipartyRef, ...problems(403, 404, 409) },

@@ -9,7 +9,7 @@ import { bearer, problems } from './common';
 export const consortiumRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
   app.get(
     '/consortium',
-    { schema: { tags: ['consortium'], summary: 'Members and settings', security: bearer, response: { 200: ConsortiumConfig, ...problems(409) } } },
+    { schema: { tags: ['consortium'], summary: 'Members and settings', operationId: 'getConsortiumConfig', security: bearer, response: { 200: ConsortiumConfig, ...problems(409) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'consortium:getConfig', []),
   );
 
@@ -20,7 +20,7 @@ export const consortiumRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
         tags: ['consortium'],
         summary: 'Change settings (an organisation administrator)',
         description: '`escrowActiveThreshold`: most escrows a recipient may have confirmed and not yet settled (default 100).',
-        security: bearer,
+        operationId: 'setConsortiumSettings', security: bearer,
         body: Type.Object({ escrowActiveThreshold: Type.Integer({ minimum: 1, maximum: 1000000 }) }, { additionalProperties: false }),
         response: { 200: ConsortiumConfig, ...problems(403, 409) },
       },

@@ -56,7 +56,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'Create the delegate registry (issuer)',
         description: `The issuer deploys its delegate authorization contract (${PAPER}, "Initialization"). \`issuer\` is the caller's own account, which needs the ledger issuer role. \`delegateDeposit\` is what each sales manager pays with RequestDelegate. Errors: 403 not the caller or no issuer role, 409 already exists.`,
-        security: bearer,
+        operationId: 'createDelegateRegistry', security: bearer,
         params: IssuerParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -74,7 +74,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
 
   app.get(
     `${base}/registry`,
-    { schema: { tags: TAGS, summary: "An issuer's delegate registry (public)", security: bearer, params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } } },
+    { schema: { tags: TAGS, summary: "An issuer's delegate registry (public)", operationId: 'getDelegateRegistry', security: bearer, params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'delegates:getRegistry', [request.params.issuer]),
   );
 
@@ -86,7 +86,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'ChangeStatus: deactivate or reactivate the registry (issuer)',
         description: `${PAPER}, delegate authorization function ChangeStatus. An INACTIVE registry refuses new delegate requests, and its delegates are not valid, so no new signing request or signature goes through. Errors: 403 not the issuer, 409 already in that status.`,
-        security: bearer,
+        operationId: 'changeRegistryStatus', security: bearer,
         params: IssuerParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -108,7 +108,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'RequestDelegate: ask to become a delegate, paying the deposit (sales manager)',
         description: `${PAPER}, delegate authorization function RequestDelegate. The caller (a sales manager) pays the registry's delegate deposit: it moves from its balance to its hold and is recorded on the delegate record (status REQUESTED). A manager whose earlier deposit was refunded may request again. Errors: 400 the issuer itself, 404 no registry, 409 registry inactive or already requested/authorized/revoked, 422 insufficient funds.`,
-        security: bearer,
+        operationId: 'requestDelegate', security: bearer,
         params: IssuerParams,
         headers: IdempotencyHeader,
         body: Type.Object({ message: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ message: 'Licensed advisor, 8 years with retail funds' }] }),
@@ -128,7 +128,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: "An issuer's delegates, one page (public)",
         description: 'Every status, in manager account order; pages with Fabric bookmarks.',
-        security: bearer,
+        operationId: 'listDelegates', security: bearer,
         params: IssuerParams,
         querystring: PageQuery,
         response: { 200: Page(DelegateRef), ...problems() },
@@ -146,7 +146,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
 
   app.get(
     `${base}/:manager`,
-    { schema: { tags: TAGS, summary: 'A delegate (public)', security: bearer, params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } } },
+    { schema: { tags: TAGS, summary: 'A delegate (public)', operationId: 'getDelegate', security: bearer, params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'delegates:getDelegate', [request.params.issuer, request.params.manager]),
   );
 
@@ -157,7 +157,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: "Every version of a delegate's record, oldest first (GetHistoryForKey)",
         description: 'Requests, authorizations, updates, revocations and refunds: the paper’s transparency property.',
-        security: bearer,
+        operationId: 'getDelegateHistory', security: bearer,
         params: DelegateParams,
         response: { 200: History(DelegateRef), ...problems(404) },
       },
@@ -173,7 +173,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'AddSalesManager: authorize a requesting sales manager (issuer)',
         description: `${PAPER}, delegate authorization function AddSalesManager(s.EOA, s.delegate, s.note) with a validity period. The manager must have requested (paid its deposit). Errors: 400 malformed or past period, 403 not the issuer, 404 no such request, 409 not REQUESTED.`,
-        security: bearer,
+        operationId: 'addSalesManager', security: bearer,
         params: DelegateParams,
         headers: IdempotencyHeader,
         body: Validity,
@@ -191,7 +191,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: "Update an authorized delegate's information (issuer)",
         description: `${PAPER}, "Management": the issuer modifies qualification, note or validity period; \`revision\` counts updates and every version stays in the history. Shortening validUntil into the past expires the delegate. Errors: 400 malformed, 403 not the issuer, 404, 409 not AUTHORIZED.`,
-        security: bearer,
+        operationId: 'updateDelegate', security: bearer,
         params: DelegateParams,
         body: Update,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
@@ -209,7 +209,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'RemoveSalesManager: revoke a delegate at once (issuer)',
         description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
-        security: bearer,
+        operationId: 'removeSalesManager', security: bearer,
         params: DelegateParams,
         headers: IdempotencyHeader,
         body: Reason,
@@ -228,7 +228,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'SalesManagerRefund: give up the authorization and get the deposit back (the manager)',
         description: `${PAPER}, delegate authorization function SalesManagerRefund. The caller must be \`manager\`; its deposit hold is released to its balance and the status becomes REFUNDED (no longer a delegate). Refused while a signing naming it is unfinished. Errors: 403 not the manager, 404, 409 already refunded or open signings.`,
-        security: bearer,
+        operationId: 'salesManagerRefund', security: bearer,
         params: DelegateParams,
         headers: IdempotencyHeader,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
@@ -244,7 +244,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'isValidDelegate: is this sales manager a valid delegate of the issuer now?',
         description: `${PAPER}, "Model for DBCS" and "Information Check". Valid iff the registry exists and is ACTIVE, the issuer holds the issuer role, the delegate is AUTHORIZED (not revoked or refunded) and validFrom <= now < validUntil (ledger time). \`reasons\` lists every failed condition.`,
-        security: bearer,
+        operationId: 'isValidDelegate', security: bearer,
         params: DelegateParams,
         response: { 200: DelegateValidity, ...problems() },
       },
@@ -259,7 +259,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: "Challenge-response: the delegate answers a client's challenge (signed with its own identity)",
         description: `${PAPER}, contract signing process step 4 (Response: Sig = Sign(s.EPK, s.EOA, m)). The caller must be the sales manager \`manager\` itself: its gateway signs, with the caller's own Fabric identity key (ECDSA P-256, SHA-256), the fixed-format UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\` and nothing else: the prefix is fixed, so the signature can never stand for a Fabric proposal, a channel state or any other message. Hand the signature to the client, who checks it with challenge-verifications. Nothing is written. Errors: 400 malformed challenge, 403 the caller is not \`manager\`.`,
-        security: bearer,
+        operationId: 'answerDelegateChallenge', security: bearer,
         params: DelegateParams,
         body: Type.Object(
           {
@@ -268,7 +268,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
           },
           { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a' }] },
         ),
-        response: { 200: ChallengeResponse, ...problems() },
+        response: { 200: ChallengeResponse, ...problems(403) },
       },
     },
     async (request) => {
@@ -290,7 +290,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         tags: TAGS,
         summary: 'Challenge-response: verify the delegate signed your challenge (a query)',
         description: `${PAPER}, contract signing process steps 3-5 (Challenge, Response, ResponseVerify). The client picks a random challenge; the delegate signs, with its Fabric identity's private key (ECDSA P-256, SHA-256), the UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\`; send the signature as base64 of its DER or raw r||s form. The chaincode verifies it with the certificate on the delegate's account record and checks the delegate's validity. Nothing is written. Errors: 400 malformed challenge or signature, 404 unknown account.`,
-        security: bearer,
+        operationId: 'verifyDelegateSignature', security: bearer,
         params: DelegateParams,
         body: Type.Object(
           {

@@ -24,7 +24,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Open disputes, oldest first (arbitrators)',
         description: 'The arbitration queue: every OPEN or ESCALATED dispute, oldest report first, paged with Fabric bookmarks. Errors: 403 without the arbitrator role.',
-        security: bearer,
+        operationId: 'listOpenDisputes', security: bearer,
         querystring: PageQuery,
         response: { 200: Page(DisputeRef), ...problems(403) },
       },
@@ -45,7 +45,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'A dispute with its evidence and ruling (parties and arbitrators)',
         description: 'The dispute id is the signing id. Errors: 403 neither a party nor an arbitrator, 404.',
-        security: bearer,
+        operationId: 'getDispute', security: bearer,
         params: DisputeParams,
         response: { 200: DisputeRef, ...problems(403, 404) },
       },
@@ -61,7 +61,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Submit evidence (client, issuer or delegate)',
         description: 'Beyond the paper: while a dispute is OPEN or ESCALATED, each side adds evidence: `text` (up to 4096 characters) or `documentHash` (SHA-256 hex of a document kept off the ledger) with an optional `description`. Exactly one of text and documentHash. Errors: 400, 403 not a party, 404, 409 ruled or 100 items reached.',
-        security: bearer,
+        operationId: 'submitEvidence', security: bearer,
         params: DisputeParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -92,7 +92,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'DisputeArbitration: rule FRAUD (Penalty) or NO_FRAUD (Settlement) (arbitrators only)',
         description: `${PAPER}, Algorithm 3 "Contract fraud dispute resolution" (function DisputeArbitration). FRAUD -> Penalty: the contract's penalty share of the issuer's publishing deposit moves to the client, the client's deposit and invested amount and the delegate's invested amount are refunded, the contract is deactivated; signing PENALIZED. NO_FRAUD -> Settlement: the client's signing deposit is forfeited to the issuer; a signed contract completes (invested amounts paid to the issuer), otherwise committed amounts are refunded; signing SETTLED. The written reason and every movement are kept on the dispute. OPEN and ESCALATED disputes can be ruled, once. Errors: 400, 403 not an arbitrator or a party to the dispute, 404, 409 already ruled.`,
-        security: bearer,
+        operationId: 'disputeArbitration', security: bearer,
         params: DisputeParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -113,7 +113,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Escalate a dispute not ruled by its deadline (client, issuer or delegate)',
         description: 'Beyond the paper: once the deadline has passed (ledger time), a party marks an OPEN dispute ESCALATED; it stays in the arbitrators’ queue and can still be ruled. Errors: 403 not a party, 404, 409 not OPEN or deadline not reached.',
-        security: bearer,
+        operationId: 'escalateDispute', security: bearer,
         params: DisputeParams,
         headers: IdempotencyHeader,
         body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'no ruling after 7 days' }] }),
@@ -125,7 +125,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 
   app.get(
     '/dbcs/settings',
-    { schema: { tags: TAGS, summary: 'Dispute window and least penalty share in force', security: bearer, response: { 200: DbcsSettings, ...problems() } } },
+    { schema: { tags: TAGS, summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', security: bearer, response: { 200: DbcsSettings, ...problems() } } },
     async (request) => chaincode.evaluate(principalOf(request), 'investment:getSettings', []),
   );
 
@@ -136,7 +136,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
         description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
-        security: bearer,
+        operationId: 'setDbcsSettings', security: bearer,
         body: Type.Object(
           {
             disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),

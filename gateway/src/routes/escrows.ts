@@ -18,9 +18,15 @@ const CreateEscrow = Type.Object(
           shareBps: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Share in basis points; all shares sum to 10000' })),
           amount: Type.Optional(PositiveAmount),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Exactly one of shareBps and amount' },
       ),
-      { minItems: 1, maxItems: 50 },
+      {
+        minItems: 1,
+        maxItems: 50,
+        // The chaincode's rule (escrow/escrow.ts): every recipient gives shareBps, or every one
+        // gives amount; none gives both.
+        oneOf: [exclusively('shareBps', 'amount', 'By shares'), exclusively('amount', 'shareBps', 'By amounts')],
+      },
     ),
     terms: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     termsHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
@@ -48,6 +54,12 @@ const CreateEscrow = Type.Object(
     ],
   },
 );
+
+/** Array items that each give property `has` and not `lacks` (one branch of the recipients rule). */
+function exclusively(has: 'shareBps' | 'amount', lacks: 'shareBps' | 'amount', title: string) {
+  const field = (name: string) => (name === 'shareBps' ? Type.Integer() : Type.String());
+  return { title, items: Type.Object({ account: AccountId, [has]: field(has) }, { not: Type.Object({ [lacks]: field(lacks) }) }) };
+}
 
 const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
 
@@ -102,7 +114,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
         summary: 'Propose an escrow',
         description:
           'Locks `amount` from the caller (the initiator) for one or more recipients. The rule is either every recipient `shareBps` (summing to 10000; the rounding remainder goes to the first recipient) or every recipient `amount` (summing to the total). The amount moves from balance to held. `acceptBy` (default 7 days, at most 366 days ahead) bounds how long recipients may confirm; `arbitrator` names an account with the arbitrator role to rule disputes. Errors: 400 malformed rule, acceptBy out of bounds or the arbitrator a party, 404 unknown recipient or arbitrator, 409 id taken, a recipient at the active-escrow threshold, or the arbitrator without the arbitrator role, 422 insufficient funds.',
-        security: bearer,
+        operationId: 'createEscrow', security: bearer,
         headers: IdempotencyHeader,
         body: CreateEscrow,
         response: { 201: EscrowRef, ...problems(404, 409, 422) },
@@ -114,26 +126,26 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
     },
   );
 
-  const step = (path: string, fn: string, summary: string, description: string, statuses: number[]) =>
+  const step = (path: string, fn: string, operationId: string, summary: string, description: string, statuses: number[]) =>
     app.post(
       `/escrows/:id/${path}`,
       {
         config: { idempotent: true },
-        schema: { tags: ['escrows'], summary, description, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: EscrowRef, ...problems(...statuses) } },
+        schema: { tags: ['escrows'], summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: EscrowRef, ...problems(...statuses) } },
       },
       async (request, reply) => chaincode.submit(principalOf(request), fn, [request.params.id], reply),
     );
 
-  step('confirm', 'escrow:confirm', 'Confirm as a recipient',
+  step('confirm', 'escrow:confirm', 'confirmEscrow', 'Confirm as a recipient',
     'The caller, a recipient, confirms, accepting the terms and the named arbitrator. When every recipient has confirmed the escrow is ACTIVE and the amount frozen. Errors: 403 not a recipient, 409 not PROPOSED, already confirmed, after acceptBy, or the recipient is at the active-escrow threshold.',
     [403, 404, 409]);
-  step('complete', 'escrow:complete', 'Complete (initiator)',
+  step('complete', 'escrow:complete', 'completeEscrow', 'Complete (initiator)',
     'The initiator releases an ACTIVE or DISPUTED escrow: each recipient is paid its amount. Errors: 403 not the initiator, 409 not ACTIVE or DISPUTED (e.g. a second completion).',
     [403, 404, 409]);
-  step('cancel', 'escrow:cancel', 'Cancel, or approve cancellation',
+  step('cancel', 'escrow:cancel', 'cancelEscrow', 'Cancel, or approve cancellation',
     'Before any recipient confirms, the initiator alone withdraws the offer. After, every party must approve (also while DISPUTED); the last approval refunds the initiator and the status becomes CANCELLED. Errors: 403 not a party, 409 already final or already approved.',
     [403, 404, 409]);
-  step('reclaim', 'escrow:reclaim', 'Reclaim after the acceptance deadline (initiator)',
+  step('reclaim', 'escrow:reclaim', 'reclaimEscrow', 'Reclaim after the acceptance deadline (initiator)',
     'Once `acceptBy` has passed (ledger time) and the escrow is still PROPOSED, the initiator alone takes the amount back: status EXPIRED, every recipient that confirmed leaves its active-escrow count. Event EscrowExpired. Errors: 403 not the initiator, 409 not PROPOSED or the deadline not passed.',
     [403, 404, 409]);
 
@@ -141,12 +153,12 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
    * A POST on one escrow with a JSON body, passed to the chaincode function as its second
    * argument. A POST without a body is read as `{}` (a decline's reason is optional).
    */
-  const withBody = <B extends TSchema>(path: string, fn: string, summary: string, description: string, body: B) =>
+  const withBody = <B extends TSchema>(path: string, fn: string, operationId: string, summary: string, description: string, body: B) =>
     app.post(
       `/escrows/:id/${path}`,
       {
         config: { idempotent: true },
-        schema: { tags: ['escrows'], summary, description, security: bearer, params: IdParams, headers: IdempotencyHeader, body, response: { 200: EscrowRef, ...problems(403, 404, 409) } },
+        schema: { tags: ['escrows'], summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, body, response: { 200: EscrowRef, ...problems(403, 404, 409) } },
         preValidation: async (request) => {
           request.body ??= {} as never;
         },
@@ -154,19 +166,19 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
       async (request, reply) => chaincode.submit(principalOf(request), fn, [request.params.id, JSON.stringify(request.body)], reply),
     );
 
-  withBody('decline', 'escrow:decline', 'Decline as a recipient',
+  withBody('decline', 'escrow:decline', 'declineEscrow', 'Decline as a recipient',
     'A recipient that has not confirmed refuses a PROPOSED escrow, with an optional written `reason`: status DECLINED, the initiator\'s hold returns to its balance and every recipient that confirmed leaves its active-escrow count. Event EscrowDeclined. Errors: 400, 403 not a recipient, 409 not PROPOSED or the caller already confirmed (it may ask for cancellation instead).',
     Decline);
-  withBody('dispute', 'escrow:dispute', 'Open a dispute (a party)',
+  withBody('dispute', 'escrow:dispute', 'disputeEscrow', 'Open a dispute (a party)',
     'When the parties of an ACTIVE escrow deadlock, any party opens a dispute for the arbitrator the escrow names: `reason` and an optional `evidenceHash`. Status DISPUTED; the money stays held; the parties may still complete or all approve cancellation. Event EscrowDisputed. Errors: 400, 403 not a party, 409 not ACTIVE or no arbitrator named.',
     Dispute);
-  withBody('ruling', 'escrow:rule', "Rule a dispute (the escrow's arbitrator)",
+  withBody('ruling', 'escrow:rule', 'ruleEscrow', "Rule a dispute (the escrow's arbitrator)",
     "The arbitrator the escrow names, while it holds the ledger arbitrator role, rules a DISPUTED escrow with written `reasons`: COMPLETE pays the recipients by the rule (status COMPLETED), REFUND returns the amount to the initiator (status REFUNDED). The ruling is kept on the escrow. On Fabric it is endorsed by the parties' organisations' peers (the escrow key's policy). Event EscrowRuled. Errors: 400, 403 not the named arbitrator or no longer an arbitrator, 409 not DISPUTED (e.g. already ruled).",
     Ruling);
 
   app.get(
     '/escrows/:id',
-    { schema: { tags: ['escrows'], summary: 'An escrow (its parties and its named arbitrator only)', security: bearer, params: IdParams, response: { 200: EscrowRef, ...problems(403, 404) } } },
+    { schema: { tags: ['escrows'], summary: 'An escrow (its parties and its named arbitrator only)', operationId: 'getEscrow', security: bearer, params: IdParams, response: { 200: EscrowRef, ...problems(403, 404) } } },
     async (request) => chaincode.evaluate(principalOf(request), 'escrow:get', [request.params.id]),
   );
 
@@ -177,7 +189,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
         tags: ['escrows'],
         summary: "The caller's escrows, one page",
         description: 'Filtered by the caller role (initiator, recipient, arbitrator, any) and status; oldest (by creation) first within a status, so `role=arbitrator&status=DISPUTED` is an arbitrator\'s queue. Pages with Fabric bookmarks.',
-        security: bearer,
+        operationId: 'listEscrows', security: bearer,
         querystring: ListQuery,
         response: { 200: Page(EscrowRef), ...problems() },
       },
@@ -200,7 +212,7 @@ export const escrowRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClien
       schema: {
         tags: ['escrows'],
         summary: 'Every committed version of an escrow, oldest first (GetHistoryForKey; its parties and its named arbitrator only)',
-        security: bearer,
+        operationId: 'getEscrowHistory', security: bearer,
         params: IdParams,
         response: { 200: History, ...problems(403, 404) },
       },

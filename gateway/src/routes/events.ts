@@ -40,14 +40,20 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
       schema: {
         tags: ['events'],
         summary: 'Chaincode events as a Server-Sent Events stream (resumable with Last-Event-ID)',
-        security: bearer,
+        operationId: 'streamEvents', security: bearer,
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 160 })) }),
         querystring: Type.Object({
           from: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('start')], { default: 'now' })),
           after: Type.Optional(Type.String({ maxLength: 160, description: 'Same as Last-Event-ID' })),
           names: Type.Optional(Type.String({ maxLength: 1024, description: 'Comma-separated event names to keep, e.g. EscrowCreated,EscrowCompleted' })),
         }),
-        response: { 200: Type.String({ description: 'text/event-stream' }), ...problems() },
+        response: {
+          200: Type.Unsafe<string>({
+            description: 'Server-Sent Events: `id: <block>:<txId>`, `event: <event name>`, `data: <canonical JSON payload>`',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          }),
+          ...problems(),
+        },
       },
     },
     async (request, reply) => {

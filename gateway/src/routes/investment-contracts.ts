@@ -61,7 +61,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'ContractPublishDeposit + AddContract: publish an investment contract (issuer)',
         description: `${PAPER}, financial investment functions ContractPublishDeposit and AddContract(o.EOA, o.contractName, o.contractContent), in one transaction. The publishing deposit moves from the issuer's balance to its hold until the contract is CLOSED (a FRAUD ruling pays a share of it to the client). \`clientDeposit\` is what each client pays to request signing; \`ratio\` the client:delegate investment proportion. Errors: 400 malformed or content hash mismatch, 403 no issuer role, 409 id taken, 422 insufficient funds.`,
-        security: bearer,
+        operationId: 'publishContract', security: bearer,
         headers: IdempotencyHeader,
         body: Publish,
         response: { 201: ContractRef, ...problems(403, 409, 422) },
@@ -80,7 +80,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'Investment contracts, one page (public)',
         description: "With `issuer`: that issuer's contracts, oldest first; without: all contracts in id order.",
-        security: bearer,
+        operationId: 'listContracts', security: bearer,
         querystring: Type.Composite([PageQuery, Type.Object({ issuer: Type.Optional(AccountId) })]),
         response: { 200: Page(ContractRef), ...problems() },
       },
@@ -99,7 +99,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'An investment contract with its content (public)',
         description: `${PAPER}: any entity may access and view the contract content; compare \`contentHash\` with the SHA-256 of the content you were shown.`,
-        security: bearer,
+        operationId: 'getContract', security: bearer,
         params: ContractParams,
         response: { 200: ContractRef, ...problems(404) },
       },
@@ -110,7 +110,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
   app.get(
     '/investment-contracts/:id/history',
     {
-      schema: { tags: TAGS, summary: 'Every version of a contract, oldest first (GetHistoryForKey)', security: bearer, params: ContractParams, response: { 200: History(ContractRef), ...problems(404) } },
+      schema: { tags: TAGS, summary: 'Every version of a contract, oldest first (GetHistoryForKey)', operationId: 'getContractHistory', security: bearer, params: ContractParams, response: { 200: History(ContractRef), ...problems(404) } },
     },
     async (request) => ({ items: await chaincode.evaluate<never[]>(principalOf(request), 'investment:contractHistory', [request.params.id]) }),
   );
@@ -123,7 +123,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'ChangeStatus: deactivate, reactivate or close a contract (issuer)',
         description: `${PAPER}, financial investment function ChangeStatus. INACTIVE refuses new signing requests and signatures (open signings can still be confirmed, disputed or cancelled). CLOSED is final, needs no open signing, and releases the rest of the publishing deposit to the issuer. A contract ruled fraudulent cannot be reactivated. Errors: 403 not the issuer, 404, 409 refused transition.`,
-        security: bearer,
+        operationId: 'changeContractStatus', security: bearer,
         params: ContractParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -144,7 +144,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'RequestSigning: request to sign, paying the client deposit (client)',
         description: `${PAPER}, Algorithm 1 "Request contract signing" (function RequestSigning). The caller (the client) names the delegate offering it the contract and pays the contract's client deposit (balance -> hold); \`deposit\`, when sent, must equal it (the paper's msg.value = cDeposit). The contract must be ACTIVE and the delegate valid (see the validity route). Errors: 400 client is the issuer or the delegate, wrong deposit; 404; 409 contract inactive, delegate not valid (revoked, expired, registry inactive...), id taken; 422 insufficient funds.`,
-        security: bearer,
+        operationId: 'requestSigning', security: bearer,
         params: ContractParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -166,7 +166,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
   app.get(
     '/investment-contracts/:id/signings/:signingId',
     {
-      schema: { tags: TAGS, summary: 'A signing (its client, delegate, issuer, or an arbitrator)', security: bearer, params: SigningParams, response: { 200: SigningRef, ...problems(403, 404) } },
+      schema: { tags: TAGS, summary: 'A signing (its client, delegate, issuer, or an arbitrator)', operationId: 'getSigning', security: bearer, params: SigningParams, response: { 200: SigningRef, ...problems(403, 404) } },
     },
     async (request) => chaincode.evaluate(principalOf(request), 'investment:getSigning', [request.params.id, request.params.signingId]),
   );
@@ -179,7 +179,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'SignedByEntity: commit your invested amount (delegate or client)',
         description: `${PAPER}, financial investment function SignedByEntity(s.EOA, c.EOA, f.EOA, s.amount/c.amount). The amount is held on the caller's account. Amounts are k x ratio.client and k x ratio.delegate for one k: with ratio 9:1 a delegate committing 10000 fixes the client's at 90000. When both have signed the status is SIGNED. The contract must be ACTIVE and the delegate still valid. Errors: 400 off the ratio, 403 neither party, 404, 409 not REQUESTED / already signed / contract inactive / delegate no longer valid, 422 insufficient funds.`,
-        security: bearer,
+        operationId: 'signedByEntity', security: bearer,
         params: SigningParams,
         headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '90000' }] }),
@@ -198,7 +198,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'ContractConfirmed: 1 satisfied (completes) or 2 report fraud (opens a dispute) (client)',
         description: `${PAPER}, Algorithm 2 "Successful contract signing" (function ContractConfirmed). decision 1 (needs SIGNED): COMPLETED; both invested amounts are paid to the issuer as the investment and the client deposit is refunded. decision 2 (REQUESTED or SIGNED): DISPUTED; a dispute with the signing's id opens for the arbitrators (Algorithm 3), deadline = now + the ledger's dispute window (default 7 days); money stays held. Errors: 400, 403 not the client, 404, 409 wrong state.`,
-        security: bearer,
+        operationId: 'contractConfirmed', security: bearer,
         params: SigningParams,
         headers: IdempotencyHeader,
         body: Type.Object(
@@ -223,7 +223,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         tags: TAGS,
         summary: 'Withdraw a signing before both parties signed (client or delegate)',
         description: 'Not in the paper: lets a client leave a signing whose delegate was revoked or expired meanwhile. The client deposit and any committed amount are refunded; status CANCELLED. Errors: 403 neither party, 404, 409 not REQUESTED.',
-        security: bearer,
+        operationId: 'cancelSigning', security: bearer,
         params: SigningParams,
         headers: IdempotencyHeader,
         body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'delegate no longer authorized' }] }),
@@ -240,7 +240,7 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
       schema: {
         tags: TAGS,
         summary: "The caller's signings (as client, delegate or issuer), oldest first",
-        security: bearer,
+        operationId: 'listSignings', security: bearer,
         querystring: PageQuery,
         response: { 200: Page(SigningRef), ...problems() },
       },

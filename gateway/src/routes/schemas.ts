@@ -109,7 +109,7 @@ export const IdParams = Type.Object({ id: RecordId });
 
 /** The querystring of every paged listing (Fabric bookmarks). */
 export const PageQuery = Type.Object({
-  pageSize: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1 to 100, default 20' })),
+  pageSize: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100 (a decimal string), default 20' })),
   bookmark: Type.Optional(Type.String({ maxLength: 1024, description: 'From the previous page' })),
 });
 export const AccountParams = Type.Object({ id: AccountId });
