@@ -7,7 +7,7 @@
 # response body and header as documented. GET /v1/events is left out: it is an endless
 # Server-Sent Events stream (its problems are the same hooks' as every other route's).
 # Bounded: SCHEMATHESIS_MAX_EXAMPLES (default 20) cases per operation and phase,
-# SCHEMATHESIS_MAX_TIME (default 900) seconds in all.
+# SCHEMATHESIS_MAX_TIME (default 600) seconds in all.
 # Usage: test/openapi/schemathesis.sh [schemathesis binary]   (default: schemathesis on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,7 +43,7 @@ PYTHONPATH="test/openapi${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemath
   -H "Authorization: Bearer $key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
   --exclude-path /v1/events \
-  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-20}" --max-time "${SCHEMATHESIS_MAX_TIME:-900}" \
+  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-20}" --max-time "${SCHEMATHESIS_MAX_TIME:-600}" \
   --request-timeout 30 --seed "${SCHEMATHESIS_SEED:-20261130}" --no-color \
   --report junit --report-junit-path "$report" 2>&1 | tee "$data_dir/schemathesis.out"
 rc=${PIPESTATUS[0]}
