@@ -19,5 +19,6 @@ export type { TpcState, MpcState, MpcChannelState } from './channels/state';
 export { parseSignature, verifyWithCertificate } from './shared/signature';
 export { accountOfCertificate, callerOfCertificate } from './shared/identity';
 export { AUDIENCE_FIELD } from './shared/audience';
+export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';
 export type { Audience } from './shared/audience';

@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '@covenant/chaincode';
 import { HttpProblem, problem } from '../http/problem';
 
 /**
@@ -34,7 +35,7 @@ type Code = 'INVALID_ARGUMENT' | 'FORBIDDEN' | 'FAILED_PRECONDITION' | 'NOT_FOUN
 const STATUS: Record<Code, number> = { INVALID_ARGUMENT: 400, FORBIDDEN: 403, FAILED_PRECONDITION: 409, NOT_FOUND: 404 };
 const refuse = (code: Code, detail: string) => new HttpProblem(problem(STATUS[code], code, detail));
 
-const AMOUNT = /^(0|[1-9][0-9]{0,29})$/;
+const AMOUNT = new RegExp(`^(0|[1-9][0-9]{0,${MAX_AMOUNT.toString().length - 1}})$`);
 /** Decimal strings to bigints; INVALID_ARGUMENT for anything else (a negative, a float, junk). */
 function amounts(balances: readonly string[], what: string): bigint[] {
   if (balances.some((b) => typeof b !== 'string' || !AMOUNT.test(b))) throw refuse('INVALID_ARGUMENT', `${what}: balances must be non-negative decimal strings`);

@@ -1,17 +1,21 @@
 import { Type, Static } from '@sinclair/typebox';
+import { MAX_AMOUNT } from '@covenant/chaincode';
+
+/** Digits after the first of the largest amount (10^18 - 1: 18 digits), for the patterns below. */
+const MORE_DIGITS = MAX_AMOUNT.toString().length - 1;
 
 /**
  * TypeBox schemas shared by the routes. Amounts are minor units (cents) as decimal strings
  * (DESIGN.md, "Money and accounts"); the OpenAPI document at /docs is generated from these.
  */
 export const Amount = Type.String({
-  pattern: '^(0|[1-9][0-9]{0,29})$',
-  description: 'Amount in minor units (cents) as a decimal string',
+  pattern: `^(0|[1-9][0-9]{0,${MORE_DIGITS}})$`,
+  description: `Amount in minor units (cents) as a decimal string, at most ${MAX_AMOUNT}`,
   examples: ['1250'],
 });
 export const PositiveAmount = Type.String({
-  pattern: '^[1-9][0-9]{0,29}$',
-  description: 'Amount greater than zero in minor units (cents) as a decimal string',
+  pattern: `^[1-9][0-9]{0,${MORE_DIGITS}}$`,
+  description: `Amount greater than zero in minor units (cents) as a decimal string, at most ${MAX_AMOUNT}`,
   examples: ['1250'],
 });
 export const AccountId = Type.String({
