@@ -1,4 +1,5 @@
 import type { LevelDb } from '../ledger/embedded/store';
+import type { StateJson } from './consent';
 
 /**
  * What a gateway knows of each two-party channel its users are in, kept durably in the gateway's
@@ -7,11 +8,7 @@ import type { LevelDb } from '../ledger/embedded/store';
  * gateway's own half-signed proposal, written before it is sent: after a crash it tells the
  * gateway to ask the other side whether that proposal was countersigned.
  */
-export interface SignedState {
-  version: number;
-  /** Minor units, decimal strings, in the order of `parties`. */
-  balances: [string, string];
-  final: boolean;
+export interface SignedState extends StateJson {
   /** Base64 DER signatures in the order of `parties`. */
   signatures: [string, string];
 }
@@ -22,7 +19,7 @@ export interface OffchainChannel {
   /** Which party this gateway acts for. */
   self: 0 | 1;
   latest: SignedState;
-  pending?: { version: number; balances: [string, string]; final: boolean };
+  pending?: StateJson;
   /** Set while the channel is a member of this multiparty channel: no two-party updates. */
   boundTo?: string;
   /**
