@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { KeyObject, sign, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { addSeconds, parseTimestamp, shareOf } from '../src/dbcs/common';
+import { shareOf } from '../src/dbcs/common';
+import { addSeconds, parseTimestamp } from '../src/shared/fields';
 import { Delegate, DelegateRegistry, delegateValidity } from '../src/dbcs/delegate';
 import { InvestmentContract, Signing, signSigning } from '../src/dbcs/investment';
 import { openDispute, ruleDispute } from '../src/dbcs/dispute';

@@ -2,7 +2,7 @@ import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
 import { alreadyExists, failedPrecondition, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
 import { parseAmount } from '../shared/amount';
-import { optionalText, parseText, parseTimestamp } from './common';
+import { optionalText, parseText, parseTimestamp } from '../shared/fields';
 
 /**
  * The delegate authorization smart contract ("d") of DBCS-SC (seeds/004, "DBCS-SC's smart

@@ -1,7 +1,8 @@
 import { asObject, big, optStr, str, strArray } from '../shared/decode';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
-import { Movement, addSeconds, optionalText, parseSha256, parseText, shareOf } from './common';
+import { Movement, shareOf } from './common';
+import { addSeconds, optionalText, parseSha256, parseText } from '../shared/fields';
 import type { InvestmentContract, Signing } from './investment';
 
 /**

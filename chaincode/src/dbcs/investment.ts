@@ -2,7 +2,8 @@ import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
-import { TOTAL_BPS, optionalText, parseAccountId, parseInteger, parseObject, parseSha256, parseText, sha256Hex } from './common';
+import { TOTAL_BPS, parseAccountId, parseInteger, parseObject, sha256Hex } from './common';
+import { optionalText, parseSha256, parseText } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
 /**

@@ -3,7 +3,7 @@ import { asObject, big, bool, optStr, str, strArray } from '../shared/decode';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
-import { addSeconds, optionalText, parseSha256, parseText, parseTimestamp } from '../dbcs/common';
+import { addSeconds, optionalText, parseSha256, parseText, parseTimestamp } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
 /**
@@ -92,7 +92,6 @@ export const DEFAULT_ACCEPT_WINDOW_SECONDS = 7 * 24 * 3600;
 /** Latest `acceptBy` a request may give: 366 days after the transaction time. */
 export const MAX_ACCEPT_WINDOW_SECONDS = 366 * 24 * 3600;
 const WHAT = 'escrow';
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Validates the JSON body of an escrow creation; INVALID_ARGUMENT for anything malformed. */
 export function parseCreateRequest(body: Record<string, unknown>): CreateEscrowRequest {
@@ -110,12 +109,7 @@ export function parseCreateRequest(body: Record<string, unknown>): CreateEscrowR
     }
     request.terms = body.terms;
   }
-  if (body.termsHash !== undefined) {
-    if (typeof body.termsHash !== 'string' || !HEX64.test(body.termsHash)) {
-      throw invalidArgument('termsHash must be a SHA-256 digest as 64 lowercase hex characters');
-    }
-    request.termsHash = body.termsHash;
-  }
+  if (body.termsHash !== undefined) request.termsHash = parseSha256(body.termsHash, 'termsHash');
   const recipients = body.recipients;
   if (!Array.isArray(recipients) || recipients.length === 0 || recipients.length > MAX_RECIPIENTS) {
     throw invalidArgument(`recipients must list 1 to ${MAX_RECIPIENTS} recipients`);
