@@ -39,19 +39,25 @@ export async function openEventStream(url: string, apiKey: string, headers: Reco
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  await reader.read(); // the opening comment
+  /** Appends a chunk and parses every complete message in the buffer (comment lines are skipped). */
+  const take = (chunk: Uint8Array) => {
+    buffer += decoder.decode(chunk, { stream: true });
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+    }
+  };
+  // The first chunk holds the opening comment, and may already hold replayed events after it.
+  const first = await reader.read();
+  if (first.value) take(first.value);
   void (async () => {
     for (;;) {
       const chunk = await reader.read().catch(() => undefined);
       if (!chunk || chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-        if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-      }
+      take(chunk.value);
     }
   })();
   return stream;
