@@ -7,12 +7,13 @@ module.exports = {
   testPathIgnorePatterns: process.env.COVENANT_TEST_LEDGER === 'fabric' ? ['/node_modules/'] : ['/node_modules/', '/test/fabric/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
-    // content-disposition 3 (used by @fastify/swagger-ui's static files) and cookie 1 (used by
-    // light-my-request, Fastify's inject) ship only ES modules; Node 20 loads them with
-    // require(esm), Jest's module runtime does not, so Jest compiles them.
-    'node_modules/(content-disposition|cookie)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
+    // content-disposition 3 (used by @fastify/swagger-ui's static files), cookie 1 (used by
+    // light-my-request, Fastify's inject) and @noble/curves and @noble/hashes 2 (used by
+    // @hyperledger/fabric-gateway 1.12) ship only ES modules; Node loads them with require(esm),
+    // Jest's module runtime does not, so Jest compiles them.
+    'node_modules/(content-disposition|cookie|@noble/curves|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@noble/curves|@noble/hashes)/)'],
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
   },
