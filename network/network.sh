@@ -23,6 +23,9 @@ shopt -s inherit_errexit
 # --------------------------------------------------------------------------------------------
 NET_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$NET_DIR/.." && pwd)"
+# The project's own Node LTS (root devDependency `node`), as npm scripts use it, also when this
+# script is called directly.
+[ -x "$REPO_DIR/node_modules/.bin/node" ] && PATH="$REPO_DIR/node_modules/.bin:$PATH"
 
 abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 
@@ -52,6 +55,12 @@ FABRIC_PINS="${COVENANT_FABRIC_VERSION:-v1.4.0-rc1.0.20260618074816-86c1172bec37
 FABRIC_TOOLS=(peer orderer configtxgen cryptogen osnadmin)
 
 CHANNEL=covenant
+# The channel capability. V2_0 by default: in the pinned Fabric, V3_0 makes ConsensusTypeBFT()
+# true, so the peers' Gateway broadcasts every transaction to every orderer and etcdraft orders
+# each copy (three envelopes per transaction, two of them DUPLICATE_TXID); under V2_0 it sends
+# each transaction to one orderer (test/fabric/ordering.test.ts counts the copies in the blocks).
+CHANNEL_CAPABILITY="${COVENANT_CHANNEL_CAPABILITY:-V2_0}"
+case "$CHANNEL_CAPABILITY" in V2_0 | V3_0) ;; *) echo "COVENANT_CHANNEL_CAPABILITY must be V2_0 or V3_0" >&2; exit 2 ;; esac
 CC_NAME=covenant
 # Chaincode-level endorsement policy: any one member peer, so new keys can be created by one
 # organisation. Keys that hold value carry key-level (state-based) policies set by the chaincode
@@ -470,7 +479,7 @@ EOF
 
 Capabilities:
   Channel: &ChannelCapabilities
-    V3_0: true
+    $CHANNEL_CAPABILITY: true
   Orderer: &OrdererCapabilities
     V2_0: true
   Application: &ApplicationCapabilities
