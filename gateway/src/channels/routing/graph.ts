@@ -78,7 +78,7 @@ export class ChannelGraph {
     return this.info(this.indexOf(id));
   }
 
-  /** b_{from,to} in channel `id`: what `from` can pay `to` through it. Throws if `from` is not a party of it. */
+  /** b_{from,to} in channel `id`: what `from` can pay `to` through it. Throws on an unknown channel or if `from` is not a party of it. */
   capacity(id: ChannelId, from: NodeId): bigint {
     const arc = this.arcOf(this.indexOf(id), from);
     if (arc === undefined) throw new Error(`${from} is not a party of channel ${id}`);
@@ -95,17 +95,17 @@ export class ChannelGraph {
     return sum;
   }
 
-  /** Dist_ij of formula 16 for channel `id` (see {@link localities}). */
+  /** Dist_ij of formula 16 for channel `id` (see {@link localities}). Throws on an unknown channel. */
   dist(id: ChannelId): number {
     return this.dists()[this.indexOf(id)];
   }
 
-  /** Bal_ij of formula 17: |b_ij - b_ji| / (b_ij + b_ji), in [0, 1]; 1 for an empty channel. */
+  /** Bal_ij of formula 17: |b_ij - b_ji| / (b_ij + b_ji), in [0, 1]; 1 for an empty channel. Throws on an unknown channel. */
   bal(id: ChannelId): number {
     return this.balOf(this.indexOf(id));
   }
 
-  /** W_ij of formula 18: k1 (1 - Dist_ij) + k2 Bal_ij; smaller is better. */
+  /** W_ij of formula 18: k1 (1 - Dist_ij) + k2 Bal_ij; smaller is better. Throws on an unknown channel. */
   weight(id: ChannelId, params: WeightParams = DEFAULT_WEIGHT_PARAMS): number {
     return this.arcWeight(2 * this.indexOf(id), params);
   }

@@ -77,6 +77,7 @@ export class ArcNetwork implements ArcView {
     return this.open[c] === true;
   }
 
+  /** Sets what the arc's tail can pay its head (minor units). */
   setCapacity(arc: number, capacity: bigint): void {
     this.caps[arc] = capacity;
   }
