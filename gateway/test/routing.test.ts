@@ -11,6 +11,14 @@ function parts(r: RouteResult): readonly RoutePart[] {
   return r.parts;
 }
 const sum = (ps: readonly RoutePart[]) => ps.reduce((s, p) => s + p.amount, 0n);
+/** Channels along each route 'S-A-B' (ids from the lower-cased ends: sa, ab), all with balances [b_ab, b_ba]. */
+const chains = ([x, y]: [number, number], ...routes: string[]): Spec[] =>
+  routes.flatMap((route) => {
+    const ns = route.split('-');
+    return ns.slice(1).map((b, i): Spec => [`${ns[i]}${b}`.toLowerCase(), ns[i], b, x, y]);
+  });
+/** Two 2-hop routes S→T: via X (channels sx, xt) and via Y (sy, yt). */
+const twoRoutes = (x: [number, number], y: [number, number]): Spec[] => chains(x, 'S-X-T').concat(chains(y, 'S-Y-T'));
 
 /**
  *      A ---ab(30|10)--- B ---bd(20|20)--- D
@@ -27,24 +35,23 @@ const diamond = (): Spec[] => [
 ];
 
 describe('the paper weights (formulas 16-18)', () => {
-  test('Dist, Bal and W match hand-computed values', () => {
-    const g = graphOf(diamond());
+  /** Exact for whole numbers (0 and 1 must come out exactly), within 1e-12 otherwise. */
+  const expectNear = (actual: number, expected: number) => (Number.isInteger(expected) ? expect(actual).toBe(expected) : expect(actual).toBeCloseTo(expected, 12));
+
+  test.each([
     // ab: total 40; common neighbour C with A–C total 10 and B–C total 10.
-    expect(g.dist('ab')).toBeCloseTo(40 / 60, 12);
-    expect(g.bal('ab')).toBeCloseTo(20 / 40, 12);
-    expect(g.weight('ab')).toBeCloseTo(0.5 * (1 - 40 / 60) + 0.5 * 0.5, 12); // 5/12
+    ['ab', 40 / 60, 20 / 40, 0.5 * (1 - 40 / 60) + 0.5 * 0.5], // W 5/12
     // ac: total 10; common neighbour B with A–B 40 and C–B 10.
-    expect(g.dist('ac')).toBeCloseTo(10 / 60, 12);
-    expect(g.bal('ac')).toBe(0);
-    expect(g.weight('ac')).toBeCloseTo(0.5 * (5 / 6), 12);
+    ['ac', 10 / 60, 0, 0.5 * (5 / 6)],
     // bc: total 10, all on B's side; common neighbour A with B–A 40 and C–A 10.
-    expect(g.dist('bc')).toBeCloseTo(10 / 60, 12);
-    expect(g.bal('bc')).toBe(1);
-    expect(g.weight('bc')).toBeCloseTo(0.5 * (5 / 6) + 0.5, 12);
+    ['bc', 10 / 60, 1, 0.5 * (5 / 6) + 0.5],
     // bd: no common neighbour, balanced: Dist 1, Bal 0, W 0.
-    expect(g.dist('bd')).toBe(1);
-    expect(g.bal('bd')).toBe(0);
-    expect(g.weight('bd')).toBe(0);
+    ['bd', 1, 0, 0],
+  ])('Dist, Bal and W of %s match hand-computed values', (id, dist, bal, weight) => {
+    const g = graphOf(diamond());
+    expectNear(g.dist(id), dist);
+    expectNear(g.bal(id), bal);
+    expectNear(g.weight(id), weight);
   });
 
   test('k1 and k2 are configurable', () => {
@@ -99,14 +106,6 @@ describe('the paper weights (formulas 16-18)', () => {
 });
 
 describe('path choice', () => {
-  /** Two 2-hop routes S→T: via X (channels sx, xt) and via Y (sy, yt). */
-  const twoRoutes = (x: [number, number], y: [number, number]): Spec[] => [
-    ['sx', 'S', 'X', ...x],
-    ['xt', 'X', 'T', ...x],
-    ['sy', 'S', 'Y', ...y],
-    ['yt', 'Y', 'T', ...y],
-  ];
-
   test('the W router takes the path of least ΣW among paths that can carry the amount', () => {
     const g = graphOf(twoRoutes([50, 50], [80, 20]));
     expect(nodesOf(parts(routeByWeight(g, 'S', 'T', 10n))[0])).toEqual(['S', 'X', 'T']); // W 0 vs 0.3 per hop
@@ -115,13 +114,7 @@ describe('path choice', () => {
 
   test('W ties go to the path with fewer hops', () => {
     // Every channel balanced and without common neighbours: W = 0 everywhere.
-    const g = graphOf([
-      ['s1', 'S', 'P', 9, 9],
-      ['p1', 'P', 'Q', 9, 9],
-      ['q1', 'Q', 'T', 9, 9],
-      ['s2', 'S', 'R', 9, 9],
-      ['r2', 'R', 'T', 9, 9],
-    ]);
+    const g = graphOf(chains([9, 9], 'S-P-Q-T', 'S-R-T'));
     expect(nodesOf(parts(routeByWeight(g, 'S', 'T', 5n))[0])).toEqual(['S', 'R', 'T']);
   });
 
@@ -134,23 +127,12 @@ describe('path choice', () => {
   });
 
   test('our router prefers fewer hops over balance', () => {
-    const g = graphOf([
-      ['st', 'S', 'T', 10, 90],
-      ['sa', 'S', 'A', 90, 10],
-      ['ab', 'A', 'B', 90, 10],
-      ['bt', 'B', 'T', 90, 10],
-    ]);
+    const g = graphOf([['st', 'S', 'T', 10, 90], ...chains([90, 10], 'S-A-B-T')]);
     expect(channelsOf(parts(routeMultipath(g, 'S', 'T', 5n))[0])).toEqual(['st']);
   });
 
   test('a route never uses a hop without enough balance in its direction', () => {
-    const g = graphOf([
-      ['sa', 'S', 'A', 100, 0],
-      ['at', 'A', 'T', 0, 100], // A cannot pay T
-      ['sb', 'S', 'B', 100, 0],
-      ['bc', 'B', 'C', 100, 0],
-      ['ct', 'C', 'T', 100, 0],
-    ]);
+    const g = graphOf([...chains([100, 0], 'S-A'), ['at', 'A', 'T', 0, 100] /* A cannot pay T */, ...chains([100, 0], 'S-B-C-T')]);
     for (const r of [routeByWeight(g, 'S', 'T', 10n), routeMultipath(g, 'S', 'T', 10n)]) {
       expect(nodesOf(parts(r)[0])).toEqual(['S', 'B', 'C', 'T']);
     }
@@ -159,12 +141,7 @@ describe('path choice', () => {
 
 describe('multipath splitting', () => {
   test('an amount no single path can carry is split across paths', () => {
-    const g = graphOf([
-      ['sx', 'S', 'X', 6, 0],
-      ['xt', 'X', 'T', 6, 0],
-      ['sy', 'S', 'Y', 6, 0],
-      ['yt', 'Y', 'T', 6, 0],
-    ]);
+    const g = graphOf(twoRoutes([6, 0], [6, 0]));
     const w = routeByWeight(g, 'S', 'T', 10n);
     expect(w).toMatchObject({ ok: false, reason: 'INSUFFICIENT_CAPACITY' });
     const r = routeMultipath(g, 'S', 'T', 10n);
@@ -178,17 +155,7 @@ describe('multipath splitting', () => {
 
   test('the flow undoes an earlier augmentation when that is the only way to reach the amount', () => {
     // Shortest first path S-A-B-T blocks B→T; the maximum flow 2 needs S-A-E-F-T and S-C-X-B-T.
-    const g = graphOf([
-      ['sa', 'S', 'A', 1, 0],
-      ['ab', 'A', 'B', 1, 0],
-      ['bt', 'B', 'T', 1, 0],
-      ['sc', 'S', 'C', 1, 0],
-      ['cx', 'C', 'X', 1, 0],
-      ['xb', 'X', 'B', 1, 0],
-      ['ae', 'A', 'E', 1, 0],
-      ['ef', 'E', 'F', 1, 0],
-      ['ft', 'F', 'T', 1, 0],
-    ]);
+    const g = graphOf(chains([1, 0], 'S-A-B-T', 'S-C-X-B', 'A-E-F-T'));
     const ps = parts(routeMultipath(g, 'S', 'T', 2n));
     expect(ps.map((p) => nodesOf(p).join('>')).sort()).toEqual(['S>A>E>F>T', 'S>C>X>B>T']);
     expect(ps.every((p) => p.amount === 1n)).toBe(true);
@@ -196,16 +163,7 @@ describe('multipath splitting', () => {
 
   test('when the cheapest split has too many parts, fewer and wider parts are tried', () => {
     // Three short paths of 1 and one long path of 10; 11 needs a split.
-    const g = graphOf([
-      ...[1, 2, 3].flatMap((i): Spec[] => [
-        [`s${i}`, 'S', `M${i}`, 1, 0],
-        [`t${i}`, `M${i}`, 'T', 1, 0],
-      ]),
-      ['l1', 'S', 'L1', 10, 0],
-      ['l2', 'L1', 'L2', 10, 0],
-      ['l3', 'L2', 'L3', 10, 0],
-      ['l4', 'L3', 'T', 10, 0],
-    ]);
+    const g = graphOf([...chains([1, 0], 'S-M1-T', 'S-M2-T', 'S-M3-T'), ...chains([10, 0], 'S-L1-L2-L3-T')]);
     const cheapest = parts(routeMultipath(g, 'S', 'T', 11n));
     expect(cheapest.map((p) => [p.path.length, p.amount])).toEqual([[4, 8n], [2, 1n], [2, 1n], [2, 1n]]);
     const few = parts(routeMultipath(g, 'S', 'T', 11n, { maxParts: 2, balanceWeight: 1 }));
@@ -215,15 +173,7 @@ describe('multipath splitting', () => {
 
   test('parts through the same channel direction fit its balance together', () => {
     // Three paths share the first hop S→H (capacity 9) and fan out over 3-capacity channels.
-    const g = graphOf([
-      ['sh', 'S', 'H', 9, 0],
-      ['h1', 'H', 'P', 3, 0],
-      ['h2', 'H', 'Q', 3, 0],
-      ['h3', 'H', 'R', 3, 0],
-      ['p', 'P', 'T', 3, 0],
-      ['q', 'Q', 'T', 3, 0],
-      ['r', 'R', 'T', 3, 0],
-    ]);
+    const g = graphOf([...chains([9, 0], 'S-H'), ...chains([3, 0], 'H-P', 'H-Q', 'H-R', 'P-T', 'Q-T', 'R-T')]);
     const r = routeMultipath(g, 'S', 'T', 9n);
     expect(parts(r)).toHaveLength(3);
     expect(routeMultipath(g, 'S', 'T', 10n)).toMatchObject({ ok: false, reason: 'INSUFFICIENT_CAPACITY' });
@@ -290,12 +240,7 @@ describe('failures', () => {
   });
 
   test('a split over maxParts is refused as TOO_MANY_PARTS', () => {
-    const g2 = graphOf([
-      ['sx', 'S', 'X', 6, 0],
-      ['xt', 'X', 'T', 6, 0],
-      ['sy', 'S', 'Y', 6, 0],
-      ['yt', 'Y', 'T', 6, 0],
-    ]);
+    const g2 = graphOf(twoRoutes([6, 0], [6, 0]));
     expect(routeMultipath(g2, 'S', 'T', 10n, { maxParts: 1, balanceWeight: 1 })).toMatchObject({ ok: false, reason: 'TOO_MANY_PARTS' });
   });
 
@@ -325,56 +270,51 @@ describe('properties on random networks', () => {
         payments: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.integer({ min: 1, max: 25 })), { minLength: 1, maxLength: 40 }),
       }),
     );
-  const build = (x: { n: number; tree: number[]; extra: [number, number][]; balances: [number, number][] }) => {
+  type Network = { n: number; tree: number[]; extra: [number, number][]; balances: [number, number][]; payments: [number, number, number][] };
+  const build = (x: Network) => {
     const edges: [number, number][] = x.tree.map((r, i) => [i + 1, r % (i + 1)]);
     for (const [u, v] of x.extra) if (u !== v) edges.push([u, v]);
     return graphOf(edges.map(([u, v], i) => [`c${i}`, `n${u}`, `n${v}`, ...x.balances[i % x.balances.length]]));
   };
+  /** The network's payments between distinct parties, as [from, to, amount]. */
+  const paymentsOf = (x: Network): [string, string, bigint][] => x.payments.filter(([u, v]) => u !== v).map(([u, v, a]) => [`n${u}`, `n${v}`, BigInt(a)]);
+  /** Checks `property` on 150 random networks drawn from `seed`. */
+  const forNetworks = (seed: number, property: (x: Network) => void) => fc.assert(fc.property(network, property), { seed, numRuns: 150 });
 
   test('routes carry exactly the amount, fit the graph, and applying them conserves every channel', () => {
-    fc.assert(
-      fc.property(network, (x) => {
-        const g = build(x);
-        const totals = g.channels().map((c) => c.balanceA + c.balanceB);
-        for (const [u, v, a] of x.payments) {
-          if (u === v) continue;
-          const [from, to, amount] = [`n${u}`, `n${v}`, BigInt(a)];
-          const w = routeByWeight(g, from, to, amount);
-          const m = routeMultipath(g, from, to, amount, { maxParts: 1000, balanceWeight: 1 });
-          // Whenever one path can carry the payment, the multipath router finds a route too.
-          if (w.ok) expect(m.ok).toBe(true);
-          for (const r of [w, m]) {
-            if (!r.ok) continue;
-            expect(sum(r.parts)).toBe(amount);
-            expect(g.check(r, from, to)).toBeNull();
-          }
-          if (m.ok) g.apply(m, from, to);
+    forNetworks(20240605, (x) => {
+      const g = build(x);
+      const totals = g.channels().map((c) => c.balanceA + c.balanceB);
+      for (const [from, to, amount] of paymentsOf(x)) {
+        const w = routeByWeight(g, from, to, amount);
+        const m = routeMultipath(g, from, to, amount, { maxParts: 1000, balanceWeight: 1 });
+        // Whenever one path can carry the payment, the multipath router finds a route too.
+        if (w.ok) expect(m.ok).toBe(true);
+        for (const r of [w, m]) {
+          if (!r.ok) continue;
+          expect(sum(r.parts)).toBe(amount);
+          expect(g.check(r, from, to)).toBeNull();
         }
-        g.channels().forEach((c, i) => expect(c.balanceA + c.balanceB).toBe(totals[i]));
-      }),
-      { seed: 20240605, numRuns: 150 },
-    );
+        if (m.ok) g.apply(m, from, to);
+      }
+      g.channels().forEach((c, i) => expect(c.balanceA + c.balanceB).toBe(totals[i]));
+    });
   });
 
   test('with full splitting, success depends only on which payments went through, not on the routes taken', () => {
     // Every cut's capacity changes by the same amount whatever path a payment takes, so the
     // maximum flow between any two parties, and with it the next payment's fate, does not depend
     // on the cost function.
-    fc.assert(
-      fc.property(network, (x) => {
-        const a = build(x);
-        const b = build(x);
-        for (const [u, v, amt] of x.payments) {
-          if (u === v) continue;
-          const [from, to, amount] = [`n${u}`, `n${v}`, BigInt(amt)];
-          const ra = routeMultipath(a, from, to, amount, { maxParts: 1000, balanceWeight: 0 });
-          const rb = routeMultipath(b, from, to, amount, { maxParts: 1000, balanceWeight: 5 });
-          expect(rb.ok).toBe(ra.ok);
-          if (ra.ok) a.apply(ra, from, to);
-          if (rb.ok) b.apply(rb, from, to);
-        }
-      }),
-      { seed: 7, numRuns: 150 },
-    );
+    forNetworks(7, (x) => {
+      const a = build(x);
+      const b = build(x);
+      for (const [from, to, amount] of paymentsOf(x)) {
+        const ra = routeMultipath(a, from, to, amount, { maxParts: 1000, balanceWeight: 0 });
+        const rb = routeMultipath(b, from, to, amount, { maxParts: 1000, balanceWeight: 5 });
+        expect(rb.ok).toBe(ra.ok);
+        if (ra.ok) a.apply(ra, from, to);
+        if (rb.ok) b.apply(rb, from, to);
+      }
+    });
   });
 });
