@@ -1,6 +1,11 @@
 import { TString, Type } from '@sinclair/typebox';
 import { AccountId, Amount, RecordId, Timestamp } from './schemas';
 
+/**
+ * The response shapes the channel routes share (channels.ts, multiparty.ts, offchain.ts): channels,
+ * multiparty channels, proposals and signed off-chain states as the API shows them.
+ */
+
 /** The channel protocol's source, cited by the routes' descriptions. */
 export const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
 export const TAGS = ['channels'];

@@ -4,12 +4,14 @@ import { principalOf } from '../http/auth';
 import { HttpProblem, problem } from '../http/problem';
 import type { ChannelSettings, ChannelView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
-import type { ChannelService } from '../channels/service';
+import type { ChannelService, ProposalView } from '../channels/service';
+import type { Principal } from '../identity/store';
 import { DEFAULT_PROPOSAL_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/protocol';
-import { AccountId, Amount, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 import { answerChannelFailures } from './channel-problems';
+import { ledgerPageRoute } from './ledger-page';
 
 export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-schemas';
 export { multipartyRoutes } from './multiparty';
@@ -102,56 +104,33 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     async (request, reply) => reply.code(201).send(await channels.accept(principalOf(request), request.params.id)),
   );
 
-  app.post(
-    '/channels/:id/decline',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAGS,
-        summary: 'Decline a channel proposal as its counterparty',
-        description: "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
-        operationId: 'declineChannelProposal', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
+  /** A proposal's answer by one of its parties at its own gateway: nothing moves, the proposal ends at both gateways. */
+  const endProposal = (path: string, operationId: string, summary: string, description: string, run: (principal: Principal, id: string) => Promise<ProposalView>) =>
+    app.post(
+      `/channels/:id/${path}`,
+      {
+        config: { idempotent: true },
+        schema: { tags: TAGS, summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelProposal, ...problems(403, 404, 409) } },
       },
-    },
-    async (request) => channels.decline(principalOf(request), request.params.id),
+      async (request) => run(principalOf(request), request.params.id),
+    );
+
+  endProposal(
+    'decline',
+    'declineChannelProposal',
+    'Decline a channel proposal as its counterparty',
+    "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
+    (p, id) => channels.decline(p, id),
+  );
+  endProposal(
+    'withdraw',
+    'withdrawChannelProposal',
+    'Withdraw your channel proposal as its opener',
+    'The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.',
+    (p, id) => channels.withdraw(p, id),
   );
 
-  app.post(
-    '/channels/:id/withdraw',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAGS,
-        summary: 'Withdraw your channel proposal as its opener',
-        description: "The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.",
-        operationId: 'withdrawChannelProposal', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
-      },
-    },
-    async (request) => channels.withdraw(principalOf(request), request.params.id),
-  );
-
-  app.get(
-    '/channels',
-    {
-      schema: {
-        tags: TAGS,
-        summary: "The caller's channels, one page",
-        operationId: 'listChannels', security: bearer,
-        querystring: PageQuery,
-        response: { 200: Page(ChannelRef), ...problems() },
-      },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: ChannelView[]; bookmark: string }>(principalOf(request), 'channels:listChannels', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
+  ledgerPageRoute(app, chaincode, { path: '/channels', fn: 'channels:listChannels', item: ChannelRef, tags: TAGS, summary: "The caller's channels, one page", operationId: 'listChannels' });
 
   app.get(
     '/channels/settings',
@@ -246,7 +225,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     async (request, reply) => reply.code(201).send(await channels.pay(principalOf(request), request.params.id, BigInt(request.body.amount))),
   );
 
-  const onChain = (path: string, operationId: string, summary: string, description: string, run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<ChannelView>) =>
+  const onChain = (path: string, operationId: string, summary: string, description: string, run: (principal: Principal, id: string) => Promise<ChannelView>) =>
     app.post(
       `/channels/:id/${path}`,
       {

@@ -6,10 +6,11 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { DEFAULT_CONSENT_SECONDS, MAX_CONSENT_SECONDS } from '../channels/protocol';
-import { AccountId, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, IdParams, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { MultipartyRef, PAPER } from './channel-schemas';
 import { answerChannelFailures } from './channel-problems';
+import { ledgerPageRoute } from './ledger-page';
 import { paymentRoutes } from './payments';
 
 /**
@@ -41,22 +42,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     async (request, reply) => reply.code(201).send(await multiparty.open(principalOf(request), request.body)),
   );
 
-  app.get(
-    '/multiparty',
-    {
-      schema: {
-        tags: TAG,
-        summary: "The caller's multiparty channels, one page",
-        operationId: 'listMultiparties', security: bearer,
-        querystring: PageQuery,
-        response: { 200: Page(MultipartyRef), ...problems() },
-      },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: MultipartyView[]; bookmark: string }>(principalOf(request), 'channels:listMultiparties', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
+  ledgerPageRoute(app, chaincode, { path: '/multiparty', fn: 'channels:listMultiparties', item: MultipartyRef, tags: TAG, summary: "The caller's multiparty channels, one page", operationId: 'listMultiparties' });
 
   app.get(
     '/multiparty/:id',

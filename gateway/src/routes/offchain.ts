@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ChannelService } from '../channels/service';
-import type { ChannelMessage } from '../channels/protocol';
+import { ChannelMessage, MESSAGE_TYPES } from '../channels/protocol';
 import { AccountId, Amount, RecordId } from './schemas';
 import { noSecurity, problems } from './common';
 import { ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
@@ -12,18 +12,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
   answerChannelFailures(app);
   const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
   const Message = Type.Object({
-    type: Type.Union([
-      Type.Literal('tpc-create'),
-      Type.Literal('tpc-propose'),
-      Type.Literal('tpc-accept'),
-      Type.Literal('tpc-decline'),
-      Type.Literal('tpc-withdraw'),
-      Type.Literal('tpc-update'),
-      Type.Literal('tpc-close'),
-      Type.Literal('tpc-sync'),
-      Type.Literal('mpc-query'),
-      Type.Literal('mpc-sign'),
-    ]),
+    type: Type.Union(MESSAGE_TYPES.map((t) => Type.Literal(t))),
     channel: RecordId,
     from: AccountId,
     to: AccountId,
@@ -40,7 +29,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     {
       schema: {
         tags: TAGS,
-        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-propose, tpc-accept, tpc-decline, tpc-withdraw, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
+        summary: `Off-chain channel message from another gateway (${MESSAGE_TYPES.join(', ')})`,
         description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages. No API key: authenticated by the sending party's signature, verified with the certificate on its ledger account.`,
         operationId: 'receiveOffchainMessage',
         // No API key: the sending gateway is another organisation's. The message is authenticated by

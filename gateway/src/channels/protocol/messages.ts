@@ -43,7 +43,9 @@ export interface MpcStateJson {
   final: boolean;
 }
 
-export type MessageType = 'tpc-create' | 'tpc-propose' | 'tpc-accept' | 'tpc-decline' | 'tpc-withdraw' | 'tpc-update' | 'tpc-close' | 'tpc-sync' | 'mpc-query' | 'mpc-sign';
+/** Every message type, in the order the API documents them. */
+export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export interface ChannelMessage {
   type: MessageType;
