@@ -10,7 +10,7 @@ import {
 } from '../src/channels/protocol';
 
 /**
- * The one rule of what a gateway countersigns for its user (consent.ts; DESIGN.md, "Consent,
+ * The one rule of what a gateway countersigns for its user (channels/protocol; DESIGN.md, "Consent,
  * exactly-once, visibility"): money leaves a user only by its own request to its own gateway.
  */
 const ALICE = 'a'.repeat(40);

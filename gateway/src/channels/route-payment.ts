@@ -13,7 +13,7 @@ import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './rout
  * channels: open a multiparty channel over them, one update carrying every hop, close. Only
  * channels whose parties allow forwarding (their standing consent, POST /v1/channels/{id}/forwarding,
  * optionally capped) are announced by their gateways, and each party other than the payer binds
- * its channels on that permission (consent.ts). Each intermediary's gateway signs the update
+ * its channels on that permission (protocol/multiparty.ts). Each intermediary's gateway signs the update
  * because its user's balance over the route is unchanged (and no channel moves beyond its cap);
  * the payee's because it only gains; the payer's because the payer asked. Either every hop moves
  * or none.

@@ -48,7 +48,7 @@ const Payment = Type.Object({
  * Two-party payment channels: open (both gateways sign version 0, then openChannel on-chain),
  * pay off-chain (each payment a new version both sign), checkpoint, cooperative close, unilateral
  * close with a challenge period, settle. The off-chain messages between gateways arrive at
- * POST /v1/offchain (see channels/service.ts).
+ * POST /v1/offchain (offchain.ts; the protocol: channels/protocol/).
  */
 export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; channels: ChannelService }> = async (app, { chaincode, channels }) => {
   answerChannelFailures(app);
