@@ -16,6 +16,7 @@ import { ledgerPageRoute } from './ledger-page';
 export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-schemas';
 export { multipartyRoutes } from './multiparty';
 export { offchainRoutes } from './offchain';
+export { paymentRoutes } from './payments';
 
 const ChannelSettings = Type.Object({
   challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
