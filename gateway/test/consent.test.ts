@@ -1,4 +1,5 @@
 import { HttpProblem } from '../src/http/problem';
+import { channelProblem } from '../src/routes/channel-problems';
 import {
   MultipartySigning,
   checkNextState,
@@ -6,10 +7,10 @@ import {
   checkProposalAcceptable,
   decideMultipartySignature,
   proposalStatus,
-} from '../src/channels/consent';
+} from '../src/channels/protocol';
 
 /**
- * The one rule of what a gateway countersigns for its user (consent.ts; DESIGN.md, "Consent,
+ * The one rule of what a gateway countersigns for its user (channels/protocol; DESIGN.md, "Consent,
  * exactly-once, visibility"): money leaves a user only by its own request to its own gateway.
  */
 const ALICE = 'a'.repeat(40);
@@ -24,7 +25,9 @@ function outcome(fn: () => unknown): string {
     fn();
     return 'signed';
   } catch (err) {
-    if (err instanceof HttpProblem) return `${err.problem.status} ${err.problem.code}`;
+    // A refusal as the HTTP edge answers it (routes/channel-problems.ts).
+    const answered = channelProblem(err);
+    if (answered instanceof HttpProblem) return `${answered.problem.status} ${answered.problem.code}`;
     throw err;
   }
 }

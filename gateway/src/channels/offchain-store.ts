@@ -1,5 +1,7 @@
 import type { LevelDb } from '../ledger/embedded/store';
-import type { StateJson } from './consent';
+import type { SignedState, StateJson } from './protocol';
+
+export type { SignedState } from './protocol';
 
 /**
  * What a gateway knows of each two-party channel its users are in, kept durably in the gateway's
@@ -8,11 +10,6 @@ import type { StateJson } from './consent';
  * gateway's own half-signed proposal, written before it is sent: after a crash it tells the
  * gateway to ask the other side whether that proposal was countersigned.
  */
-export interface SignedState extends StateJson {
-  /** Base64 DER signatures in the order of `parties`. */
-  signatures: [string, string];
-}
-
 export interface OffchainChannel {
   id: string;
   parties: [string, string];
@@ -66,14 +63,24 @@ const dec = new TextDecoder();
 export class OffchainStore {
   constructor(private readonly db: LevelDb) {}
 
-  /** The channel as `party` (an account this gateway serves) knows it. */
-  async get(id: string, party: string): Promise<OffchainChannel | undefined> {
-    const raw = await this.db.get(key(id, party));
-    return raw ? (JSON.parse(dec.decode(raw)) as OffchainChannel) : undefined;
+  private async read<T>(k: string): Promise<T | undefined> {
+    const raw = await this.db.get(k);
+    return raw ? (JSON.parse(dec.decode(raw)) as T) : undefined;
   }
 
-  async put(channel: OffchainChannel): Promise<void> {
-    await this.db.put(key(channel.id, channel.parties[channel.self]), enc.encode(JSON.stringify({ ...channel, updatedAt: new Date().toISOString() })));
+  /** Writes a record, stamped with the time of writing (`updatedAt`). */
+  private write(k: string, record: object): Promise<void> {
+    return this.db.put(k, enc.encode(JSON.stringify({ ...record, updatedAt: new Date().toISOString() })));
+  }
+
+  /** The channel as `party` (an account this gateway serves) knows it. */
+  get(id: string, party: string): Promise<OffchainChannel | undefined> {
+    return this.read<OffchainChannel>(key(id, party));
+  }
+
+  /** Writes the record of the party the channel's `self` names. */
+  put(channel: OffchainChannel): Promise<void> {
+    return this.write(key(channel.id, channel.parties[channel.self]), channel);
   }
 
   /** Every channel with a proposal sent but not known to be agreed (for recovery at start). */
@@ -87,13 +94,13 @@ export class OffchainStore {
   }
 
   /** `party`'s copy of proposal `id`. */
-  async proposal(id: string, party: string): Promise<ChannelProposal | undefined> {
-    const raw = await this.db.get(proposalKey(party, id));
-    return raw ? (JSON.parse(dec.decode(raw)) as ChannelProposal) : undefined;
+  proposal(id: string, party: string): Promise<ChannelProposal | undefined> {
+    return this.read<ChannelProposal>(proposalKey(party, id));
   }
 
-  async putProposal(p: ChannelProposal): Promise<void> {
-    await this.db.put(proposalKey(p.parties[p.self], p.id), enc.encode(JSON.stringify({ ...p, updatedAt: new Date().toISOString() })));
+  /** Writes the copy of the party the proposal's `self` names. */
+  putProposal(p: ChannelProposal): Promise<void> {
+    return this.write(proposalKey(p.parties[p.self], p.id), p);
   }
 
   /** One page of `party`'s proposals (incoming and outgoing) by channel id, after `after` (an id). */
@@ -108,9 +115,8 @@ export class OffchainStore {
   }
 
   /** `party`'s forwarding permission on channel `id`: `{cap?}` when allowed. */
-  async forwarding(id: string, party: string): Promise<{ cap?: string } | undefined> {
-    const raw = await this.db.get(forwardingKey(party, id));
-    return raw ? (JSON.parse(dec.decode(raw)) as { cap?: string }) : undefined;
+  forwarding(id: string, party: string): Promise<{ cap?: string } | undefined> {
+    return this.read<{ cap?: string }>(forwardingKey(party, id));
   }
 
   /** Allows (`{cap?}`) or forbids (undefined) routing others' payments through `party`'s channel `id`. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../identity/store';
-import { HttpProblem, problem } from '../http/problem';
-import type { ChannelView, MultipartyPayment, MultipartyService } from './multiparty';
+import type { ChannelView } from '@covenant/chaincode';
+import type { MultipartyService } from './multiparty';
+import { MultipartyPayment, refuse } from './protocol';
 import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
 
 /**
@@ -12,7 +13,7 @@ import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './rout
  * channels: open a multiparty channel over them, one update carrying every hop, close. Only
  * channels whose parties allow forwarding (their standing consent, POST /v1/channels/{id}/forwarding,
  * optionally capped) are announced by their gateways, and each party other than the payer binds
- * its channels on that permission (consent.ts). Each intermediary's gateway signs the update
+ * its channels on that permission (protocol/multiparty.ts). Each intermediary's gateway signs the update
  * because its user's balance over the route is unchanged (and no channel moves beyond its cap);
  * the payee's because it only gains; the payer's because the payer asked. Either every hop moves
  * or none.
@@ -64,15 +65,12 @@ export class RoutePaymentService {
     );
   }
 
-  /** Routes and settles `amount` from the caller to `to`; 422 when no route can carry it. */
+  /** Routes and settles `amount` (minor units) from the caller to `to`; INSUFFICIENT_FUNDS when no route can carry it, INVALID_ARGUMENT when the payee is a direct counterparty. */
   async pay(principal: Principal, to: string, amount: bigint, router: RouterName): Promise<RoutedPayment> {
     const self = this.accountIdOf(principal);
     const graph = await this.knownGraph(principal);
     const route: RouteResult = router === 'weight' ? routeByWeight(graph, self, to, amount) : routeMultipath(graph, self, to, amount);
-    if (!route.ok) {
-      const status = route.reason === 'INVALID_ARGUMENT' ? 400 : 422;
-      throw new HttpProblem(problem(status, status === 400 ? 'INVALID_ARGUMENT' : 'INSUFFICIENT_FUNDS', `no route: ${route.reason}: ${route.detail}`));
-    }
+    if (!route.ok) throw refuse(route.reason === 'INVALID_ARGUMENT' ? 'INVALID_ARGUMENT' : 'INSUFFICIENT_FUNDS', `no route: ${route.reason}: ${route.detail}`);
     const hops = new Map<string, MultipartyPayment>();
     const parties = new Set<string>();
     for (const part of route.parts) {
@@ -86,7 +84,7 @@ export class RoutePaymentService {
     const channels = [...new Set(route.parts.flatMap((p) => p.path.map((h) => h.channel)))];
     const id = `route-${createHash('sha256').update(`${self}|${to}|${amount}|${Date.now()}|${Math.random()}`).digest('hex').slice(0, 24)}`;
     if (channels.length === 1) {
-      throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`));
+      throw refuse('INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`);
     }
     await this.multiparty.open(principal, { id, parties: [...parties], channels });
     try {

@@ -1,49 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { TString, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import { HttpProblem, problem } from '../http/problem';
+import type { ChannelSettings, ChannelView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
-import type { ChannelMessage, ChannelService } from '../channels/service';
-import type { MultipartyService } from '../channels/multiparty';
-import type { RoutePaymentService } from '../channels/route-payment';
-import { AccountId, Amount, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
-import { IdempotencyHeader, bearer, noSecurity, problems } from './common';
-import { DEFAULT_CONSENT_SECONDS, DEFAULT_PROPOSAL_SECONDS, MAX_CONSENT_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/consent';
+import type { ChannelService, ProposalView } from '../channels/service';
+import type { Principal } from '../identity/store';
+import { DEFAULT_PROPOSAL_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/protocol';
+import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { IdempotencyHeader, bearer, problems } from './common';
+import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
+import { answerChannelFailures } from './channel-problems';
+import { ledgerPageRoute } from './ledger-page';
 
-const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
-const TAGS = ['channels'];
-/**
- * The two parties' values, in the channel's party order: exactly two items. An array with
- * minItems/maxItems rather than Type.Tuple, whose draft-07 `items: [...]` is not valid in
- * OpenAPI 3.1 (JSON Schema 2020-12) and which Ajv's draft-07 mode would not read as prefixItems.
- */
-const Pair = (t: TString) => Type.Array(t, { minItems: 2, maxItems: 2 });
-
-export const SignedState = Type.Object({
-  version: Type.Integer({ minimum: 0 }),
-  balances: Pair(Amount),
-  final: Type.Boolean(),
-  signatures: Pair(Type.String({ description: 'Base64 DER ECDSA signature over tpcStateBytes' })),
-});
-
-export const Channel = Type.Object(
-  {
-    id: Type.String(),
-    parties: Pair(AccountId),
-    deposits: Pair(Amount),
-    balances: Pair(Amount),
-    version: Type.Integer({ description: 'Version of the state last put on the ledger' }),
-    total: Amount,
-    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]),
-    busy: Type.Union([Type.String(), Type.Null()], { description: 'Multiparty channel holding this channel, or null' }),
-    closing: Type.Optional(Type.Object({ version: Type.Integer(), balances: Pair(Amount), deadline: Timestamp, registeredBy: AccountId })),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    closedAt: Type.Optional(Timestamp),
-  },
-  { $id: 'Channel' },
-);
-const ChannelRef = Type.Ref(Channel);
+export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-schemas';
+export { multipartyRoutes } from './multiparty';
+export { offchainRoutes } from './offchain';
+export { paymentRoutes } from './payments';
 
 const ChannelSettings = Type.Object({
   challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
@@ -65,22 +38,6 @@ const OpenChannel = Type.Object(
   { additionalProperties: false, examples: [{ id: 'alice-bob-1', counterparty: '2222222222222222222222222222222222222222', deposit: '10000', counterpartyDeposit: '5000' }] },
 );
 
-export const ChannelProposal = Type.Object(
-  {
-    id: RecordId,
-    status: Type.Union([Type.Literal('PROPOSED'), Type.Literal('ACCEPTED'), Type.Literal('DECLINED'), Type.Literal('WITHDRAWN'), Type.Literal('EXPIRED')], {
-      description: 'PROPOSED until the counterparty accepts or declines, the opener withdraws, or expiresAt passes (EXPIRED)',
-    }),
-    role: Type.Union([Type.Literal('opener'), Type.Literal('counterparty')], { description: "The caller's role" }),
-    parties: Pair(AccountId),
-    deposits: Pair(Amount),
-    expiresAt: Timestamp,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { description: 'A channel opening that takes a deposit from the counterparty, waiting for its answer' },
-);
-
 const Payment = Type.Object({
   channel: Type.String(),
   version: Type.Integer(),
@@ -92,9 +49,10 @@ const Payment = Type.Object({
  * Two-party payment channels: open (both gateways sign version 0, then openChannel on-chain),
  * pay off-chain (each payment a new version both sign), checkpoint, cooperative close, unilateral
  * close with a challenge period, settle. The off-chain messages between gateways arrive at
- * POST /v1/offchain (see channels/service.ts).
+ * POST /v1/offchain (offchain.ts; the protocol: channels/protocol/).
  */
 export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; channels: ChannelService }> = async (app, { chaincode, channels }) => {
+  answerChannelFailures(app);
   app.post(
     '/channels',
     {
@@ -111,7 +69,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     },
     async (request, reply) => {
       const opened = await channels.open(principalOf(request), request.body);
-      return reply.code(opened.status).send(opened.body as never);
+      return opened.status === 201 ? reply.code(201).send(opened.body) : reply.code(202).send(opened.body);
     },
   );
 
@@ -144,64 +102,41 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         response: { 201: ChannelRef, ...problems(403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send((await channels.accept(principalOf(request), request.params.id)) as never),
+    async (request, reply) => reply.code(201).send(await channels.accept(principalOf(request), request.params.id)),
   );
 
-  app.post(
-    '/channels/:id/decline',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAGS,
-        summary: 'Decline a channel proposal as its counterparty',
-        description: "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
-        operationId: 'declineChannelProposal', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
+  /** A proposal's answer by one of its parties at its own gateway: nothing moves, the proposal ends at both gateways. */
+  const endProposal = (path: string, operationId: string, summary: string, description: string, run: (principal: Principal, id: string) => Promise<ProposalView>) =>
+    app.post(
+      `/channels/:id/${path}`,
+      {
+        config: { idempotent: true },
+        schema: { tags: TAGS, summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelProposal, ...problems(403, 404, 409) } },
       },
-    },
-    async (request) => channels.decline(principalOf(request), request.params.id),
+      async (request) => run(principalOf(request), request.params.id),
+    );
+
+  endProposal(
+    'decline',
+    'declineChannelProposal',
+    'Decline a channel proposal as its counterparty',
+    "Nothing moves; the proposal becomes DECLINED at both gateways (the opener's is told; if it is unreachable its copy expires). Errors: 403 the caller is the opener, 404 no such proposal, 409 already accepted or withdrawn.",
+    (p, id) => channels.decline(p, id),
+  );
+  endProposal(
+    'withdraw',
+    'withdrawChannelProposal',
+    'Withdraw your channel proposal as its opener',
+    'The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.',
+    (p, id) => channels.withdraw(p, id),
   );
 
-  app.post(
-    '/channels/:id/withdraw',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAGS,
-        summary: 'Withdraw your channel proposal as its opener',
-        description: "The proposal becomes WITHDRAWN at both gateways; an acceptance arriving afterwards is refused. Errors: 403 the caller is the counterparty, 404 no such proposal, 409 already accepted or declined.",
-        operationId: 'withdrawChannelProposal', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: ChannelProposal, ...problems(403, 404, 409) },
-      },
-    },
-    async (request) => channels.withdraw(principalOf(request), request.params.id),
-  );
-
-  app.get(
-    '/channels',
-    {
-      schema: {
-        tags: TAGS,
-        summary: "The caller's channels, one page",
-        operationId: 'listChannels', security: bearer,
-        querystring: PageQuery,
-        response: { 200: Page(ChannelRef), ...problems() },
-      },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'channels:listChannels', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
+  ledgerPageRoute(app, chaincode, { path: '/channels', fn: 'channels:listChannels', item: ChannelRef, tags: TAGS, summary: "The caller's channels, one page", operationId: 'listChannels' });
 
   app.get(
     '/channels/settings',
     { schema: { tags: TAGS, summary: 'Channel settings (challenge period)', operationId: 'getChannelSettings', security: bearer, response: { 200: ChannelSettings, ...problems() } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'channels:getSettings', []),
+    async (request) => chaincode.evaluate<ChannelSettings>(principalOf(request), 'channels:getSettings', []),
   );
 
   app.patch(
@@ -229,17 +164,17 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       if (challengePeriodSeconds === undefined && multipartyTimeoutSeconds === undefined) {
         throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', 'give challengePeriodSeconds and/or multipartyTimeoutSeconds'));
       }
-      let settings: unknown;
-      if (challengePeriodSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setChallengePeriod', [String(challengePeriodSeconds)], reply);
-      if (multipartyTimeoutSeconds !== undefined) settings = await chaincode.submit(principal, 'channels:setMultipartyTimeout', [String(multipartyTimeoutSeconds)], reply);
-      return settings as never;
+      let settings: ChannelSettings | undefined;
+      if (challengePeriodSeconds !== undefined) settings = await chaincode.submit<ChannelSettings>(principal, 'channels:setChallengePeriod', [String(challengePeriodSeconds)], reply);
+      if (multipartyTimeoutSeconds !== undefined) settings = await chaincode.submit<ChannelSettings>(principal, 'channels:setMultipartyTimeout', [String(multipartyTimeoutSeconds)], reply);
+      return settings!;
     },
   );
 
   app.get(
     '/channels/:id',
     { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', operationId: 'getChannel', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'channels:getChannel', [request.params.id]),
+    async (request) => chaincode.evaluate<ChannelView>(principalOf(request), 'channels:getChannel', [request.params.id]),
   );
 
   app.post(
@@ -291,258 +226,19 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     async (request, reply) => reply.code(201).send(await channels.pay(principalOf(request), request.params.id, BigInt(request.body.amount))),
   );
 
-  const onChain = (path: string, operationId: string, summary: string, description: string, run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<unknown>) =>
+  const onChain = (path: string, operationId: string, summary: string, description: string, run: (principal: Principal, id: string) => Promise<ChannelView>) =>
     app.post(
       `/channels/:id/${path}`,
       {
         config: { idempotent: true },
         schema: { tags: TAGS, summary, description, operationId, security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: ChannelRef, ...problems(403, 404, 409) } },
       },
-      async (request, reply) => reply.send((await run(principalOf(request), request.params.id)) as never),
+      async (request, reply) => reply.send(await run(principalOf(request), request.params.id)),
     );
 
   onChain('checkpoint', 'checkpointChannel', 'Checkpoint the latest state on-chain (updateTPC)', `Submits the latest state both signed; the ledger refuses an older version, a non-conserving state or a bad signature. Source: ${PAPER}.`, (p, id) => channels.onChain(p, id, 'checkpoint'));
   onChain('close', 'closeChannel', 'Close cooperatively (closeTPC)', `Both sign a final state with the agreed balances; the balances return to the accounts. Source: ${PAPER}.`, (p, id) => channels.close(p, id));
   onChain('unilateral-close', 'startClose', 'Start a unilateral close', 'Registers the latest state both signed; the other party may answer with a newer one until the challenge period ends (Lightning/Perun-style dispute).', (p, id) => channels.onChain(p, id, 'startClose'));
   onChain('challenge', 'challengeClose', 'Challenge a unilateral close with the newer state', 'During the challenge period, replaces a registered older state with the latest state both signed.', (p, id) => channels.onChain(p, id, 'challengeClose'));
-  onChain('settle', 'settleChannel', 'Settle a unilateral close after the challenge period', 'Pays out the newest registered state; anyone may settle once the period is over.', (p, id) => chaincode.submit(p, 'channels:settle', [id]));
-};
-
-/** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
-export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
-  const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
-  const Message = Type.Object({
-    type: Type.Union([
-      Type.Literal('tpc-create'),
-      Type.Literal('tpc-propose'),
-      Type.Literal('tpc-accept'),
-      Type.Literal('tpc-decline'),
-      Type.Literal('tpc-withdraw'),
-      Type.Literal('tpc-update'),
-      Type.Literal('tpc-close'),
-      Type.Literal('tpc-sync'),
-      Type.Literal('mpc-query'),
-      Type.Literal('mpc-sign'),
-    ]),
-    channel: RecordId,
-    from: AccountId,
-    to: AccountId,
-    parties: Type.Optional(Pair(AccountId)),
-    expiresAt: Type.Optional(Type.String({ maxLength: 40 })),
-    state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
-    at: Type.Optional(Type.String({ maxLength: 40 })),
-    members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
-    mpcState: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), channels: Type.Array(MpcChannelState, { maxItems: 100 }), final: Type.Boolean() }, { additionalProperties: false })),
-    signature: Type.String({ maxLength: 200 }),
-  });
-  app.post(
-    '/offchain',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Off-chain channel message from another gateway (tpc-create, tpc-propose, tpc-accept, tpc-decline, tpc-withdraw, tpc-update, tpc-close, tpc-sync, mpc-query, mpc-sign)',
-        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages. No API key: authenticated by the sending party's signature, verified with the certificate on its ledger account.`,
-        operationId: 'receiveOffchainMessage',
-        // No API key: the sending gateway is another organisation's. The message is authenticated by
-        // the sending party's signature, checked against the certificate on its ledger account.
-        security: noSecurity,
-        body: Message,
-        response: {
-          200: Type.Union([
-            Type.Object({ type: Type.Union([Type.Literal('tpc-agree'), Type.Literal('mpc-agree')]), signature: Type.String() }),
-            Type.Object({ type: Type.Literal('tpc-state'), state: SignedState }),
-            Type.Object({ type: Type.Literal('tpc-noted') }),
-            Type.Object({ type: Type.Literal('mpc-channels'), channels: Type.Array(ChannelRef) }),
-          ]),
-          ...problems(403, 404, 409),
-        },
-      },
-    },
-    // The schema holds each Pair to exactly two items, which its static type (string[]) does not say.
-    async (request) => (await channels.receive(request.body as ChannelMessage)) as never,
-  );
-};
-
-export const Multiparty = Type.Object(
-  {
-    id: Type.String(),
-    parties: Type.Array(AccountId),
-    channels: Type.Array(Type.String()),
-    version: Type.Integer(),
-    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
-    states: Type.Array(Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(Amount) }), { description: "Member channels' current states" }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    closedAt: Type.Optional(Timestamp),
-    exitedBy: Type.Optional(AccountId),
-  },
-  { $id: 'Multiparty' },
-);
-const MultipartyRef = Type.Ref(Multiparty);
-
-/**
- * Multiparty channels (createMPC, updateMPC, closeMPC): the caller's gateway coordinates with every
- * party's gateway (mpc-query, mpc-sign) and submits; the ledger moves every member channel or none.
- */
-export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; multiparty: MultipartyService; routed: RoutePaymentService }> = async (
-  app,
-  { chaincode, multiparty, routed },
-) => {
-  const TAG = ['multiparty'];
-  app.post(
-    '/payments',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: ['channels'],
-        summary: 'Pay along a route of channels',
-        description:
-          "The caller's gateway learns the channels around it (its own and, up to 3 hops, those its neighbours' gateways announce), picks a route with Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18), and settles every hop atomically as one multiparty transaction over the route's channels (open, update, close). Only channels whose parties allow forwarding (POST /v1/channels/{id}/forwarding) are announced and bound, besides the caller's own; an intermediary's gateway signs only if its balance over the route does not fall. The route's channels must be open, idle and checkpointed. Errors: 400 the payee is a direct counterparty (pay through the channel) or bad input, 403 a party refused, 422 no route can carry the amount.",
-        operationId: 'payAlongRoute', security: bearer,
-        headers: IdempotencyHeader,
-        body: Type.Object(
-          { to: AccountId, amount: PositiveAmount, router: Type.Optional(Type.Union([Type.Literal('multipath'), Type.Literal('weight')])) },
-          { additionalProperties: false, examples: [{ to: '3333333333333333333333333333333333333333', amount: '500', router: 'multipath' }] },
-        ),
-        response: {
-          201: Type.Object({
-            to: AccountId,
-            amount: PositiveAmount,
-            router: Type.String(),
-            multiparty: Type.String({ description: 'The multiparty channel that settled the route' }),
-            parts: Type.Array(Type.Object({ amount: PositiveAmount, path: Type.Array(Type.Object({ channel: Type.String(), from: AccountId, to: AccountId })) })),
-          }),
-          ...problems(403, 409, 422),
-        },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await routed.pay(principalOf(request), request.body.to, BigInt(request.body.amount), request.body.router ?? 'multipath')),
-  );
-
-  app.post(
-    '/multiparty',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAG,
-        summary: 'Open a multiparty channel over open, idle two-party channels (createMPC)',
-        description: `Your request is your consent; every other party must have consented at its own gateway beforehand (POST /v1/multiparty/{id}/consent with exactly these parties and channels) or allow forwarding on each of its channels here. Every party's gateway checks that and that its member channels are as on the ledger (and checkpointed), and signs version 0; the channels are then marked busy. A party that stops answering is left after the multiparty timeout (POST /v1/multiparty/{id}/exit). Errors: 403 a party did not consent (named), 404 unknown channel, 409 a channel busy or not checkpointed. Source: ${PAPER}.`,
-        operationId: 'openMultiparty', security: bearer,
-        headers: IdempotencyHeader,
-        body: Type.Object({ id: RecordId, parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }), channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }) }, { additionalProperties: false }),
-        response: { 201: MultipartyRef, ...problems(403, 404, 409) },
-      },
-    },
-    async (request, reply) => reply.code(201).send((await multiparty.open(principalOf(request), request.body)) as never),
-  );
-
-  app.get(
-    '/multiparty',
-    {
-      schema: {
-        tags: TAG,
-        summary: "The caller's multiparty channels, one page",
-        operationId: 'listMultiparties', security: bearer,
-        querystring: PageQuery,
-        response: { 200: Page(MultipartyRef), ...problems() },
-      },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'channels:listMultiparties', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
-
-  app.get(
-    '/multiparty/:id',
-    { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', operationId: 'getMultiparty', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'channels:getMultiparty', [request.params.id]),
-  );
-
-  app.post(
-    '/multiparty/:id/consent',
-    {
-      schema: {
-        tags: TAG,
-        summary: 'Consent to binding your channels into a multiparty channel another party opens',
-        description: `At your own gateway, before another party opens multiparty channel {id} (POST /v1/multiparty): your gateway then signs that opening only if its parties and channels are exactly these (any order) and the consent has not expired (default ${DEFAULT_CONSENT_SECONDS} s). Without it your gateway refuses (403 naming you) and nothing is bound. Errors: 400 you are not among the parties. Source: DESIGN.md, consent.`,
-        operationId: 'consentToMultiparty', security: bearer,
-        params: IdParams,
-        body: Type.Object(
-          {
-            parties: Type.Array(AccountId, { minItems: 2, maxItems: 50 }),
-            channels: Type.Array(RecordId, { minItems: 2, maxItems: 100 }),
-            expiresInSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CONSENT_SECONDS })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ multiparty: RecordId, account: AccountId, parties: Type.Array(AccountId), channels: Type.Array(RecordId), expiresAt: Timestamp }),
-          ...problems(),
-        },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await multiparty.consentTo(principalOf(request), request.params.id, request.body)),
-  );
-
-  app.post(
-    '/multiparty/:id/authorizations',
-    {
-      schema: {
-        tags: TAG,
-        summary: 'Authorize your gateway to sign one multiparty update that takes up to `amount` from you',
-        description: 'A payer in a multiparty transaction proposed by another party gives its consent here, at its own gateway; the authorization is used up by the next update it signs.',
-        operationId: 'authorizeMultipartyPayment', security: bearer,
-        params: IdParams,
-        body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
-        response: { 201: Type.Object({ multiparty: Type.String(), account: AccountId, amount: PositiveAmount }), ...problems() },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await multiparty.authorize(principalOf(request), request.params.id, BigInt(request.body.amount))),
-  );
-
-  app.post(
-    '/multiparty/:id/payments',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAG,
-        summary: 'Settle a multiparty transaction atomically (updateMPC)',
-        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves an amount between the two parties of a member channel. Every party signs; every member channel moves to a new version, or none does. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channel between two parties, 403 a payer did not authorize, 422 a member channel lacks the funds. Source: ${PAPER}.`,
-        operationId: 'updateMultiparty', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        body: Type.Object({ payments: Type.Array(Type.Object({ from: AccountId, to: AccountId, amount: PositiveAmount }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
-        response: { 200: MultipartyRef, ...problems(403, 404, 409, 422) },
-      },
-    },
-    async (request) => (await multiparty.pay(principalOf(request), request.params.id, request.body.payments)) as never,
-  );
-
-  app.post(
-    '/multiparty/:id/close',
-    {
-      config: { idempotent: true },
-      schema: { tags: TAG, summary: 'Close a multiparty channel (closeMPC): member channels are released', operationId: 'closeMultiparty', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) } },
-    },
-    async (request) => (await multiparty.close(principalOf(request), request.params.id)) as never,
-  );
-
-  app.post(
-    '/multiparty/:id/exit',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAG,
-        summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
-        description:
-          'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
-        operationId: 'exitMultiparty', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: MultipartyRef, ...problems(403, 404, 409) },
-      },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'channels:exitMultiparty', [request.params.id], reply) as never,
-  );
+  onChain('settle', 'settleChannel', 'Settle a unilateral close after the challenge period', 'Pays out the newest registered state; anyone may settle once the period is over.', (p, id) => chaincode.submit<ChannelView>(p, 'channels:settle', [id]));
 };

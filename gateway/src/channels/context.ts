@@ -1,0 +1,50 @@
+import type { ChaincodeClient } from '../ledger/chaincode';
+import type { KeyedLocks } from './locks';
+import type { MessageHandler, OffchainMessenger } from './messenger';
+import type { Principal } from '../identity/store';
+import { ChannelMessage, OffchainAnswer, StateJson, refuse, tpcBytes, verifySignature } from './protocol';
+import type { ChannelRecords } from './records';
+
+/** Crash points for tests of the channel protocol. */
+export interface Faults {
+  /** Called after the other side agreed, before the agreed state is stored: a crash point. */
+  afterAgreeBeforeStore?: (channel: string) => void;
+}
+
+/** What the two-party protocol's parts (openings.ts, updates.ts) share. */
+export interface TwoPartyContext {
+  chaincode: ChaincodeClient;
+  records: ChannelRecords;
+  messenger: OffchainMessenger;
+  /** Per-channel locks: one request or message at a time works on a channel. */
+  locks: KeyedLocks;
+  faults: Faults;
+}
+
+type SenderHandler = (principal: Principal, m: ChannelMessage, certificate: string) => Promise<OffchainAnswer>;
+
+/**
+ * A two-party message handler: reads the sender's certificate, then runs `run` — inside the
+ * channel's lock when the message came from another gateway (`exclusive`); a message between two
+ * users of this gateway arrives inside the sender's own lock.
+ */
+export function fromSender(ctx: TwoPartyContext, run: SenderHandler, exclusive = true): MessageHandler {
+  return async (principal, m, remote) => {
+    const certificate = await ctx.messenger.certificate(principal, m.from);
+    const work = () => run(principal, m, certificate);
+    return remote && exclusive ? ctx.locks.run(m.channel, work) : work();
+  };
+}
+
+/**
+ * A handler of a message carrying a channel state the sender signed (tpc-create, tpc-accept,
+ * tpc-update, tpc-close): INVALID_ARGUMENT without a state, FORBIDDEN unless the sender's
+ * signature over the state's bytes verifies; then {@link fromSender}.
+ */
+export function withSignedState(ctx: TwoPartyContext, run: (principal: Principal, m: ChannelMessage, state: StateJson) => Promise<OffchainAnswer>): MessageHandler {
+  return fromSender(ctx, async (principal, m, certificate) => {
+    if (!m.state) throw refuse('INVALID_ARGUMENT', `${m.type} needs a state`);
+    verifySignature(certificate, tpcBytes(m.channel, m.state), m.signature, m.from);
+    return run(principal, m, m.state);
+  });
+}

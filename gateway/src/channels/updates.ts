@@ -1,0 +1,180 @@
+import type { ChannelView } from '@covenant/chaincode';
+import type { Principal } from '../identity/store';
+import { TwoPartyContext, fromSender, withSignedState } from './context';
+import { MessageHandlers, wasRefused } from './messenger';
+import type { OffchainChannel } from './offchain-store';
+import {
+  ChannelMessage,
+  SignedState,
+  StateJson,
+  checkCurrent,
+  checkNextState,
+  checkSyncedState,
+  closingState,
+  expectAnswer,
+  inPartyOrder,
+  paymentState,
+  refuse,
+  stateJson,
+  syncBytes,
+  tpcBytes,
+  verifySignature,
+} from './protocol';
+
+/** An off-chain payment as its payer sees it: the agreed state after it and the amount (minor units). */
+export interface ChannelPayment {
+  channel: string;
+  version: number;
+  balances: [string, string];
+  amount: string;
+}
+
+/** The ledger transactions that put the latest agreed state on-chain. */
+export type OnChainStep = 'checkpoint' | 'startClose' | 'challengeClose';
+
+/**
+ * Updating and closing open two-party channels (updateTPC, closeTPC, J. Math. 2022, section 3.1),
+ * both sides: the user's requests (pay, close, put the agreed state on-chain) and the other
+ * gateway's messages (tpc-update, tpc-close, tpc-sync). A gateway writes its own proposal
+ * (`pending`) before sending it and stores the fully signed state before answering, so a crash
+ * never loses an agreed state; after a restart it asks the other side (tpc-sync) about every
+ * proposal it sent but did not store.
+ */
+export class ChannelUpdates {
+  /** The handlers of the update messages, by type. */
+  readonly handlers: MessageHandlers;
+
+  constructor(private readonly ctx: TwoPartyContext) {
+    this.handlers = {
+      'tpc-update': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, false)),
+      'tpc-close': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, true)),
+      'tpc-sync': fromSender(this.ctx, (_principal, m, certificate) => this.answerSync(m, certificate), false),
+    };
+  }
+
+  private get store() {
+    return this.ctx.records.store;
+  }
+
+  /** Pays `amount` (minor units) to the other party off-chain: a new version both sign; nothing on the ledger. Refusals: INSUFFICIENT_FUNDS, the other gateway's. */
+  async pay(principal: Principal, id: string, amount: bigint): Promise<ChannelPayment> {
+    return this.ctx.locks.run(id, async () => {
+      const c = await this.own(principal, id);
+      const latest = await this.propose(principal, c, 'tpc-update', paymentState(c, amount));
+      return { channel: id, version: latest.version, balances: latest.balances, amount: amount.toString() };
+    });
+  }
+
+  /** Cooperative close: both sign a final state with the latest balances; then closeChannel on-chain. */
+  async close(principal: Principal, id: string): Promise<ChannelView> {
+    return this.ctx.locks.run(id, async () => {
+      const c = await this.own(principal, id);
+      const latest = await this.propose(principal, c, 'tpc-close', closingState(c));
+      return this.ctx.chaincode.submit<ChannelView>(principal, 'channels:closeChannel', [id, stateJson(latest), JSON.stringify(latest.signatures)]);
+    });
+  }
+
+  /** Puts the latest state both signed on the ledger (checkpoint, start or challenge a unilateral close). */
+  async onChain(principal: Principal, id: string, step: OnChainStep): Promise<ChannelView> {
+    return this.ctx.locks.run(id, async () => {
+      const c = await this.own(principal, id);
+      return this.ctx.chaincode.submit<ChannelView>(principal, `channels:${step}`, [id, stateJson(c.latest), JSON.stringify(c.latest.signatures)]);
+    });
+  }
+
+  /** The latest state both parties signed, as this gateway holds it. */
+  async latest(principal: Principal, id: string): Promise<SignedState> {
+    return this.ctx.locks.run(id, async () => (await this.own(principal, id)).latest);
+  }
+
+  /** After a restart: asks the other side about every proposal that was sent but not stored; returns how many states it adopted. */
+  async recover(): Promise<number> {
+    let recovered = 0;
+    for (const c of await this.store.withPending()) {
+      const principal = this.ctx.messenger.principalOf(c.parties[c.self]);
+      if (!principal) continue;
+      try {
+        await this.ctx.locks.run(c.id, async () => {
+          if (await this.sync(principal, c)) recovered += 1;
+        });
+      } catch {
+        /* the other gateway is unreachable: try again at the next request on this channel */
+      }
+    }
+    return recovered;
+  }
+
+  // ------------------------------------------------------------------ the other gateway's messages
+
+  /** tpc-update / tpc-close: countersigns the next state if protocol/two-party.ts allows it, and stores it. */
+  private async agreeNext(principal: Principal, m: ChannelMessage, state: StateJson, closing: boolean) {
+    const c = await this.ctx.records.usable(principal, await this.ctx.records.between(m.channel, m.from, m.to));
+    checkNextState(c, state, closing);
+    const mine = this.ctx.messenger.sign(principal, tpcBytes(c.id, state));
+    await this.store.put({ ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined });
+    return { type: 'tpc-agree' as const, signature: mine };
+  }
+
+  /** tpc-sync: the latest state both signed, to the other party only. */
+  private async answerSync(m: ChannelMessage, certificate: string) {
+    checkCurrent(m.type, m.at, Date.now());
+    verifySignature(certificate, syncBytes(m.channel, m.from, m.at), m.signature, m.from);
+    const c = await this.store.get(m.channel, m.to);
+    if (!c || c.parties[1 - c.self] !== m.from) throw refuse('NOT_FOUND', `no channel ${m.channel} with ${m.from}`);
+    return { type: 'tpc-state' as const, state: c.latest };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Writes the proposal, sends it, verifies the countersignature and stores the agreed state. */
+  private async propose(principal: Principal, c: OffchainChannel, type: 'tpc-update' | 'tpc-close', state: StateJson): Promise<SignedState> {
+    const bytes = tpcBytes(c.id, state);
+    const mine = this.ctx.messenger.sign(principal, bytes);
+    await this.store.put({ ...c, pending: state });
+    const other = c.parties[1 - c.self];
+    let theirs: string;
+    try {
+      theirs = expectAnswer(await this.ctx.messenger.deliver(principal, { type, channel: c.id, from: c.parties[c.self], to: other, state, signature: mine }), 'tpc-agree').signature;
+    } catch (err) {
+      // A refusal means the proposal was not countersigned: forget it. Anything else leaves it
+      // pending for recovery.
+      if (wasRefused(err)) await this.store.put({ ...c, pending: undefined });
+      throw err;
+    }
+    await this.ctx.messenger.verify(principal, other, bytes, theirs);
+    this.ctx.faults.afterAgreeBeforeStore?.(c.id);
+    const latest: SignedState = { ...state, signatures: inPartyOrder(c.self, mine, theirs) };
+    await this.store.put({ ...c, latest, pending: undefined });
+    return latest;
+  }
+
+  /** The caller's channel, recovered first if a proposal is pending, usable for a two-party update. */
+  private async own(principal: Principal, id: string): Promise<OffchainChannel> {
+    const self = this.ctx.messenger.accountIdOf(principal);
+    let c = await this.ctx.records.ownedBy(self, id);
+    if (c.pending) {
+      await this.sync(principal, c);
+      c = (await this.store.get(id, self))!;
+    }
+    return this.ctx.records.usable(principal, c);
+  }
+
+  /** Adopts the other side's latest state when it is newer and signed by both; true when adopted. */
+  private async sync(principal: Principal, c: OffchainChannel): Promise<boolean> {
+    const self = c.parties[c.self];
+    const at = new Date().toISOString();
+    const signature = this.ctx.messenger.sign(principal, syncBytes(c.id, self, at));
+    const answer = await this.ctx.messenger.deliver(principal, { type: 'tpc-sync', channel: c.id, from: self, to: c.parties[1 - c.self], at, signature });
+    const theirs = expectAnswer(answer, 'tpc-state').state;
+    if (theirs.version <= c.latest.version) {
+      await this.store.put({ ...c, pending: undefined });
+      return false;
+    }
+    const bytes = tpcBytes(c.id, theirs);
+    await this.ctx.messenger.verify(principal, c.parties[0], bytes, theirs.signatures[0]);
+    await this.ctx.messenger.verify(principal, c.parties[1], bytes, theirs.signatures[1]);
+    checkSyncedState(c.id, c.latest, theirs);
+    await this.store.put({ ...c, latest: theirs, pending: undefined });
+    return true;
+  }
+}
