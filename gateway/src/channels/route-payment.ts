@@ -9,7 +9,7 @@ import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './rout
  * A payment along a route of channels (issue 5, "Channel selection and routing"): the payer's
  * gateway learns the channels around it (its own, then its neighbours' announced channels, up to
  * MAX_DEPTH hops), picks a route with the paper's W heuristic or Covenant's multipath router
- * (routing.ts), and settles every hop atomically as one multiparty transaction over the route's
+ * (routing/), and settles every hop atomically as one multiparty transaction over the route's
  * channels: open a multiparty channel over them, one update carrying every hop, close. Only
  * channels whose parties allow forwarding (their standing consent, POST /v1/channels/{id}/forwarding,
  * optionally capped) are announced by their gateways, and each party other than the payer binds
