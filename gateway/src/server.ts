@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the Covenant gateway process. Listens on 127.0.0.1:8080 by default (see config.ts
- * for flags and environment), logs with pino, and on SIGINT/SIGTERM stops accepting requests,
- * finishes in-flight ones and closes the ledger connection before exiting.
+ * for flags and environment), logs with pino, and on SIGINT/SIGTERM (or an uncaught error) stops
+ * accepting requests, finishes in-flight ones and closes the ledger connection before exiting
+ * (close-with-grace): exit 0 after a clean shutdown, 1 after an error or when shutdown takes more
+ * than SHUTDOWN_DELAY_MS. The HTTP server's own timeouts are in http/server-options.ts.
  */
+import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config';
 import { startGateway } from './start';
+
+/** Milliseconds a graceful shutdown may take before the process exits anyway (status 1). */
+const SHUTDOWN_DELAY_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,26 +19,19 @@ async function main(): Promise<void> {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers["idempotency-key"]'],
   });
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    gateway.app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      gateway.app.log.error('graceful shutdown timed out after 10 s');
-      process.exit(1);
-    }, 10_000);
-    timer.unref();
-    gateway.close().then(
-      () => process.exit(0),
-      (err) => {
-        gateway.app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const log = gateway.app.log;
+  closeWithGrace(
+    {
+      delay: SHUTDOWN_DELAY_MS,
+      logger: { error: (message: unknown) => log.error(message) },
+      onTimeout: (delay) => log.error(`graceful shutdown timed out after ${delay / 1000} s`),
+    },
+    async ({ signal, err }) => {
+      if (err) log.error({ err }, 'shutting down after an uncaught error');
+      else log.info({ signal }, 'shutting down');
+      await gateway.close();
+    },
+  );
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { MemoryLevel } from 'memory-level';
-import { IdempotencyStore } from '../src/http/idempotency';
+import { idempotency } from '../src/http/idempotency';
 import type { LevelDb } from '../src/ledger/embedded/store';
 import { HttpProblem, problem, sendProblem, toProblem } from '../src/http/problem';
 
@@ -15,19 +15,13 @@ async function appWithSlowHandler() {
     await new Promise((r) => setTimeout(r, 20));
     return get(key);
   };
-  const store = new IdempotencyStore(db);
   const app = Fastify();
   let submissions = 0;
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpProblem && error.transient) request.transientFailure = true;
-    return sendProblem(request, reply, toProblem(error));
-  });
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, toProblem(error)));
   app.addHook('onRequest', async (request) => {
-    request.principal = { name: String(request.headers['x-user'] ?? 'alice'), mspId: 'Org1MSP', roles: [], identity: {} as never };
+    request.principal = { name: String(request.headers['x-user'] ?? 'alice'), mspId: 'Org1MSP', identity: {} as never };
   });
-  app.addHook('preHandler', store.preHandler);
-  app.addHook('onSend', store.onSend);
-  app.addHook('onResponse', store.onResponse);
+  await app.register(idempotency, { db });
   let busyOnce = false;
   app.post('/busy-then-ok', { config: { idempotent: true } }, async (_request, reply) => {
     submissions += 1;

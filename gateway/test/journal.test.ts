@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { MemoryLevel } from 'memory-level';
-import { IdempotencyStore } from '../src/http/idempotency';
+import { idempotency } from '../src/http/idempotency';
 import { ChaincodeClient } from '../src/ledger/chaincode';
 import type { LevelDb } from '../src/ledger/embedded/store';
 import { LedgerUnavailableError } from '../src/ledger/port';
@@ -47,7 +47,7 @@ class MapLedger implements Ledger {
   async close(): Promise<void> {}
 }
 
-const alice = { name: 'alice', mspId: 'Org1MSP', roles: [], identity: { name: 'alice' } } as unknown as Principal;
+const alice = { name: 'alice', mspId: 'Org1MSP', identity: { name: 'alice' } } as unknown as Principal;
 
 /** A service as the channel services are: awaits and timers between its submits. */
 class TwoStepService {
@@ -64,7 +64,6 @@ class TwoStepService {
 async function app() {
   const ledger = new MapLedger();
   const db = new MemoryLevel({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LevelDb;
-  const store = new IdempotencyStore(db);
   const chaincode = new ChaincodeClient(ledger);
   const service = new TwoStepService(chaincode);
   const fastify = Fastify();
@@ -72,10 +71,7 @@ async function app() {
   fastify.addHook('onRequest', async (request) => {
     request.principal = alice;
   });
-  fastify.addHook('preHandler', store.preHandler);
-  fastify.addHook('preHandler', store.bind);
-  fastify.addHook('onSend', store.onSend);
-  fastify.addHook('onResponse', store.onResponse);
+  await fastify.register(idempotency, { db });
   fastify.post('/two-step', { config: { idempotent: true } }, async (_request, reply) => reply.code(201).send({ results: await service.run() }));
   const background: Promise<unknown>[] = [];
   const runs = { count: 0 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import fp from 'fastify-plugin';
 import type { LevelDb } from '../ledger/embedded/store';
 import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
@@ -61,13 +62,13 @@ interface Pending extends Claim {
   journal: TransactionJournal;
   /** The final response once stored. */
   response?: StoredResponse;
+  /** The answer is one a plain retry may change (a transient HttpProblem): not stored for replay. */
+  transient?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: Pending;
-    /** Set for an answer that a plain retry may change (not stored for replay). */
-    transientFailure?: boolean;
   }
   interface FastifyContextConfig {
     /** Marks a route whose POSTs honour Idempotency-Key. */
@@ -81,7 +82,8 @@ const KEPT_HEADERS = ['content-type', 'location', 'x-transaction-id'];
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const WAIT_MS = 60_000;
 
-export class IdempotencyStore {
+/** The records behind the idempotency hooks: one per caller and key, with the keys claimed by requests in progress. */
+class IdempotencyStore {
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly db: LevelDb) {}
@@ -160,7 +162,7 @@ export class IdempotencyStore {
     const pending = request.idempotency;
     if (!pending) return payload;
     if (pending.journal.replayed && reply.statusCode < 500) reply.header('idempotent-replayed', 'true');
-    if (reply.statusCode >= 500 || request.transientFailure || typeof payload !== 'string') return payload;
+    if (reply.statusCode >= 500 || pending.transient || typeof payload !== 'string') return payload;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = reply.getHeader(name);
@@ -169,6 +171,11 @@ export class IdempotencyStore {
     pending.response = { statusCode: reply.statusCode, headers, body: payload };
     await this.write(pending, pending.journal.recorded.map(toStored));
     return payload;
+  };
+
+  /** onError: marks a transient refusal (HttpProblem `transient`), which is answered but not stored. */
+  readonly onError = async (request: FastifyRequest, _reply: FastifyReply, error: FastifyError): Promise<void> => {
+    if (request.idempotency && error instanceof HttpProblem && error.transient) request.idempotency.transient = true;
   };
 
   /** onResponse: closes the request's journal and releases waiters of this key, whatever the outcome. */
@@ -208,3 +215,27 @@ function toStored(e: JournalEntry): StoredTransaction {
 function fromStored(s: StoredTransaction): JournalEntry {
   return { txId: s.txId, fn: s.fn, bytes: new Uint8Array(Buffer.from(s.bytes, 'base64')), result: new Uint8Array(Buffer.from(s.result, 'base64')) };
 }
+
+/** Options of the idempotency plugin. */
+export interface IdempotencyOptions {
+  /** Durable store of the records (written with `sync: true`). */
+  db: LevelDb;
+}
+
+/**
+ * The idempotency plugin: Idempotent POSTs for the routes of the context that registers it
+ * (those with `config.idempotent`), as described above. It owns its hooks: preHandler (replay
+ * or claim the key, then bind the request's journal), onError (transient refusals), onSend (store
+ * the final response) and onResponse (release the key).
+ */
+export const idempotency = fp<IdempotencyOptions>(
+  async (app, { db }) => {
+    const store = new IdempotencyStore(db);
+    app.addHook('preHandler', store.preHandler);
+    app.addHook('preHandler', store.bind);
+    app.addHook('onError', store.onError);
+    app.addHook('onSend', store.onSend);
+    app.addHook('onResponse', store.onResponse);
+  },
+  { name: 'idempotency', fastify: '5.x' },
+);

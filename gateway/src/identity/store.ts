@@ -14,14 +14,13 @@ import type { SigningIdentity } from '../ledger/port';
 export interface Principal {
   name: string;
   mspId: string;
-  /** Roles as configured for this identity (the ledger's role records are what chaincode checks). */
-  roles: string[];
   identity: SigningIdentity;
 }
 
 export interface IdentityRecord {
   name: string;
   mspId: string;
+  /** Roles as configured for this identity (informational: the ledger's role records are what chaincode checks). */
   roles: string[];
   apiKeySha256: string;
   certificatePath: string;
@@ -58,7 +57,7 @@ export class IdentityStore {
         certificate: await readFile(resolve(u.certificatePath), 'utf8'),
         privateKey: await readFile(resolve(u.privateKeyPath), 'utf8'),
       };
-      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, roles: u.roles ?? [], identity });
+      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, identity });
     }
     return new IdentityStore(map);
   }

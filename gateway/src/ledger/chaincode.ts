@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { Principal } from '../identity/store';
 import { journalContext } from './journal';
 import type { Ledger } from './port';
@@ -13,6 +12,14 @@ export interface LedgerFaults {
 }
 
 /**
+ * Where a submit reports its transaction id: an HTTP reply (`X-Transaction-Id`) or anything else
+ * with a `header(name, value)` method. Structural, so this ledger module needs no HTTP framework.
+ */
+export interface TransactionIdSink {
+  header(name: 'x-transaction-id', value: string): unknown;
+}
+
+/**
  * The routes' view of the chaincode: calls a transaction function as the caller's Fabric identity
  * and decodes its JSON result. Submits set `X-Transaction-Id` on the reply. While an idempotent
  * request is handled (its TransactionJournal bound in `journalContext`), every submit goes through
@@ -24,14 +31,21 @@ export class ChaincodeClient {
     private readonly faults: LedgerFaults = {},
   ) {}
 
-  async submit<T>(principal: Principal, fn: string, args: string[], reply?: FastifyReply): Promise<T> {
+  /**
+   * Submits `fn` (`contract:function`) with string `args` as the principal's identity and returns
+   * its decoded JSON result (undefined for an empty payload). Reports the transaction id to
+   * `sink`. Throws the Ledger port's errors (ledger/port.ts) and, through the journal,
+   * JournalMismatchError.
+   */
+  async submit<T>(principal: Principal, fn: string, args: string[], sink?: TransactionIdSink): Promise<T> {
     const journal = journalContext.getStore();
     const result = journal ? await journal.submit(this.ledger, principal.identity, fn, args) : await this.ledger.submit(principal.identity, fn, args);
     this.faults.afterCommitBeforeResponse?.(result.txId);
-    reply?.header('x-transaction-id', result.txId);
+    sink?.header('x-transaction-id', result.txId);
     return decode(result.payload) as T;
   }
 
+  /** Evaluates `fn` (a query: nothing is written) and returns its decoded JSON result. */
   async evaluate<T>(principal: Principal, fn: string, args: string[]): Promise<T> {
     return decode(await this.ledger.evaluate(principal.identity, fn, args)) as T;
   }

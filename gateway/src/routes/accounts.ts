@@ -1,9 +1,8 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { principalOf } from '../http/auth';
-import type { ChaincodeClient } from '../ledger/chaincode';
+import type { FastifyPluginAsync } from 'fastify';
+import { Static, Type } from '@sinclair/typebox';
 import { Account, AccountId, AccountParams, PositiveAmount, Roles, Timestamp, TxId } from './schemas';
-import { IdempotencyHeader, bearer, problems } from './common';
+import { problems } from './common';
+import { created, forward, registerChaincodeRoutes } from './forward';
 
 const AccountRef = Type.Ref(Account);
 const Transfer = Type.Object({
@@ -15,149 +14,126 @@ const Transfer = Type.Object({
   account: AccountRef,
 });
 const Withdrawal = Type.Object({ txId: TxId, amount: PositiveAmount, at: Timestamp, account: AccountRef });
+const Role = Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]);
+const ROLES = ['roles'];
+
+/** What `accounts:register` answers: the account, and whether this call created it. */
+interface Registration {
+  created: boolean;
+  account: Static<typeof Account>;
+}
 
 /**
  * Accounts, money movements and roles (DESIGN.md, "Money and accounts"). Chaincode contract
  * `accounts` and, for roles, `consortium`.
  */
-export const accountRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
-  app.post(
-    '/accounts',
-    {
+export const accountRoutes: FastifyPluginAsync = async (app) => {
+  registerChaincodeRoutes(app, app.chaincode, ['accounts'], [
+    forward({
+      method: 'POST',
+      url: '/accounts',
+      fn: 'accounts:register',
       schema: {
-        tags: ['accounts'],
         summary: "Register the caller's account",
         description: 'Idempotent: 201 with the new account the first time, 200 with the existing one after. The id is derived from the MSP ID and the certificate subject and issuer.',
-        operationId: 'registerAccount', security: bearer,
+        operationId: 'registerAccount',
         response: { 200: AccountRef, 201: AccountRef, ...problems() },
       },
-    },
-    async (request, reply) => {
-      const result = await chaincode.submit<{ created: boolean; account: unknown }>(principalOf(request), 'accounts:register', [], reply);
-      return reply.code(result.created ? 201 : 200).send(result.account as never);
-    },
-  );
-
-  app.get(
-    '/accounts/me',
-    {
+      args: () => [],
+      answer: (result: Registration) => ({ status: result.created ? 201 : 200, body: result.account }),
+    }),
+    forward({
+      method: 'GET',
+      url: '/accounts/me',
+      fn: 'accounts:getOwnAccount',
+      schema: { summary: "The caller's account", operationId: 'getOwnAccount', response: { 200: AccountRef, ...problems(404) } },
+      args: () => [],
+    }),
+    forward({
+      method: 'GET',
+      url: '/accounts/:id',
+      fn: 'accounts:getAccount',
+      schema: { summary: 'An account (its owner or an issuer)', operationId: 'getAccount', params: AccountParams, response: { 200: AccountRef, ...problems(403, 404) } },
+      args: ({ params }) => [params.id],
+    }),
+    forward({
+      method: 'POST',
+      url: '/accounts/:id/mint',
+      idempotent: true,
+      fn: 'accounts:mint',
       schema: {
-        tags: ['accounts'],
-        summary: "The caller's account",
-        operationId: 'getOwnAccount', security: bearer,
-        response: { 200: AccountRef, ...problems(404) },
-      },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'accounts:getOwnAccount', []),
-  );
-
-  app.get(
-    '/accounts/:id',
-    {
-      schema: {
-        tags: ['accounts'],
-        summary: 'An account (its owner or an issuer)',
-        operationId: 'getAccount', security: bearer,
-        params: AccountParams,
-        response: { 200: AccountRef, ...problems(403, 404) },
-      },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'accounts:getAccount', [request.params.id]),
-  );
-
-  app.post(
-    '/accounts/:id/mint',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: ['accounts'],
         summary: 'Mint money into an account (issuer role)',
         description: 'Creates `amount` minor units in the account; recorded for reconciliation. Errors: 403 without the issuer role, 404 unknown account.',
-        operationId: 'mintToAccount', security: bearer,
+        operationId: 'mintToAccount',
         params: AccountParams,
-        headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '100000' }] }),
         response: { 200: AccountRef, ...problems(403, 404) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'accounts:mint', [request.params.id, request.body.amount], reply),
-  );
-
-  app.post(
-    '/transfers',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, body.amount],
+    }),
+    forward({
+      method: 'POST',
+      url: '/transfers',
+      idempotent: true,
+      fn: 'accounts:transfer',
       schema: {
-        tags: ['accounts'],
         summary: "Transfer money from the caller's account",
         description: 'Errors: 404 unknown recipient, 400 transfer to self, 422 insufficient funds.',
-        operationId: 'transfer', security: bearer,
-        headers: IdempotencyHeader,
+        operationId: 'transfer',
         body: Type.Object({ to: AccountId, amount: PositiveAmount }, { additionalProperties: false }),
         response: { 201: Transfer, ...problems(404, 409, 422) },
       },
-    },
-    async (request, reply) => {
-      const result = await chaincode.submit(principalOf(request), 'accounts:transfer', [request.body.to, request.body.amount], reply);
-      return reply.code(201).send(result as never);
-    },
-  );
-
-  app.post(
-    '/withdrawals',
-    {
-      config: { idempotent: true },
+      args: ({ body }) => [body.to, body.amount],
+      answer: (result) => created(result),
+    }),
+    forward({
+      method: 'POST',
+      url: '/withdrawals',
+      idempotent: true,
+      fn: 'accounts:withdraw',
       schema: {
-        tags: ['accounts'],
         summary: "Withdraw money from the caller's account out of the ledger",
         description: 'Recorded as a withdrawal for the bank to pay out. Errors: 422 insufficient funds.',
-        operationId: 'withdraw', security: bearer,
-        headers: IdempotencyHeader,
+        operationId: 'withdraw',
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
         response: { 201: Withdrawal, ...problems(409, 422) },
       },
-    },
-    async (request, reply) => {
-      const result = await chaincode.submit(principalOf(request), 'accounts:withdraw', [request.body.amount], reply);
-      return reply.code(201).send(result as never);
-    },
-  );
-
-  app.get(
-    '/accounts/:id/roles',
-    {
-      schema: { tags: ['roles'], summary: "An account's ledger roles", operationId: 'getRoles', security: bearer, params: AccountParams, response: { 200: Roles, ...problems() } },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'consortium:getRoles', [request.params.id]),
-  );
-
-  app.post(
-    '/accounts/:id/roles',
-    {
+      args: ({ body }) => [body.amount],
+      answer: (result) => created(result),
+    }),
+    forward({
+      method: 'GET',
+      url: '/accounts/:id/roles',
+      fn: 'consortium:getRoles',
+      schema: { tags: ROLES, summary: "An account's ledger roles", operationId: 'getRoles', params: AccountParams, response: { 200: Roles, ...problems() } },
+      args: ({ params }) => [params.id],
+    }),
+    forward({
+      method: 'POST',
+      url: '/accounts/:id/roles',
+      fn: 'consortium:grantRole',
       schema: {
-        tags: ['roles'],
+        tags: ROLES,
         summary: 'Grant a ledger role (an administrator of the account owner organisation)',
-        operationId: 'grantRole', security: bearer,
+        operationId: 'grantRole',
         params: AccountParams,
-        body: Type.Object({ role: Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]) }, { additionalProperties: false }),
+        body: Type.Object({ role: Role }, { additionalProperties: false }),
         response: { 200: Roles, ...problems(403, 404) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'consortium:grantRole', [request.params.id, request.body.role], reply),
-  );
-
-  app.delete(
-    '/accounts/:id/roles/:role',
-    {
+      args: ({ params, body }) => [params.id, body.role],
+    }),
+    forward({
+      method: 'DELETE',
+      url: '/accounts/:id/roles/:role',
+      fn: 'consortium:revokeRole',
       schema: {
-        tags: ['roles'],
+        tags: ROLES,
         summary: 'Revoke a ledger role (an administrator of the account owner organisation)',
-        operationId: 'revokeRole', security: bearer,
-        params: Type.Object({ id: AccountId, role: Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]) }),
+        operationId: 'revokeRole',
+        params: Type.Object({ id: AccountId, role: Role }),
         response: { 200: Roles, ...problems(403, 404) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'consortium:revokeRole', [request.params.id, request.params.role], reply),
-  );
+      args: ({ params }) => [params.id, params.role],
+    }),
+  ]);
 };

@@ -1,31 +1,31 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../http/auth';
-import type { ChaincodeClient } from '../ledger/chaincode';
 import { ConsortiumConfig } from './schemas';
-import { bearer, problems } from './common';
+import { problems } from './common';
+import { forward, registerChaincodeRoutes } from './forward';
 
 /** Consortium settings (chaincode contract `consortium`). */
-export const consortiumRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
-  app.get(
-    '/consortium',
-    { schema: { tags: ['consortium'], summary: 'Members and settings', operationId: 'getConsortiumConfig', security: bearer, response: { 200: ConsortiumConfig, ...problems(409) } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'consortium:getConfig', []),
-  );
-
-  app.patch(
-    '/consortium/settings',
-    {
+export const consortiumRoutes: FastifyPluginAsync = async (app) => {
+  registerChaincodeRoutes(app, app.chaincode, ['consortium'], [
+    forward({
+      method: 'GET',
+      url: '/consortium',
+      fn: 'consortium:getConfig',
+      schema: { summary: 'Members and settings', operationId: 'getConsortiumConfig', response: { 200: ConsortiumConfig, ...problems(409) } },
+      args: () => [],
+    }),
+    forward({
+      method: 'PATCH',
+      url: '/consortium/settings',
+      fn: 'consortium:setEscrowActiveThreshold',
       schema: {
-        tags: ['consortium'],
         summary: 'Change settings (an organisation administrator)',
         description: '`escrowActiveThreshold`: most escrows a recipient may have confirmed and not yet settled (default 100).',
-        operationId: 'setConsortiumSettings', security: bearer,
+        operationId: 'setConsortiumSettings',
         body: Type.Object({ escrowActiveThreshold: Type.Integer({ minimum: 1, maximum: 1000000 }) }, { additionalProperties: false }),
         response: { 200: ConsortiumConfig, ...problems(403, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'consortium:setEscrowActiveThreshold', [String(request.body.escrowActiveThreshold)], reply),
-  );
+      args: ({ body }) => [String(body.escrowActiveThreshold)],
+    }),
+  ]);
 };

@@ -4,10 +4,10 @@ import { CHALLENGE_MAX, CHALLENGE_MIN, challengeMessage } from '@covenant/chainc
 import { principalOf } from '../http/auth';
 import { HttpProblem, problem } from '../http/problem';
 import { accountIdOf, signAs } from '../identity/signing';
-import type { ChaincodeClient } from '../ledger/chaincode';
 import { AccountId, Page, PositiveAmount } from './schemas';
 import { ChallengeResponse, ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History, PageQuery } from './dbcs-schemas';
-import { IdempotencyHeader, bearer, problems } from './common';
+import { bearer, problems } from './common';
+import { asItems, asPage, created, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
 
 const CHALLENGE_LENGTH = { min: CHALLENGE_MIN, max: CHALLENGE_MAX };
 
@@ -45,212 +45,199 @@ const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, m
  * its sales managers (request, add, update, remove, refund), ChangeStatus, validity and the
  * challenge-response check. Chaincode contract `delegates`.
  */
-export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
+export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const base = '/issuers/:issuer/delegates';
 
-  app.post(
-    `${base}/registry`,
-    {
-      config: { idempotent: true },
+  registerChaincodeRoutes(app, app.chaincode, TAGS, [
+    forward({
+      method: 'POST',
+      url: `${base}/registry`,
+      idempotent: true,
+      fn: 'delegates:createRegistry',
       schema: {
-        tags: TAGS,
         summary: 'Create the delegate registry (issuer)',
         description: `The issuer deploys its delegate authorization contract (${PAPER}, "Initialization"). \`issuer\` is the caller's own account, which needs the ledger issuer role. \`delegateDeposit\` is what each sales manager pays with RequestDelegate. Errors: 403 not the caller or no issuer role, 409 already exists.`,
-        operationId: 'createDelegateRegistry', security: bearer,
+        operationId: 'createDelegateRegistry',
         params: IssuerParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           { delegateDeposit: PositiveAmount, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
           { additionalProperties: false, examples: [{ delegateDeposit: '50000', name: 'Acme Funds signatories' }] },
         ),
         response: { 201: RegistryRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => {
-      const registry = await chaincode.submit(principalOf(request), 'delegates:createRegistry', [request.params.issuer, JSON.stringify(request.body)], reply);
-      return reply.code(201).header('location', `/v1/issuers/${request.params.issuer}/delegates/registry`).send(registry as never);
-    },
-  );
-
-  app.get(
-    `${base}/registry`,
-    { schema: { tags: TAGS, summary: "An issuer's delegate registry (public)", operationId: 'getDelegateRegistry', security: bearer, params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'delegates:getRegistry', [request.params.issuer]),
-  );
-
-  app.post(
-    `${base}/registry/status`,
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.issuer, JSON.stringify(body)],
+      answer: (registry, { params }) => created(registry, `/v1/issuers/${params.issuer}/delegates/registry`),
+    }),
+    forward({
+      method: 'GET',
+      url: `${base}/registry`,
+      fn: 'delegates:getRegistry',
+      schema: { summary: "An issuer's delegate registry (public)", operationId: 'getDelegateRegistry', params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } },
+      args: ({ params }) => [params.issuer],
+    }),
+    forward({
+      method: 'POST',
+      url: `${base}/registry/status`,
+      idempotent: true,
+      fn: 'delegates:changeRegistryStatus',
       schema: {
-        tags: TAGS,
         summary: 'ChangeStatus: deactivate or reactivate the registry (issuer)',
         description: `${PAPER}, delegate authorization function ChangeStatus. An INACTIVE registry refuses new delegate requests, and its delegates are not valid, so no new signing request or signature goes through. Errors: 403 not the issuer, 409 already in that status.`,
-        operationId: 'changeRegistryStatus', security: bearer,
+        operationId: 'changeRegistryStatus',
         params: IssuerParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
           { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
         ),
         response: { 200: RegistryRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'delegates:changeRegistryStatus', [request.params.issuer, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    base,
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.issuer, JSON.stringify(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: base,
+      idempotent: true,
+      fn: 'delegates:requestDelegate',
       schema: {
-        tags: TAGS,
         summary: 'RequestDelegate: ask to become a delegate, paying the deposit (sales manager)',
         description: `${PAPER}, delegate authorization function RequestDelegate. The caller (a sales manager) pays the registry's delegate deposit: it moves from its balance to its hold and is recorded on the delegate record (status REQUESTED). A manager whose earlier deposit was refunded may request again. Errors: 400 the issuer itself, 404 no registry, 409 registry inactive or already requested/authorized/revoked, 422 insufficient funds.`,
-        operationId: 'requestDelegate', security: bearer,
+        operationId: 'requestDelegate',
         params: IssuerParams,
-        headers: IdempotencyHeader,
         body: Type.Object({ message: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ message: 'Licensed advisor, 8 years with retail funds' }] }),
         response: { 201: DelegateRef, ...problems(404, 409, 422) },
       },
-    },
-    async (request, reply) => {
-      const delegate = await chaincode.submit<{ manager: string }>(principalOf(request), 'delegates:requestDelegate', [request.params.issuer, JSON.stringify(request.body ?? {})], reply);
-      return reply.code(201).header('location', `/v1/issuers/${request.params.issuer}/delegates/${delegate.manager}`).send(delegate as never);
-    },
-  );
-
-  app.get(
-    base,
-    {
+      args: ({ params, body }) => [params.issuer, jsonArg(body)],
+      answer: (delegate: { manager: string }, { params }) => created(delegate, `/v1/issuers/${params.issuer}/delegates/${delegate.manager}`),
+    }),
+    forward({
+      method: 'GET',
+      url: base,
+      fn: 'delegates:listDelegates',
       schema: {
-        tags: TAGS,
         summary: "An issuer's delegates, one page (public)",
         description: 'Every status, in manager account order; pages with Fabric bookmarks.',
-        operationId: 'listDelegates', security: bearer,
+        operationId: 'listDelegates',
         params: IssuerParams,
         querystring: PageQuery,
         response: { 200: Page(DelegateRef), ...problems() },
       },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'delegates:listDelegates', [
-        request.params.issuer,
-        request.query.pageSize ?? '',
-        request.query.bookmark ?? '',
-      ]);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
-
-  app.get(
-    `${base}/:manager`,
-    { schema: { tags: TAGS, summary: 'A delegate (public)', operationId: 'getDelegate', security: bearer, params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'delegates:getDelegate', [request.params.issuer, request.params.manager]),
-  );
-
-  app.get(
-    `${base}/:manager/history`,
-    {
+      args: ({ params, query }) => [params.issuer, ...pageArgs(query)],
+      answer: asPage,
+    }),
+    forward({
+      method: 'GET',
+      url: `${base}/:manager`,
+      fn: 'delegates:getDelegate',
+      schema: { summary: 'A delegate (public)', operationId: 'getDelegate', params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } },
+      args: ({ params }) => [params.issuer, params.manager],
+    }),
+    forward({
+      method: 'GET',
+      url: `${base}/:manager/history`,
+      fn: 'delegates:delegateHistory',
       schema: {
-        tags: TAGS,
         summary: "Every version of a delegate's record, oldest first (GetHistoryForKey)",
         description: 'Requests, authorizations, updates, revocations and refunds: the paper’s transparency property.',
-        operationId: 'getDelegateHistory', security: bearer,
+        operationId: 'getDelegateHistory',
         params: DelegateParams,
         response: { 200: History(DelegateRef), ...problems(404) },
       },
-    },
-    async (request) => ({ items: await chaincode.evaluate<never[]>(principalOf(request), 'delegates:delegateHistory', [request.params.issuer, request.params.manager]) }),
-  );
-
-  app.post(
-    `${base}/:manager/authorize`,
-    {
-      config: { idempotent: true },
+      args: ({ params }) => [params.issuer, params.manager],
+      answer: asItems,
+    }),
+    forward({
+      method: 'POST',
+      url: `${base}/:manager/authorize`,
+      idempotent: true,
+      fn: 'delegates:addSalesManager',
       schema: {
-        tags: TAGS,
         summary: 'AddSalesManager: authorize a requesting sales manager (issuer)',
         description: `${PAPER}, delegate authorization function AddSalesManager(s.EOA, s.delegate, s.note) with a validity period. The manager must have requested (paid its deposit). Errors: 400 malformed or past period, 403 not the issuer, 404 no such request, 409 not REQUESTED.`,
-        operationId: 'addSalesManager', security: bearer,
+        operationId: 'addSalesManager',
         params: DelegateParams,
-        headers: IdempotencyHeader,
         body: Validity,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'delegates:addSalesManager', [request.params.issuer, request.params.manager, JSON.stringify(request.body)], reply),
-  );
-
-  app.patch(
-    `${base}/:manager`,
-    {
+      args: ({ params, body }) => [params.issuer, params.manager, JSON.stringify(body)],
+    }),
+    forward({
+      method: 'PATCH',
+      url: `${base}/:manager`,
+      fn: 'delegates:updateDelegate',
       schema: {
-        tags: TAGS,
         summary: "Update an authorized delegate's information (issuer)",
         description: `${PAPER}, "Management": the issuer modifies qualification, note or validity period; \`revision\` counts updates and every version stays in the history. Shortening validUntil into the past expires the delegate. Errors: 400 malformed, 403 not the issuer, 404, 409 not AUTHORIZED.`,
-        operationId: 'updateDelegate', security: bearer,
+        operationId: 'updateDelegate',
         params: DelegateParams,
         body: Update,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'delegates:updateDelegate', [request.params.issuer, request.params.manager, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    `${base}/:manager/revoke`,
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.issuer, params.manager, JSON.stringify(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: `${base}/:manager/revoke`,
+      idempotent: true,
+      fn: 'delegates:removeSalesManager',
       schema: {
-        tags: TAGS,
         summary: 'RemoveSalesManager: revoke a delegate at once (issuer)',
         description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
-        operationId: 'removeSalesManager', security: bearer,
+        operationId: 'removeSalesManager',
         params: DelegateParams,
-        headers: IdempotencyHeader,
         body: Reason,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'delegates:removeSalesManager', [request.params.issuer, request.params.manager, JSON.stringify(request.body ?? {})], reply),
-  );
-
-  app.post(
-    `${base}/:manager/refund`,
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.issuer, params.manager, jsonArg(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: `${base}/:manager/refund`,
+      idempotent: true,
+      fn: 'delegates:salesManagerRefund',
       schema: {
-        tags: TAGS,
         summary: 'SalesManagerRefund: give up the authorization and get the deposit back (the manager)',
         description: `${PAPER}, delegate authorization function SalesManagerRefund. The caller must be \`manager\`; its deposit hold is released to its balance and the status becomes REFUNDED (no longer a delegate). Refused while a signing naming it is unfinished. Errors: 403 not the manager, 404, 409 already refunded or open signings.`,
-        operationId: 'salesManagerRefund', security: bearer,
+        operationId: 'salesManagerRefund',
         params: DelegateParams,
-        headers: IdempotencyHeader,
         response: { 200: DelegateRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'delegates:salesManagerRefund', [request.params.issuer, request.params.manager], reply),
-  );
-
-  app.get(
-    `${base}/:manager/validity`,
-    {
+      args: ({ params }) => [params.issuer, params.manager],
+    }),
+    forward({
+      method: 'GET',
+      url: `${base}/:manager/validity`,
+      fn: 'delegates:isValidDelegate',
       schema: {
-        tags: TAGS,
         summary: 'isValidDelegate: is this sales manager a valid delegate of the issuer now?',
         description: `${PAPER}, "Model for DBCS" and "Information Check". Valid iff the registry exists and is ACTIVE, the issuer holds the issuer role, the delegate is AUTHORIZED (not revoked or refunded) and validFrom <= now < validUntil (ledger time). \`reasons\` lists every failed condition.`,
-        operationId: 'isValidDelegate', security: bearer,
+        operationId: 'isValidDelegate',
         params: DelegateParams,
         response: { 200: DelegateValidity, ...problems() },
       },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'delegates:isValidDelegate', [request.params.issuer, request.params.manager]),
-  );
+      args: ({ params }) => [params.issuer, params.manager],
+    }),
+    forward({
+      method: 'POST',
+      url: `${base}/:manager/challenge-verifications`,
+      fn: 'delegates:verifyDelegateSignature',
+      call: 'evaluate',
+      schema: {
+        summary: 'Challenge-response: verify the delegate signed your challenge (a query)',
+        description: `${PAPER}, contract signing process steps 3-5 (Challenge, Response, ResponseVerify). The client picks a random challenge; the delegate signs, with its Fabric identity's private key (ECDSA P-256, SHA-256), the UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\`; send the signature as base64 of its DER or raw r||s form. The chaincode verifies it with the certificate on the delegate's account record and checks the delegate's validity. Nothing is written. Errors: 400 malformed challenge or signature, 404 unknown account.`,
+        operationId: 'verifyDelegateSignature',
+        params: DelegateParams,
+        body: Type.Object(
+          {
+            challenge: Type.String({ minLength: CHALLENGE_LENGTH.min, maxLength: CHALLENGE_LENGTH.max, description: 'Random text chosen by the client' }),
+            signature: Type.String({ minLength: 1, maxLength: 200, description: 'base64 (DER or raw r||s) ECDSA P-256/SHA-256 signature' }),
+          },
+          { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a', signature: 'MEUCIQD1...base64...' }] },
+        ),
+        response: { 200: ChallengeVerification, ...problems(404) },
+      },
+      args: ({ params, body }) => [params.issuer, params.manager, body.challenge, body.signature],
+    }),
+  ]);
 
   app.post(
     `${base}/:manager/challenge-responses`,
@@ -281,33 +268,5 @@ export const delegateRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
       const message = challengeMessage(issuer, manager, challenge);
       return { issuer, delegate: manager, challenge, message, encoding, signature: signAs(principal, Buffer.from(message, 'utf8'), encoding) };
     },
-  );
-
-  app.post(
-    `${base}/:manager/challenge-verifications`,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Challenge-response: verify the delegate signed your challenge (a query)',
-        description: `${PAPER}, contract signing process steps 3-5 (Challenge, Response, ResponseVerify). The client picks a random challenge; the delegate signs, with its Fabric identity's private key (ECDSA P-256, SHA-256), the UTF-8 text \`"Covenant DBCS-SC delegate challenge\\nissuer:<issuer>\\ndelegate:<manager>\\nchallenge:<challenge>"\`; send the signature as base64 of its DER or raw r||s form. The chaincode verifies it with the certificate on the delegate's account record and checks the delegate's validity. Nothing is written. Errors: 400 malformed challenge or signature, 404 unknown account.`,
-        operationId: 'verifyDelegateSignature', security: bearer,
-        params: DelegateParams,
-        body: Type.Object(
-          {
-            challenge: Type.String({ minLength: CHALLENGE_LENGTH.min, maxLength: CHALLENGE_LENGTH.max, description: 'Random text chosen by the client' }),
-            signature: Type.String({ minLength: 1, maxLength: 200, description: 'base64 (DER or raw r||s) ECDSA P-256/SHA-256 signature' }),
-          },
-          { additionalProperties: false, examples: [{ challenge: 'c4b1f0e2-5d8a-4c3e-9a77-1e2f3d4c5b6a', signature: 'MEUCIQD1...base64...' }] },
-        ),
-        response: { 200: ChallengeVerification, ...problems(404) },
-      },
-    },
-    async (request) =>
-      chaincode.evaluate(principalOf(request), 'delegates:verifyDelegateSignature', [
-        request.params.issuer,
-        request.params.manager,
-        request.body.challenge,
-        request.body.signature,
-      ]),
   );
 };

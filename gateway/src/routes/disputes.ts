@@ -1,13 +1,11 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../http/auth';
-import type { ChaincodeClient } from '../ledger/chaincode';
 import { Page, RecordId } from './schemas';
 import { DbcsSettings, Dispute, PageQuery } from './dbcs-schemas';
-import { IdempotencyHeader, bearer, problems } from './common';
+import { problems } from './common';
+import { asPage, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
 
 const DisputeRef = Type.Ref(Dispute);
-const TAGS = ['disputes'];
 const PAPER = 'DBCS-SC (PLOS ONE 2022, seeds/004)';
 const DisputeParams = Type.Object({ id: RecordId });
 
@@ -16,54 +14,45 @@ const DisputeParams = Type.Object({ id: RecordId });
  * queue of open disputes, evidence, escalation after the deadline, and DisputeArbitration with
  * Penalty (fraud) or Settlement (no fraud). Chaincode contract `investment`.
  */
-export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
-  app.get(
-    '/disputes',
-    {
+export const disputeRoutes: FastifyPluginAsync = async (app) => {
+  registerChaincodeRoutes(app, app.chaincode, ['disputes'], [
+    forward({
+      method: 'GET',
+      url: '/disputes',
+      fn: 'investment:listOpenDisputes',
       schema: {
-        tags: TAGS,
         summary: 'Open disputes, oldest first (arbitrators)',
         description: 'The arbitration queue: every OPEN or ESCALATED dispute, oldest report first, paged with Fabric bookmarks. Errors: 403 without the arbitrator role.',
-        operationId: 'listOpenDisputes', security: bearer,
+        operationId: 'listOpenDisputes',
         querystring: PageQuery,
         response: { 200: Page(DisputeRef), ...problems(403) },
       },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'investment:listOpenDisputes', [
-        request.query.pageSize ?? '',
-        request.query.bookmark ?? '',
-      ]);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
-
-  app.get(
-    '/disputes/:id',
-    {
+      args: ({ query }) => pageArgs(query),
+      answer: asPage,
+    }),
+    forward({
+      method: 'GET',
+      url: '/disputes/:id',
+      fn: 'investment:getDispute',
       schema: {
-        tags: TAGS,
         summary: 'A dispute with its evidence and ruling (parties and arbitrators)',
         description: 'The dispute id is the signing id. Errors: 403 neither a party nor an arbitrator, 404.',
-        operationId: 'getDispute', security: bearer,
+        operationId: 'getDispute',
         params: DisputeParams,
         response: { 200: DisputeRef, ...problems(403, 404) },
       },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'investment:getDispute', [request.params.id]),
-  );
-
-  app.post(
-    '/disputes/:id/evidence',
-    {
-      config: { idempotent: true },
+      args: ({ params }) => [params.id],
+    }),
+    forward({
+      method: 'POST',
+      url: '/disputes/:id/evidence',
+      idempotent: true,
+      fn: 'investment:submitEvidence',
       schema: {
-        tags: TAGS,
         summary: 'Submit evidence (client, issuer or delegate)',
         description: 'Beyond the paper: while a dispute is OPEN or ESCALATED, each side adds evidence: `text` (up to 4096 characters) or `documentHash` (SHA-256 hex of a document kept off the ledger) with an optional `description`. Exactly one of text and documentHash. Errors: 400, 403 not a party, 404, 409 ruled or 100 items reached.',
-        operationId: 'submitEvidence', security: bearer,
+        operationId: 'submitEvidence',
         params: DisputeParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           {
             text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
@@ -80,63 +69,56 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         ),
         response: { 200: DisputeRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'investment:submitEvidence', [request.params.id, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    '/disputes/:id/ruling',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, jsonArg(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: '/disputes/:id/ruling',
+      idempotent: true,
+      fn: 'investment:disputeArbitration',
       schema: {
-        tags: TAGS,
         summary: 'DisputeArbitration: rule FRAUD (Penalty) or NO_FRAUD (Settlement) (arbitrators only)',
         description: `${PAPER}, Algorithm 3 "Contract fraud dispute resolution" (function DisputeArbitration). FRAUD -> Penalty: the contract's penalty share of the issuer's publishing deposit moves to the client, the client's deposit and invested amount and the delegate's invested amount are refunded, the contract is deactivated; signing PENALIZED. NO_FRAUD -> Settlement: the client's signing deposit is forfeited to the issuer; a signed contract completes (invested amounts paid to the issuer), otherwise committed amounts are refunded; signing SETTLED. The written reason and every movement are kept on the dispute. OPEN and ESCALATED disputes can be ruled, once. Errors: 400, 403 not an arbitrator or a party to the dispute, 404, 409 already ruled.`,
-        operationId: 'disputeArbitration', security: bearer,
+        operationId: 'disputeArbitration',
         params: DisputeParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           { ruling: Type.Union([Type.Literal('FRAUD'), Type.Literal('NO_FRAUD')]), reason: Type.String({ minLength: 1, maxLength: 4096 }) },
           { additionalProperties: false, examples: [{ ruling: 'FRAUD', reason: 'The brochure (evidence 1) promises a guaranteed return the contract does not contain.' }] },
         ),
         response: { 200: DisputeRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'investment:disputeArbitration', [request.params.id, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    '/disputes/:id/escalate',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, jsonArg(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: '/disputes/:id/escalate',
+      idempotent: true,
+      fn: 'investment:escalateDispute',
       schema: {
-        tags: TAGS,
         summary: 'Escalate a dispute not ruled by its deadline (client, issuer or delegate)',
         description: 'Beyond the paper: once the deadline has passed (ledger time), a party marks an OPEN dispute ESCALATED; it stays in the arbitrators’ queue and can still be ruled. Errors: 403 not a party, 404, 409 not OPEN or deadline not reached.',
-        operationId: 'escalateDispute', security: bearer,
+        operationId: 'escalateDispute',
         params: DisputeParams,
-        headers: IdempotencyHeader,
         body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'no ruling after 7 days' }] }),
         response: { 200: DisputeRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'investment:escalateDispute', [request.params.id, JSON.stringify(request.body ?? {})], reply),
-  );
-
-  app.get(
-    '/dbcs/settings',
-    { schema: { tags: TAGS, summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', security: bearer, response: { 200: DbcsSettings, ...problems() } } },
-    async (request) => chaincode.evaluate(principalOf(request), 'investment:getSettings', []),
-  );
-
-  app.patch(
-    '/dbcs/settings',
-    {
+      args: ({ params, body }) => [params.id, jsonArg(body)],
+    }),
+    forward({
+      method: 'GET',
+      url: '/dbcs/settings',
+      fn: 'investment:getSettings',
+      schema: { summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', response: { 200: DbcsSettings, ...problems() } },
+      args: () => [],
+    }),
+    forward({
+      method: 'PATCH',
+      url: '/dbcs/settings',
+      fn: 'investment:setSettings',
       schema: {
-        tags: TAGS,
         summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
         description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
-        operationId: 'setDbcsSettings', security: bearer,
+        operationId: 'setDbcsSettings',
         body: Type.Object(
           {
             disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),
@@ -146,7 +128,7 @@ export const disputeRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         ),
         response: { 200: DbcsSettings, ...problems(403, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'investment:setSettings', [JSON.stringify(request.body)], reply),
-  );
+      args: ({ body }) => [jsonArg(body)],
+    }),
+  ]);
 };

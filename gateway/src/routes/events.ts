@@ -3,12 +3,12 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import type { EventCheckpoint, Ledger } from '../ledger/port';
 import { HttpProblem, problem } from '../http/problem';
+import { EventStream } from '../http/sse';
 import { bearer, problems } from './common';
 import { callerOfCertificate } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
 import { Viewer, mayReceive, splitAudience } from '../events/audience';
 
-const HEARTBEAT_MS = 15_000;
 const EVENT_ID = /^([0-9]{1,20}):([0-9a-f]{1,128})$/;
 
 /** `Last-Event-ID` / `after`: `<block number>:<transaction id>`. */
@@ -31,9 +31,11 @@ export function parseEventId(raw: string | undefined): EventCheckpoint | undefin
  * without it the stream starts at the next commit (`from=now`, default) or the first block
  * (`from=start`). `names` keeps only the listed event names. A comment line is sent every 15 s to
  * keep proxies from closing an idle stream. If the ledger connection breaks, an `error` event is
- * sent and the stream ends: reconnect with the last id.
+ * sent and the stream ends: reconnect with the last id. A slow reader holds the stream back
+ * (http/sse.ts waits for the socket to drain) instead of filling the gateway's memory.
  */
-export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: AbortSignal }> = async (app, { ledger, closing }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { ledger, closing } = app;
   app.get(
     '/events',
     {
@@ -66,10 +68,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
       request.raw.on('close', stop);
       closing.addEventListener('abort', stop);
       reply.hijack();
-      const out = reply.raw;
-      out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      out.write(': covenant events\n\n');
-      const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stream = new EventStream(reply.raw, abort.signal, 'covenant events');
       try {
         for await (const e of ledger.chaincodeEvents(principal.identity, { after, from: request.query.from ?? 'now', signal: abort.signal })) {
           const { audience, data } = splitAudience(e.payload);
@@ -79,16 +78,18 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; closing: A
           }
           if (!mayReceive(audience, viewer)) continue;
           if (names && !names.has(e.name)) continue;
-          out.write(`id: ${e.blockNumber}:${e.txId}\nevent: ${e.name}\ndata: ${data}\n\n`);
+          await stream.send(`${e.blockNumber}:${e.txId}`, e.name, data);
         }
       } catch (err) {
-        request.log.warn({ err }, 'event stream ended by a ledger error');
-        out.write(`event: error\ndata: ${JSON.stringify({ code: 'LEDGER_UNAVAILABLE', detail: (err as Error).message })}\n\n`);
+        // A write abandoned because the client left or the app closes is no ledger error.
+        if (!abort.signal.aborted) {
+          request.log.warn({ err }, 'event stream ended by a ledger error');
+          await stream.notify('error', { code: 'LEDGER_UNAVAILABLE', detail: (err as Error).message }).catch(() => undefined);
+        }
       } finally {
-        clearInterval(heartbeat);
         closing.removeEventListener('abort', stop);
         request.raw.off('close', stop);
-        out.end();
+        stream.end();
       }
     },
   );

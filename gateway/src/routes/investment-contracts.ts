@@ -1,10 +1,9 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { principalOf } from '../http/auth';
-import type { ChaincodeClient } from '../ledger/chaincode';
 import { AccountId, Page, PositiveAmount, RecordId } from './schemas';
 import { Dispute, History, InvestmentContract, Movement, PageQuery, Ratio, Signing } from './dbcs-schemas';
-import { IdempotencyHeader, bearer, problems } from './common';
+import { problems } from './common';
+import { asItems, asPage, created, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
 
 const ContractRef = Type.Ref(InvestmentContract);
 const SigningRef = Type.Ref(Signing);
@@ -52,155 +51,128 @@ const SigningAction = Type.Object({ signing: SigningRef, movements: Type.Array(M
  * ChangeStatus, signing requests (RequestSigning, Algorithm 1), signatures (SignedByEntity) and the
  * client's confirmation (ContractConfirmed, Algorithm 2). Chaincode contract `investment`.
  */
-export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
-  app.post(
-    '/investment-contracts',
-    {
-      config: { idempotent: true },
+export const investmentContractRoutes: FastifyPluginAsync = async (app) => {
+  registerChaincodeRoutes(app, app.chaincode, TAGS, [
+    forward({
+      method: 'POST',
+      url: '/investment-contracts',
+      idempotent: true,
+      fn: 'investment:publishContract',
       schema: {
-        tags: TAGS,
         summary: 'ContractPublishDeposit + AddContract: publish an investment contract (issuer)',
         description: `${PAPER}, financial investment functions ContractPublishDeposit and AddContract(o.EOA, o.contractName, o.contractContent), in one transaction. The publishing deposit moves from the issuer's balance to its hold until the contract is CLOSED (a FRAUD ruling pays a share of it to the client). \`clientDeposit\` is what each client pays to request signing; \`ratio\` the client:delegate investment proportion. Errors: 400 malformed or content hash mismatch, 403 no issuer role, 409 id taken, 422 insufficient funds.`,
-        operationId: 'publishContract', security: bearer,
-        headers: IdempotencyHeader,
+        operationId: 'publishContract',
         body: Publish,
         response: { 201: ContractRef, ...problems(403, 409, 422) },
       },
-    },
-    async (request, reply) => {
-      const contract = await chaincode.submit<{ id: string }>(principalOf(request), 'investment:publishContract', [JSON.stringify(request.body)], reply);
-      return reply.code(201).header('location', `/v1/investment-contracts/${encodeURIComponent(contract.id)}`).send(contract as never);
-    },
-  );
-
-  app.get(
-    '/investment-contracts',
-    {
+      args: ({ body }) => [JSON.stringify(body)],
+      answer: (contract: { id: string }) => created(contract, `/v1/investment-contracts/${encodeURIComponent(contract.id)}`),
+    }),
+    forward({
+      method: 'GET',
+      url: '/investment-contracts',
+      fn: 'investment:listContracts',
       schema: {
-        tags: TAGS,
         summary: 'Investment contracts, one page (public)',
         description: "With `issuer`: that issuer's contracts, oldest first; without: all contracts in id order.",
-        operationId: 'listContracts', security: bearer,
+        operationId: 'listContracts',
         querystring: Type.Composite([PageQuery, Type.Object({ issuer: Type.Optional(AccountId) })]),
         response: { 200: Page(ContractRef), ...problems() },
       },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'investment:listContracts', [q.issuer ?? '', q.pageSize ?? '', q.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
-
-  app.get(
-    '/investment-contracts/:id',
-    {
+      args: ({ query }) => [query.issuer ?? '', ...pageArgs(query)],
+      answer: asPage,
+    }),
+    forward({
+      method: 'GET',
+      url: '/investment-contracts/:id',
+      fn: 'investment:getContract',
       schema: {
-        tags: TAGS,
         summary: 'An investment contract with its content (public)',
         description: `${PAPER}: any entity may access and view the contract content; compare \`contentHash\` with the SHA-256 of the content you were shown.`,
-        operationId: 'getContract', security: bearer,
+        operationId: 'getContract',
         params: ContractParams,
         response: { 200: ContractRef, ...problems(404) },
       },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'investment:getContract', [request.params.id]),
-  );
-
-  app.get(
-    '/investment-contracts/:id/history',
-    {
-      schema: { tags: TAGS, summary: 'Every version of a contract, oldest first (GetHistoryForKey)', operationId: 'getContractHistory', security: bearer, params: ContractParams, response: { 200: History(ContractRef), ...problems(404) } },
-    },
-    async (request) => ({ items: await chaincode.evaluate<never[]>(principalOf(request), 'investment:contractHistory', [request.params.id]) }),
-  );
-
-  app.post(
-    '/investment-contracts/:id/status',
-    {
-      config: { idempotent: true },
+      args: ({ params }) => [params.id],
+    }),
+    forward({
+      method: 'GET',
+      url: '/investment-contracts/:id/history',
+      fn: 'investment:contractHistory',
+      schema: { summary: 'Every version of a contract, oldest first (GetHistoryForKey)', operationId: 'getContractHistory', params: ContractParams, response: { 200: History(ContractRef), ...problems(404) } },
+      args: ({ params }) => [params.id],
+      answer: asItems,
+    }),
+    forward({
+      method: 'POST',
+      url: '/investment-contracts/:id/status',
+      idempotent: true,
+      fn: 'investment:changeContractStatus',
       schema: {
-        tags: TAGS,
         summary: 'ChangeStatus: deactivate, reactivate or close a contract (issuer)',
         description: `${PAPER}, financial investment function ChangeStatus. INACTIVE refuses new signing requests and signatures (open signings can still be confirmed, disputed or cancelled). CLOSED is final, needs no open signing, and releases the rest of the publishing deposit to the issuer. A contract ruled fraudulent cannot be reactivated. Errors: 403 not the issuer, 404, 409 refused transition.`,
-        operationId: 'changeContractStatus', security: bearer,
+        operationId: 'changeContractStatus',
         params: ContractParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('CLOSED')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
           { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'fund closed to new investors' }] },
         ),
         response: { 200: ContractRef, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) => chaincode.submit(principalOf(request), 'investment:changeContractStatus', [request.params.id, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    '/investment-contracts/:id/signings',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, JSON.stringify(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: '/investment-contracts/:id/signings',
+      idempotent: true,
+      fn: 'investment:requestSigning',
       schema: {
-        tags: TAGS,
         summary: 'RequestSigning: request to sign, paying the client deposit (client)',
         description: `${PAPER}, Algorithm 1 "Request contract signing" (function RequestSigning). The caller (the client) names the delegate offering it the contract and pays the contract's client deposit (balance -> hold); \`deposit\`, when sent, must equal it (the paper's msg.value = cDeposit). The contract must be ACTIVE and the delegate valid (see the validity route). Errors: 400 client is the issuer or the delegate, wrong deposit; 404; 409 contract inactive, delegate not valid (revoked, expired, registry inactive...), id taken; 422 insufficient funds.`,
-        operationId: 'requestSigning', security: bearer,
+        operationId: 'requestSigning',
         params: ContractParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           { id: Type.Optional(RecordId), delegate: AccountId, deposit: Type.Optional(PositiveAmount) },
           { additionalProperties: false, examples: [{ id: 'sign-0001', delegate: '3f1d2c4b5a69788796a5b4c3d2e1f00112233445', deposit: '10000' }] },
         ),
         response: { 201: SigningRef, ...problems(404, 409, 422) },
       },
-    },
-    async (request, reply) => {
-      const signing = await chaincode.submit<{ id: string }>(principalOf(request), 'investment:requestSigning', [request.params.id, JSON.stringify(request.body)], reply);
-      return reply
-        .code(201)
-        .header('location', `/v1/investment-contracts/${encodeURIComponent(request.params.id)}/signings/${encodeURIComponent(signing.id)}`)
-        .send(signing as never);
-    },
-  );
-
-  app.get(
-    '/investment-contracts/:id/signings/:signingId',
-    {
-      schema: { tags: TAGS, summary: 'A signing (its client, delegate, issuer, or an arbitrator)', operationId: 'getSigning', security: bearer, params: SigningParams, response: { 200: SigningRef, ...problems(403, 404) } },
-    },
-    async (request) => chaincode.evaluate(principalOf(request), 'investment:getSigning', [request.params.id, request.params.signingId]),
-  );
-
-  app.post(
-    '/investment-contracts/:id/signings/:signingId/signatures',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, JSON.stringify(body)],
+      answer: (signing: { id: string }, { params }) =>
+        created(signing, `/v1/investment-contracts/${encodeURIComponent(params.id)}/signings/${encodeURIComponent(signing.id)}`),
+    }),
+    forward({
+      method: 'GET',
+      url: '/investment-contracts/:id/signings/:signingId',
+      fn: 'investment:getSigning',
+      schema: { summary: 'A signing (its client, delegate, issuer, or an arbitrator)', operationId: 'getSigning', params: SigningParams, response: { 200: SigningRef, ...problems(403, 404) } },
+      args: ({ params }) => [params.id, params.signingId],
+    }),
+    forward({
+      method: 'POST',
+      url: '/investment-contracts/:id/signings/:signingId/signatures',
+      idempotent: true,
+      fn: 'investment:signedByEntity',
       schema: {
-        tags: TAGS,
         summary: 'SignedByEntity: commit your invested amount (delegate or client)',
         description: `${PAPER}, financial investment function SignedByEntity(s.EOA, c.EOA, f.EOA, s.amount/c.amount). The amount is held on the caller's account. Amounts are k x ratio.client and k x ratio.delegate for one k: with ratio 9:1 a delegate committing 10000 fixes the client's at 90000. When both have signed the status is SIGNED. The contract must be ACTIVE and the delegate still valid. Errors: 400 off the ratio, 403 neither party, 404, 409 not REQUESTED / already signed / contract inactive / delegate no longer valid, 422 insufficient funds.`,
-        operationId: 'signedByEntity', security: bearer,
+        operationId: 'signedByEntity',
         params: SigningParams,
-        headers: IdempotencyHeader,
         body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false, examples: [{ amount: '90000' }] }),
         response: { 200: SigningRef, ...problems(403, 404, 409, 422) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'investment:signedByEntity', [request.params.id, request.params.signingId, request.body.amount], reply),
-  );
-
-  app.post(
-    '/investment-contracts/:id/signings/:signingId/confirmation',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, params.signingId, body.amount],
+    }),
+    forward({
+      method: 'POST',
+      url: '/investment-contracts/:id/signings/:signingId/confirmation',
+      idempotent: true,
+      fn: 'investment:contractConfirmed',
       schema: {
-        tags: TAGS,
         summary: 'ContractConfirmed: 1 satisfied (completes) or 2 report fraud (opens a dispute) (client)',
         description: `${PAPER}, Algorithm 2 "Successful contract signing" (function ContractConfirmed). decision 1 (needs SIGNED): COMPLETED; both invested amounts are paid to the issuer as the investment and the client deposit is refunded. decision 2 (REQUESTED or SIGNED): DISPUTED; a dispute with the signing's id opens for the arbitrators (Algorithm 3), deadline = now + the ledger's dispute window (default 7 days); money stays held. Errors: 400, 403 not the client, 404, 409 wrong state.`,
-        operationId: 'contractConfirmed', security: bearer,
+        operationId: 'contractConfirmed',
         params: SigningParams,
-        headers: IdempotencyHeader,
         body: Type.Object(
           {
             decision: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 satisfied, 2 report fraud' }),
@@ -210,44 +182,35 @@ export const investmentContractRoutes: FastifyPluginAsyncTypebox<{ chaincode: Ch
         ),
         response: { 200: ConfirmationResult, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'investment:contractConfirmed', [request.params.id, request.params.signingId, JSON.stringify(request.body)], reply),
-  );
-
-  app.post(
-    '/investment-contracts/:id/signings/:signingId/cancel',
-    {
-      config: { idempotent: true },
+      args: ({ params, body }) => [params.id, params.signingId, JSON.stringify(body)],
+    }),
+    forward({
+      method: 'POST',
+      url: '/investment-contracts/:id/signings/:signingId/cancel',
+      idempotent: true,
+      fn: 'investment:cancelSigning',
       schema: {
-        tags: TAGS,
         summary: 'Withdraw a signing before both parties signed (client or delegate)',
         description: 'Not in the paper: lets a client leave a signing whose delegate was revoked or expired meanwhile. The client deposit and any committed amount are refunded; status CANCELLED. Errors: 403 neither party, 404, 409 not REQUESTED.',
-        operationId: 'cancelSigning', security: bearer,
+        operationId: 'cancelSigning',
         params: SigningParams,
-        headers: IdempotencyHeader,
         body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'delegate no longer authorized' }] }),
         response: { 200: SigningAction, ...problems(403, 404, 409) },
       },
-    },
-    async (request, reply) =>
-      chaincode.submit(principalOf(request), 'investment:cancelSigning', [request.params.id, request.params.signingId, JSON.stringify(request.body ?? {})], reply),
-  );
-
-  app.get(
-    '/signings',
-    {
+      args: ({ params, body }) => [params.id, params.signingId, jsonArg(body)],
+    }),
+    forward({
+      method: 'GET',
+      url: '/signings',
+      fn: 'investment:listSignings',
       schema: {
-        tags: TAGS,
         summary: "The caller's signings (as client, delegate or issuer), oldest first",
-        operationId: 'listSignings', security: bearer,
+        operationId: 'listSignings',
         querystring: PageQuery,
         response: { 200: Page(SigningRef), ...problems() },
       },
-    },
-    async (request) => {
-      const page = await chaincode.evaluate<{ records: never[]; bookmark: string }>(principalOf(request), 'investment:listSignings', [request.query.pageSize ?? '', request.query.bookmark ?? '']);
-      return { items: page.records, bookmark: page.bookmark };
-    },
-  );
+      args: ({ query }) => pageArgs(query),
+      answer: asPage,
+    }),
+  ]);
 };

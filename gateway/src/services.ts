@@ -1,0 +1,69 @@
+import fp from 'fastify-plugin';
+import type { Ledger } from './ledger/port';
+import type { LevelDb } from './ledger/embedded/store';
+import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
+import type { IdentityStore } from './identity/store';
+import { ChannelService, Faults } from './channels/service';
+import { MultipartyService } from './channels/multiparty';
+import { RoutePaymentService } from './channels/route-payment';
+import { OffchainStore } from './channels/offchain-store';
+import { PeerDirectory } from './channels/peers';
+
+/** What the gateway's services are built from. */
+export interface ServiceOptions {
+  ledger: Ledger;
+  identities: IdentityStore;
+  /** Durable store of the gateway's own records (idempotency, off-chain channel states, multiparty work). */
+  gatewayDb: LevelDb;
+  /** The other organisations' gateways, for off-chain channel messages. */
+  peers?: PeerDirectory;
+  /** Crash points for tests of the channel protocol and of the submit path. */
+  faults?: Faults & LedgerFaults;
+  /** Whether closing the app closes the ledger (false when gateways share one in-process ledger). */
+  ownsLedger?: boolean;
+}
+
+/**
+ * The gateway's services as Fastify decorators (typed below by declaration merging), built once
+ * from `ServiceOptions`: the Ledger port, the identities, the gateway store, the chaincode client
+ * and the channel services. Registered with fastify-plugin, so the whole app sees them. Closing
+ * the app closes the ledger (unless shared) and the gateway store.
+ */
+export const services = fp<ServiceOptions>(
+  async (app, options) => {
+    const chaincode = new ChaincodeClient(options.ledger, options.faults);
+    const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
+    const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
+    app.decorate('ledger', options.ledger);
+    app.decorate('identities', options.identities);
+    app.decorate('gatewayDb', options.gatewayDb);
+    app.decorate('chaincode', chaincode);
+    app.decorate('channels', channels);
+    app.decorate('multiparty', multiparty);
+    app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
+    app.addHook('onClose', async () => {
+      if (options.ownsLedger !== false) await options.ledger.close();
+      await options.gatewayDb.close();
+    });
+  },
+  { name: 'covenant-services', fastify: '5.x' },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The ledger the gateway runs on (Fabric or embedded). */
+    ledger: Ledger;
+    /** Which API key acts as which Fabric identity. */
+    identities: IdentityStore;
+    /** The gateway's own durable store. */
+    gatewayDb: LevelDb;
+    /** Transaction functions as the caller's identity, journaled for idempotent requests. */
+    chaincode: ChaincodeClient;
+    /** Two-party payment channels and their off-chain protocol. */
+    channels: ChannelService;
+    /** Multiparty channels over bound two-party channels. */
+    multiparty: MultipartyService;
+    /** Payments routed over a path of channels. */
+    routePayments: RoutePaymentService;
+  }
+}
