@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TestNetwork, UserName, testNetwork } from './network';
 import { balances, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
-import { confirmEscrow, decodeEscrow, reclaimEscrow } from '../src/escrow/escrow';
+import { decodeEscrow } from '../src/escrow/record';
+import { confirmEscrow, reclaimEscrow } from '../src/escrow/lifecycle';
 
 let net: TestNetwork;
 afterEach(async () => {

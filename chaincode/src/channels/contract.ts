@@ -1,7 +1,9 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden } from '../shared/errors';
-import { parseId, parseObjectArg } from '../shared/args';
+import { parseId, parseJsonArg, parseObjectArg } from '../shared/args';
+import { addSeconds } from '../shared/time';
 import { canonicalJson } from '../shared/canonical';
 import { parsePageSize } from '../shared/state';
 import { keyHistory } from '../shared/history';
@@ -10,7 +12,6 @@ import { findConfig } from '../consortium/config';
 import {
   Channel,
   StateArg,
-  addSeconds,
   challengeClosing,
   checkpointChannel,
   closeChannelCooperatively,
@@ -41,7 +42,7 @@ import {
   updateMultiparty,
   viewMultiparty,
 } from './multiparty';
-import { Signature, Signer, noneGiven, parseJsonArg, parsePairSignatures, parseSignatureMap, requireSignatures } from './signed';
+import { Signature, Signer, noneGiven, parsePairSignatures, parseSignatureMap, requireSignatures } from './signed';
 import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
 import { mpcStateBytes, tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
@@ -76,13 +77,9 @@ import { EVERYONE, partiesAudience } from '../shared/audience';
  * version, wrong status, busy channel, challenge period over or not yet over).
  */
 @Info({ title: 'channels', description: 'Two-party and multiparty payment channels: open, checkpoint, close, unilateral close, settle' })
-export class ChannelsContract extends Contract {
+export class ChannelsContract extends CovenantContract {
   constructor() {
     super('channels');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   // ------------------------------------------------------------ two-party channels
@@ -112,7 +109,7 @@ export class ChannelsContract extends Contract {
       if (r.deposits[i] > 0n) await accounts.save(debit(party, r.deposits[i]));
     }
     await channels.save(channel, { create: true });
-    return this.emitted(ctx, 'ChannelOpened', channel);
+    return this.channelEvent(ctx, 'ChannelOpened', channel);
   }
 
   /**
@@ -131,7 +128,7 @@ export class ChannelsContract extends Contract {
     const next = checkpointChannel(channel, s, ctx.now);
     await this.requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCheckpointed', next);
+    return this.channelEvent(ctx, 'ChannelCheckpointed', next);
   }
 
   /**
@@ -151,7 +148,7 @@ export class ChannelsContract extends Contract {
     await this.requirePairSignatures(ctx, channel, s, sigs);
     await this.payOut(ctx, next);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelClosed', next);
+    return this.channelEvent(ctx, 'ChannelClosed', next);
   }
 
   /**
@@ -172,7 +169,7 @@ export class ChannelsContract extends Contract {
     const { next, isStored } = startClosing(channel, s, ctx.caller.accountId, addSeconds(ctx.now, challengePeriodSeconds), ctx.now);
     if (!(isStored && noneGiven(sigs))) await this.requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCloseStarted', next);
+    return this.channelEvent(ctx, 'ChannelCloseStarted', next);
   }
 
   /**
@@ -189,7 +186,7 @@ export class ChannelsContract extends Contract {
     const next = challengeClosing(channel, s, ctx.caller.accountId, ctx.now);
     await this.requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCloseChallenged', next);
+    return this.channelEvent(ctx, 'ChannelCloseChallenged', next);
   }
 
   /**
@@ -204,7 +201,7 @@ export class ChannelsContract extends Contract {
     const next = settleChannel(await channels.get(parseId(id, 'id')), ctx.now);
     await this.payOut(ctx, next);
     await channels.save(next);
-    return this.emitted(ctx, 'ChannelSettled', next);
+    return this.channelEvent(ctx, 'ChannelSettled', next);
   }
 
   /** A channel's view; only its parties may read it. Errors: NOT_FOUND, FORBIDDEN. */
@@ -470,10 +467,9 @@ export class ChannelsContract extends Contract {
     return channel;
   }
 
-  private emitted(ctx: CovenantContext, event: string, channel: Channel): string {
+  private channelEvent(ctx: CovenantContext, event: string, channel: Channel): string {
     const view = viewChannel(channel);
-    ctx.emit(event, { channel: view, txId: ctx.txId }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { channel: view }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
   }
 
   private emittedMultiparty(ctx: CovenantContext, event: string, multiparty: Multiparty, members: Channel[]): string {

@@ -1,7 +1,8 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { parseObjectArg, rejectUnknownFields } from '../shared/args';
+import { parseObject, parseObjectArg, rejectUnknownFields } from '../shared/args';
 import { callerOfCertificate } from '../shared/identity';
 import { canonicalJson } from '../shared/canonical';
 import { AccountStore } from '../accounts/account';
@@ -33,13 +34,9 @@ function requireAdmin(ctx: CovenantContext): void {
  * Contract name `consortium`; every submit emits one chaincode event.
  */
 @Info({ title: 'consortium', description: 'Consortium members, ledger roles and settings' })
-export class ConsortiumContract extends Contract {
+export class ConsortiumContract extends CovenantContract {
   constructor() {
     super('consortium');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**
@@ -71,7 +68,7 @@ export class ConsortiumContract extends Contract {
     if (!grants) throw invalidArgument('seed.roles must be a list');
     const seeded: { accountId: string; mspId: string; roles: Role[] }[] = [];
     for (const [i, grant] of grants.entries()) {
-      const g = parseObjectArg(JSON.stringify(grant), `seed.roles[${i}]`);
+      const g = parseObject(grant, `seed.roles[${i}]`);
       if (typeof g.mspId !== 'string' || !config.members.includes(g.mspId)) {
         throw invalidArgument(`seed.roles[${i}].mspId must be one of seed.members`);
       }

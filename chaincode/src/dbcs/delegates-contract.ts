@@ -1,12 +1,12 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, forbidden, notFound } from '../shared/errors';
-import { parseObjectArg } from '../shared/args';
+import { parseAccountId, parseObjectArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
 import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
 import { requireRole, rolesOf } from '../consortium/roles';
-import { parseAccountId } from './common';
 import { Treasury } from './money';
 import {
   Delegate,
@@ -59,13 +59,9 @@ export async function validityOf(
  * delegates are public (the paper's transparency property), every change stays in the key history.
  */
 @Info({ title: 'delegates', description: 'DBCS-SC delegate authorization: registries, sales managers, verification' })
-export class DelegatesContract extends Contract {
+export class DelegatesContract extends CovenantContract {
   constructor() {
     super('delegates');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**
@@ -307,13 +303,11 @@ export class DelegatesContract extends Contract {
   private registryEvent(ctx: CovenantContext, event: string, registry: DelegateRegistry): string {
     const view = viewRegistry(registry);
     // Registries and delegate records are public (the paper's published authorization).
-    ctx.emit(event, { registry: view, txId: ctx.txId }, EVERYONE);
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { registry: view }, EVERYONE);
   }
 
   private delegateEvent(ctx: CovenantContext, event: string, delegate: Delegate): string {
     const view = viewDelegate(delegate);
-    ctx.emit(event, { delegate: view, txId: ctx.txId }, EVERYONE);
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { delegate: view }, EVERYONE);
   }
 }

@@ -1,8 +1,10 @@
 import { asObject, big, optStr, str, strArray } from '../shared/decode';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
-import { Movement, shareOf } from './common';
-import { addSeconds, optionalText, parseSha256, parseText } from '../shared/fields';
+import type { Movement } from './common';
+import { shareOf } from '../shared/bps';
+import { addSeconds } from '../shared/time';
+import { optionalText, parseSha256, parseText } from '../shared/fields';
 import type { InvestmentContract, Signing } from './investment';
 
 /**

@@ -1,14 +1,15 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, notFound } from '../shared/errors';
-import { parseId, parseObjectArg } from '../shared/args';
+import { parseAccountId, parseId, parseObjectArg } from '../shared/args';
 import { parseAmount } from '../shared/amount';
 import { canonicalJson } from '../shared/canonical';
 import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
 import { requireRole, rolesOf } from '../consortium/roles';
 import { findConfig } from '../consortium/config';
-import { parseAccountId, viewMovement } from './common';
+import { viewMovement } from './common';
 import { Treasury } from './money';
 import { DbcsSettings, changeSettings, currentSettings, settingsKey } from './settings';
 import {
@@ -33,7 +34,7 @@ import { addEvidence, escalateDispute, openDispute, parseRuling, roleIn, ruleDis
 import { ContractStore, DelegateStore, DisputeStore, SigningStore } from './store';
 import { keyHistory } from '../shared/history';
 import { validityOf } from './delegates-contract';
-import { Audience, EVERYONE } from '../shared/audience';
+import { EVERYONE } from '../shared/audience';
 
 /**
  * The financial investment smart contract of DBCS-SC ("Delegate contract signing mechanism based
@@ -56,13 +57,9 @@ import { Audience, EVERYONE } from '../shared/audience';
  * signing it creates. Every submit emits exactly one chaincode event.
  */
 @Info({ title: 'investment', description: 'DBCS-SC financial investment contracts, signing and arbitration' })
-export class InvestmentsContract extends Contract {
+export class InvestmentsContract extends CovenantContract {
   constructor() {
     super('investment');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   // ------------------------------------------------------------ contracts
@@ -432,11 +429,5 @@ export class InvestmentsContract extends Contract {
 
   private async isArbitrator(ctx: CovenantContext): Promise<boolean> {
     return (await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator');
-  }
-
-  /** Emits the transaction's one event (`payload` plus txId) to `audience` and returns `result` as JSON. */
-  private emitted(ctx: CovenantContext, event: string, result: unknown, payload: Record<string, unknown>, audience: Audience): string {
-    ctx.emit(event, { ...payload, txId: ctx.txId }, audience);
-    return canonicalJson(result);
   }
 }

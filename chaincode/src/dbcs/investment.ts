@@ -2,8 +2,10 @@ import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
-import { TOTAL_BPS, parseAccountId, parseInteger, parseObject, sha256Hex } from './common';
-import { optionalText, parseSha256, parseText } from '../shared/fields';
+import { TOTAL_BPS } from '../shared/bps';
+import { sha256Hex } from '../shared/hash';
+import { parseAccountId, parseObject } from '../shared/args';
+import { optionalText, parseInteger, parseSha256, parseText } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
 /**

@@ -2,7 +2,8 @@ import { asObject, int, optStr, str } from '../shared/decode';
 import { rejectUnknownFields } from '../shared/args';
 import { invalidArgument } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
-import { TOTAL_BPS, parseInteger } from './common';
+import { TOTAL_BPS } from '../shared/bps';
+import { parseInteger } from '../shared/fields';
 
 /**
  * DBCS-SC ledger settings, one record changed by organisation administrators and guarded by the
