@@ -1,16 +1,13 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../src/shared/hash';
 import { TestNetwork, UserName, testNetwork } from './network';
-import { balances, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
+import { balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
 import { decodeEscrow } from '../src/escrow/record';
 import { confirmEscrow, reclaimEscrow } from '../src/escrow/lifecycle';
 
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 const UNKNOWN_ACCOUNT = 'd'.repeat(40);
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** A network where alice holds 10 000 and bob 5 000. */
 async function funded(options: { threshold?: number } = {}): Promise<TestNetwork> {

@@ -199,8 +199,6 @@ export function startClosing(c: Channel, s: StateArg, by: string, deadline: stri
   return { next: { ...c, status: 'CLOSING', closing, updatedAt: now }, isStored: s.version === c.version };
 }
 
-/** Whole milliseconds of an ISO 8601 transaction time. */
-
 /**
  * Unilateral close, step 2: before the deadline, anyone holding a fully signed state newer than
  * the registered one replaces it (the deadline stays).

@@ -10,8 +10,10 @@ import {
   ConsortiumConfig,
   DEFAULT_ESCROW_ACTIVE_THRESHOLD,
   MAX_ESCROW_ACTIVE_THRESHOLD,
-  configKey,
+  CONSORTIUM_CONFIG,
   findConfig,
+  requireAdmin,
+  requireMemberAdmin,
 } from './config';
 import { Role, parseRole, rolesOf, writeRoles } from './roles';
 import { EVERYONE } from '../shared/audience';
@@ -23,10 +25,6 @@ function parseThreshold(raw: unknown): number {
     throw invalidArgument(`escrowActiveThreshold must be an integer from 1 to ${MAX_ESCROW_ACTIVE_THRESHOLD}`);
   }
   return raw;
-}
-
-function requireAdmin(ctx: CovenantContext): void {
-  if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may do this');
 }
 
 /**
@@ -79,7 +77,7 @@ export class ConsortiumContract extends CovenantContract {
       if (seeded.some((s) => s.accountId === who.accountId)) throw invalidArgument(`seed.roles[${i}] repeats an identity`);
       seeded.push({ accountId: who.accountId, mspId: who.mspId, roles });
     }
-    await ctx.state.put(configKey(ctx), config, { endorsers: config.members });
+    await CONSORTIUM_CONFIG.save(ctx, config, config.members);
     for (const s of seeded) await writeRoles(ctx, s.accountId, s.mspId, s.roles);
     ctx.emit('ConsortiumInitialized', { config, roles: seeded }, EVERYONE);
     return canonicalJson({ config, roles: seeded });
@@ -102,13 +100,10 @@ export class ConsortiumContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async setEscrowActiveThreshold(ctx: CovenantContext, value: string): Promise<string> {
-    requireAdmin(ctx);
-    const config = await findConfig(ctx);
-    if (!config) throw failedPrecondition('the consortium is not initialised');
-    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
+    const config = await requireMemberAdmin(ctx, 'do this');
     const threshold = parseThreshold(/^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value);
     const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
-    await ctx.state.put(configKey(ctx), updated);
+    await CONSORTIUM_CONFIG.save(ctx, updated, config.members);
     ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId }, EVERYONE);
     return canonicalJson(updated);
   }

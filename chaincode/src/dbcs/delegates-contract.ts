@@ -4,7 +4,6 @@ import { CovenantContext } from '../shared/context';
 import { alreadyExists, forbidden, notFound } from '../shared/errors';
 import { parseAccountId, parseObjectArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
 import { requireRole, rolesOf } from '../consortium/roles';
 import { Treasury } from './money';
@@ -132,7 +131,7 @@ export class DelegatesContract extends CovenantContract {
     const previous = await delegates.find(registry.issuer, manager.id);
     const delegate = requestDelegate({ registry, previous, manager: manager.id, managerMspId: manager.mspId, body, txId: ctx.txId, now: ctx.now });
     await new Treasury(ctx).hold(manager.id, delegate.deposit);
-    await delegates.save(delegate, { fresh: true });
+    await delegates.save(delegate, { create: true });
     return this.delegateEvent(ctx, 'DelegateRequested', delegate);
   }
 
@@ -209,7 +208,7 @@ export class DelegatesContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async listDelegates(ctx: CovenantContext, issuer: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new DelegateStore(ctx).list(parseAccountId(issuer, 'issuer'), parsePageSize(pageSize), bookmark);
+    const page = await new DelegateStore(ctx).listByIssuer(parseAccountId(issuer, 'issuer'), pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewDelegate), bookmark: page.bookmark });
   }
 

@@ -1,20 +1,17 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
-import { alreadyExists, failedPrecondition, forbidden, notFound } from '../shared/errors';
+import { alreadyExists, failedPrecondition, forbidden } from '../shared/errors';
 import { parseAccountId, parseId, parseObjectArg } from '../shared/args';
 import { parseAmount } from '../shared/amount';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
-import { requireRole, rolesOf } from '../consortium/roles';
-import { findConfig } from '../consortium/config';
+import { requireRole } from '../consortium/roles';
+import { requireMemberAdmin } from '../consortium/config';
 import { viewMovement } from './common';
 import { Treasury } from './money';
-import { DbcsSettings, changeSettings, currentSettings, settingsKey } from './settings';
+import { DBCS_SETTINGS, DbcsSettings, changeSettings, currentSettings } from './settings';
 import {
-  InvestmentContract,
-  Signing,
   cancelSigning,
   changeContractStatus,
   confirmSigning,
@@ -31,7 +28,8 @@ import {
   viewSigning,
 } from './investment';
 import { addEvidence, escalateDispute, openDispute, parseRuling, roleIn, ruleDispute, viewDispute } from './dispute';
-import { ContractStore, DelegateStore, DisputeStore, SigningStore } from './store';
+import { ContractStore, DisputeStore, SigningStore } from './store';
+import { applyMovements, countContractSigning, countDelegateSigning, isArbitrator, signingOf } from './signings';
 import { keyHistory } from '../shared/history';
 import { validityOf } from './delegates-contract';
 import { EVERYONE } from '../shared/audience';
@@ -129,7 +127,7 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async listContracts(ctx: CovenantContext, issuer: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new ContractStore(ctx).list(issuer ? parseAccountId(issuer, 'issuer') : undefined, parsePageSize(pageSize), bookmark);
+    const page = await new ContractStore(ctx).listByIssuer(issuer ? parseAccountId(issuer, 'issuer') : undefined, pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewContract), bookmark: page.bookmark });
   }
 
@@ -177,8 +175,7 @@ export class InvestmentsContract extends CovenantContract {
     if (reasons.length > 0 || !delegate) throw failedPrecondition(`${parsed.delegate} is not a valid delegate of ${contract.issuer}: ${reasons.join(', ')}`);
     await new Treasury(ctx).hold(client.id, signing.deposit);
     await signings.save(signing, { create: true });
-    await contracts.save({ ...contract, openSignings: contract.openSignings + 1, updatedAt: ctx.now });
-    await new DelegateStore(ctx).save({ ...delegate, openSignings: delegate.openSignings + 1, updatedAt: ctx.now });
+    await countContractSigning(ctx, contract, delegate.manager, 'opened');
     const view = viewSigning(signing);
     return this.emitted(ctx, 'SigningRequested', view, { signing: view }, signingAudience(signing));
   }
@@ -198,7 +195,7 @@ export class InvestmentsContract extends CovenantContract {
   @Returns('string')
   async signedByEntity(ctx: CovenantContext, contractId: string, signingId: string, amount: string): Promise<string> {
     const value = parseAmount(amount, 'amount');
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = signSigning(signing, contract.ratio, ctx.caller.accountId, value, ctx.now);
     if (contract.status !== 'ACTIVE') throw failedPrecondition(`contract ${contract.id} is ${contract.status} and refuses new signings`);
     const { reasons } = await validityOf(ctx, contract.issuer, signing.delegate);
@@ -223,7 +220,7 @@ export class InvestmentsContract extends CovenantContract {
   @Returns('string')
   async contractConfirmed(ctx: CovenantContext, contractId: string, signingId: string, request: string): Promise<string> {
     const { decision, statement } = parseConfirmation(parseObjectArg(request, 'request'));
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = confirmSigning(signing, ctx.caller.accountId, decision, signing.id, ctx.now);
     await new SigningStore(ctx).save(next);
     if (decision === 2) {
@@ -236,7 +233,7 @@ export class InvestmentsContract extends CovenantContract {
     await treasury.pay('investment', signing.client, signing.issuer, signing.clientAmount ?? 0n);
     await treasury.pay('investment', signing.delegate, signing.issuer, signing.delegateAmount ?? 0n);
     await treasury.refund('clientDepositRefund', signing.client, signing.deposit);
-    await this.closeSigning(ctx, contract, signing.delegate, { completed: true });
+    await countContractSigning(ctx, contract, signing.delegate, 'completed');
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
     return this.emitted(ctx, 'ContractConfirmed', result, result, signingAudience(next));
   }
@@ -251,14 +248,14 @@ export class InvestmentsContract extends CovenantContract {
   @Returns('string')
   async cancelSigning(ctx: CovenantContext, contractId: string, signingId: string, request: string): Promise<string> {
     const body = parseObjectArg(request, 'request');
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = cancelSigning(signing, ctx.caller.accountId, body, ctx.now);
     const treasury = new Treasury(ctx);
     await treasury.refund('clientDepositRefund', signing.client, signing.deposit);
     await treasury.refund('clientInvestmentRefund', signing.client, signing.clientAmount ?? 0n);
     await treasury.refund('delegateInvestmentRefund', signing.delegate, signing.delegateAmount ?? 0n);
     await new SigningStore(ctx).save(next);
-    await this.closeSigning(ctx, contract, signing.delegate, { completed: false });
+    await countContractSigning(ctx, contract, signing.delegate, 'ended');
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
     return this.emitted(ctx, 'SigningCancelled', result, result, signingAudience(next));
   }
@@ -267,8 +264,8 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async getSigning(ctx: CovenantContext, contractId: string, signingId: string): Promise<string> {
-    const { signing } = await this.signingOf(ctx, contractId, signingId);
-    if (!isSigningParty(signing, ctx.caller.accountId) && !(await this.isArbitrator(ctx))) {
+    const { signing } = await signingOf(ctx, contractId, signingId);
+    if (!isSigningParty(signing, ctx.caller.accountId) && !(await isArbitrator(ctx))) {
       throw forbidden(`only a party to signing ${signingId} or an arbitrator may read it`);
     }
     return canonicalJson(viewSigning(signing));
@@ -278,7 +275,7 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async listSignings(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new SigningStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark);
+    const page = await new SigningStore(ctx).listByParty(ctx.caller.accountId, pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewSigning), bookmark: page.bookmark });
   }
 
@@ -337,19 +334,14 @@ export class InvestmentsContract extends CovenantContract {
     const { ruling, reason } = parseRuling(parseObjectArg(request, 'request'));
     const disputes = new DisputeStore(ctx);
     const dispute = await disputes.get(parseId(disputeId, 'disputeId'));
-    const { signing, contract } = await this.signingOf(ctx, dispute.contractId, dispute.signingId);
+    const { signing, contract } = await signingOf(ctx, dispute.contractId, dispute.signingId);
     const result = ruleDispute({ dispute, signing, contract, arbitrator: ctx.caller.accountId, ruling, reason, txId: ctx.txId, now: ctx.now });
-    const treasury = new Treasury(ctx);
-    for (const m of result.movements) {
-      if (m.type === 'refund') await treasury.refund(m.kind, m.from, m.amount);
-      else await treasury.pay(m.kind, m.from, m.to, m.amount);
-    }
+    await applyMovements(ctx, result.movements);
     await disputes.save(result.dispute);
     await new SigningStore(ctx).save(result.signing);
+    // ruleDispute counted the finished signing on the contract; its delegate counts it here.
     await new ContractStore(ctx).save(result.contract);
-    const delegates = new DelegateStore(ctx);
-    const delegate = await delegates.get(signing.issuer, signing.delegate);
-    await delegates.save({ ...delegate, openSignings: delegate.openSignings - 1, updatedAt: ctx.now });
+    await countDelegateSigning(ctx, signing.issuer, signing.delegate, 'ended');
     const view = viewDispute(result.dispute);
     return this.emitted(ctx, 'DisputeRuled', view, { dispute: view, signing: viewSigning(result.signing) }, signingAudience(result.signing));
   }
@@ -359,7 +351,7 @@ export class InvestmentsContract extends CovenantContract {
   @Returns('string')
   async getDispute(ctx: CovenantContext, disputeId: string): Promise<string> {
     const dispute = await new DisputeStore(ctx).get(parseId(disputeId, 'disputeId'));
-    if (!roleIn(dispute, ctx.caller.accountId) && !(await this.isArbitrator(ctx))) {
+    if (!roleIn(dispute, ctx.caller.accountId) && !(await isArbitrator(ctx))) {
       throw forbidden(`only a party to dispute ${disputeId} or an arbitrator may read it`);
     }
     return canonicalJson(viewDispute(dispute));
@@ -373,7 +365,7 @@ export class InvestmentsContract extends CovenantContract {
   @Returns('string')
   async listOpenDisputes(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, 'arbitrator');
-    const page = await new DisputeStore(ctx).listOpen(parsePageSize(pageSize), bookmark);
+    const page = await new DisputeStore(ctx).listOpen(pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewDispute), bookmark: page.bookmark });
   }
 
@@ -395,39 +387,9 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async setSettings(ctx: CovenantContext, request: string): Promise<string> {
-    if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may change settings');
-    const config = await findConfig(ctx);
-    if (!config) throw failedPrecondition('the consortium is not initialised');
-    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
-    const key = settingsKey(ctx);
-    const existed = (await ctx.state.get(key, (raw) => raw)) !== undefined;
+    const config = await requireMemberAdmin(ctx, 'change settings');
     const next: DbcsSettings = changeSettings(await currentSettings(ctx), parseObjectArg(request, 'request'), ctx.caller.accountId, ctx.now);
-    await ctx.state.put(key, next, existed ? {} : { endorsers: config.members });
+    await DBCS_SETTINGS.save(ctx, next, config.members);
     return this.emitted(ctx, 'DbcsSettingsChanged', next, { settings: next }, EVERYONE);
-  }
-
-  // ------------------------------------------------------------ helpers
-
-  private async signingOf(ctx: CovenantContext, contractId: string, signingId: string): Promise<{ signing: Signing; contract: InvestmentContract }> {
-    const signing = await new SigningStore(ctx).find(parseId(signingId, 'signingId'));
-    if (!signing || signing.contractId !== parseId(contractId, 'contractId')) throw notFound(`signing ${signingId} of contract ${contractId} does not exist`);
-    return { signing, contract: await new ContractStore(ctx).get(signing.contractId) };
-  }
-
-  /** A finished signing no longer counts as open on its contract and its delegate. */
-  private async closeSigning(ctx: CovenantContext, contract: InvestmentContract, manager: string, { completed }: { completed: boolean }): Promise<void> {
-    await new ContractStore(ctx).save({
-      ...contract,
-      openSignings: contract.openSignings - 1,
-      completedSignings: contract.completedSignings + (completed ? 1 : 0),
-      updatedAt: ctx.now,
-    });
-    const delegates = new DelegateStore(ctx);
-    const delegate = await delegates.get(contract.issuer, manager);
-    await delegates.save({ ...delegate, openSignings: delegate.openSignings - 1, updatedAt: ctx.now });
-  }
-
-  private async isArbitrator(ctx: CovenantContext): Promise<boolean> {
-    return (await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator');
   }
 }

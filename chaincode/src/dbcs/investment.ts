@@ -30,8 +30,6 @@ export type ContractStatus = 'ACTIVE' | 'INACTIVE' | 'CLOSED';
 export const CONTRACT_STATUSES: readonly ContractStatus[] = ['ACTIVE', 'INACTIVE', 'CLOSED'];
 export type SigningStatus = 'REQUESTED' | 'SIGNED' | 'COMPLETED' | 'DISPUTED' | 'SETTLED' | 'PENALIZED' | 'CANCELLED';
 export const SIGNING_STATUSES: readonly SigningStatus[] = ['REQUESTED', 'SIGNED', 'COMPLETED', 'DISPUTED', 'SETTLED', 'PENALIZED', 'CANCELLED'];
-/** States in which a signing still holds money. */
-export const OPEN_SIGNING_STATUSES: readonly SigningStatus[] = ['REQUESTED', 'SIGNED', 'DISPUTED'];
 
 /** Agreed investment proportion, client parts : delegate parts (the paper's example: 9:1). */
 export interface Ratio {
