@@ -19,17 +19,16 @@ import {
   isSigningParty,
   parseConfirmation,
   parsePublishRequest,
-  parseSigningRequest,
   publishContract,
-  requestSigning,
   signSigning,
   viewContract,
   signingAudience,
   viewSigning,
 } from './investment';
-import { addEvidence, escalateDispute, openDispute, parseRuling, roleIn, ruleDispute, viewDispute } from './dispute';
+import { addEvidence, escalateDispute, openDispute, roleIn, viewDispute } from './dispute';
 import { ContractStore, DisputeStore, SigningStore } from './store';
-import { applyMovements, countContractSigning, countDelegateSigning, isArbitrator, signingOf } from './signings';
+import { countContractSigning, isArbitrator, openSigning, signingOf } from './signings';
+import { ruleOnLedger } from './arbitration';
 import { keyHistory } from '../shared/history';
 import { validityOf } from './delegates-contract';
 import { EVERYONE } from '../shared/audience';
@@ -155,27 +154,7 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async requestSigning(ctx: CovenantContext, contractId: string, request: string): Promise<string> {
-    const body = parseObjectArg(request, 'request');
-    const contracts = new ContractStore(ctx);
-    const contract = await contracts.get(parseId(contractId, 'contractId'));
-    const parsed = parseSigningRequest(body, contract.clientDeposit);
-    const client = await new AccountStore(ctx).own();
-    const signings = new SigningStore(ctx);
-    const id = parsed.id ?? ctx.txId;
-    if (await signings.find(id)) throw alreadyExists(`signing ${id} already exists`);
-    const { reasons, delegate } = await validityOf(ctx, contract.issuer, parsed.delegate);
-    const signing = requestSigning({
-      id,
-      contract,
-      client: client.id,
-      delegate: parsed.delegate,
-      organizations: [contract.issuerMspId, client.mspId, delegate?.managerMspId ?? client.mspId],
-      now: ctx.now,
-    });
-    if (reasons.length > 0 || !delegate) throw failedPrecondition(`${parsed.delegate} is not a valid delegate of ${contract.issuer}: ${reasons.join(', ')}`);
-    await new Treasury(ctx).hold(client.id, signing.deposit);
-    await signings.save(signing, { create: true });
-    await countContractSigning(ctx, contract, delegate.manager, 'opened');
+    const signing = await openSigning(ctx, contractId, request);
     const view = viewSigning(signing);
     return this.emitted(ctx, 'SigningRequested', view, { signing: view }, signingAudience(signing));
   }
@@ -330,18 +309,7 @@ export class InvestmentsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async disputeArbitration(ctx: CovenantContext, disputeId: string, request: string): Promise<string> {
-    await requireRole(ctx, 'arbitrator');
-    const { ruling, reason } = parseRuling(parseObjectArg(request, 'request'));
-    const disputes = new DisputeStore(ctx);
-    const dispute = await disputes.get(parseId(disputeId, 'disputeId'));
-    const { signing, contract } = await signingOf(ctx, dispute.contractId, dispute.signingId);
-    const result = ruleDispute({ dispute, signing, contract, arbitrator: ctx.caller.accountId, ruling, reason, txId: ctx.txId, now: ctx.now });
-    await applyMovements(ctx, result.movements);
-    await disputes.save(result.dispute);
-    await new SigningStore(ctx).save(result.signing);
-    // ruleDispute counted the finished signing on the contract; its delegate counts it here.
-    await new ContractStore(ctx).save(result.contract);
-    await countDelegateSigning(ctx, signing.issuer, signing.delegate, 'ended');
+    const result = await ruleOnLedger(ctx, disputeId, request);
     const view = viewDispute(result.dispute);
     return this.emitted(ctx, 'DisputeRuled', view, { dispute: view, signing: viewSigning(result.signing) }, signingAudience(result.signing));
   }

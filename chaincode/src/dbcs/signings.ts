@@ -1,12 +1,14 @@
 import type { CovenantContext } from '../shared/context';
-import { notFound } from '../shared/errors';
-import { parseId } from '../shared/args';
 import { rolesOf } from '../consortium/roles';
 import type { InvestmentContract, Signing } from './investment';
-import type { PlannedMovement } from './dispute';
 import { SigningChange, countSigning } from './signing-count';
 import { ContractStore, DelegateStore, SigningStore } from './store';
 import { Treasury } from './money';
+import { AccountStore } from '../accounts/account';
+import { alreadyExists, failedPrecondition, notFound } from '../shared/errors';
+import { parseId, parseObjectArg } from '../shared/args';
+import { parseSigningRequest, requestSigning } from './investment';
+import { validityOf } from './delegates-contract';
 
 /**
  * The ledger side of DBCS-SC signings and their disputes, shared by the investment contract's
@@ -38,12 +40,33 @@ export async function isArbitrator(ctx: CovenantContext): Promise<boolean> {
   return (await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator');
 }
 
-/** Carries out a ruling's planned movements (refunds and payments from holds) and returns the treasury that recorded them. */
-export async function applyMovements(ctx: CovenantContext, movements: PlannedMovement[]): Promise<Treasury> {
-  const treasury = new Treasury(ctx);
-  for (const m of movements) {
-    if (m.type === 'refund') await treasury.refund(m.kind, m.from, m.amount);
-    else await treasury.pay(m.kind, m.from, m.to, m.amount);
-  }
-  return treasury;
+/**
+ * RequestSigning on the ledger (Algorithm 1): the caller, a client, asks to sign contract
+ * `contractId` with the delegate its JSON `request` names, paying the contract's client deposit
+ * (balance -> hold); the contract and the delegate count the new open signing. Returns the
+ * signing (REQUESTED). Refusals as the investment contract's requestSigning documents.
+ */
+export async function openSigning(ctx: CovenantContext, contractId: string, request: string): Promise<Signing> {
+    const body = parseObjectArg(request, 'request');
+    const contracts = new ContractStore(ctx);
+    const contract = await contracts.get(parseId(contractId, 'contractId'));
+    const parsed = parseSigningRequest(body, contract.clientDeposit);
+    const client = await new AccountStore(ctx).own();
+    const signings = new SigningStore(ctx);
+    const id = parsed.id ?? ctx.txId;
+    if (await signings.find(id)) throw alreadyExists(`signing ${id} already exists`);
+    const { reasons, delegate } = await validityOf(ctx, contract.issuer, parsed.delegate);
+    const signing = requestSigning({
+      id,
+      contract,
+      client: client.id,
+      delegate: parsed.delegate,
+      organizations: [contract.issuerMspId, client.mspId, delegate?.managerMspId ?? client.mspId],
+      now: ctx.now,
+    });
+    if (reasons.length > 0 || !delegate) throw failedPrecondition(`${parsed.delegate} is not a valid delegate of ${contract.issuer}: ${reasons.join(', ')}`);
+    await new Treasury(ctx).hold(client.id, signing.deposit);
+    await signings.save(signing, { create: true });
+    await countContractSigning(ctx, contract, delegate.manager, 'opened');
+  return signing;
 }
