@@ -2,16 +2,14 @@
 import { TestNetwork, testNetwork } from './network';
 import { createOrgCa, issueIdentity } from '../../gateway/src/identity/dev-ca';
 import { SigningIdentity } from '../../gateway/src/ledger/port';
-import { accountIdOfUser, balances, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
+import { accountIdOfUser, balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
 /** Amounts every money-moving transaction must refuse with INVALID_ARGUMENT. */
 const MALFORMED_AMOUNTS = ['12.5', '-1', '1e3', '012', '', '0', ' 1', '1 ', '+1', '0x10', '1_000', '１', '1'.repeat(19), '1'.repeat(31)];
 const UNKNOWN_ACCOUNT = 'f'.repeat(40);
 
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 describe('register', () => {
   test('creates the account once; a repeat returns the same account with created false and no event', async () => {

@@ -1,15 +1,13 @@
 // network first: it loads fabric-contract-api, which installs the reflect-metadata polyfill dev-ca needs.
 import { TestNetwork, testNetwork } from './network';
-import { submitWithEvent } from './helpers';
+import { closeAfterEach, submitWithEvent } from './helpers';
 
 /**
  * Every chaincode event names its audience (shared/audience.ts): the same identities that may
  * read the object it is about. The gateway's event stream filters by it.
  */
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 describe('event audience', () => {
   test('a transfer reaches its two parties and their organisations only; a mint the account and issuers', async () => {

@@ -1,5 +1,5 @@
 import { TestNetwork, UserName } from './network';
-import { balances, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
+import { balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
 import { endorsersOf } from './dbcs-fixture';
 import { Mpc, agreed, fundedNetwork, moneyInSystem, mpcBytes, mpcSignedBy, mpcStateArg, openChannel, signBytes, sleep, stateArg } from './channels-fixture';
 
@@ -10,9 +10,7 @@ import { Mpc, agreed, fundedNetwork, moneyInSystem, mpcBytes, mpcSignedBy, mpcSt
  * P4-P3 atomically. Here P1 = alice, P2 = bob, P3 = carol, P4 = dave.
  */
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 const PARTIES: UserName[] = ['alice', 'bob', 'carol', 'dave'];
 /** Member channels: [id, [loser, winner]], sorted by id as multiparty states list them. */

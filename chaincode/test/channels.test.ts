@@ -1,6 +1,6 @@
 import { verify, X509Certificate } from 'node:crypto';
 import { TestNetwork, UserName } from './network';
-import { balances, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
+import { balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
 import { endorsersOf } from './dbcs-fixture';
 import {
   Tpc,
@@ -23,9 +23,7 @@ import {
  * the embedded ledger.
  */
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 const AB: [UserName, UserName] = ['alice', 'bob'];
 const GHOST = 'e'.repeat(40);

@@ -2,15 +2,13 @@ import { MemoryLevel } from 'memory-level';
 import { TestNetwork, UserName, testNetwork } from './network';
 import { EmbeddedLedger } from '../../gateway/src/ledger/embedded/ledger';
 import { ChaincodeError } from '../../gateway/src/ledger/port';
-import { evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
+import { closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
 const MEMBERS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
 const UNKNOWN_ACCOUNT = 'e'.repeat(40);
 
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 describe('init', () => {
   /** A ledger nobody has initialised yet, driven with the test network's identities. */

@@ -1,6 +1,6 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { TestNetwork, UserName } from './network';
-import { evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
+import { closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
 import { challengeMessage } from '../src/dbcs/challenge';
 import {
   DAY,
@@ -26,9 +26,7 @@ import {
  * isValidDelegate and the challenge-response verification (seeds/004).
  */
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 const validity = (manager: UserName = 'alice', as: UserName = 'carol') => net.evaluate(as, 'delegates:isValidDelegate', net.account.bank, net.account[manager]);
 

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { KeyObject, sign, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { shareOf } from '../src/dbcs/common';
-import { addSeconds, parseTimestamp } from '../src/shared/fields';
+import { shareOf } from '../src/shared/bps';
+import { parseTimestamp } from '../src/shared/fields';
+import { addSeconds } from '../src/shared/time';
 import { Delegate, DelegateRegistry, delegateValidity } from '../src/dbcs/delegate';
 import { InvestmentContract, Signing, signSigning } from '../src/dbcs/investment';
 import { openDispute, ruleDispute } from '../src/dbcs/dispute';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../src/shared/hash';
 import { TestNetwork, UserName } from './network';
-import { evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
+import { closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent } from './helpers';
 import {
   CLIENT_DEPOSIT,
   DAY,
@@ -28,11 +28,8 @@ import {
  * arbitrators' queue and settings (seeds/004).
  */
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const contract = (as: UserName = 'carol') => net.evaluate(as, 'investment:getContract', 'fund-a');
 const signing = (id: string, as: UserName = 'bob') => net.evaluate(as, 'investment:getSigning', 'fund-a', id);
 const delegateRecord = () => net.evaluate('carol', 'delegates:getDelegate', net.account.bank, net.account.alice);

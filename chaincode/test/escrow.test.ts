@@ -1,15 +1,20 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../src/shared/hash';
 import { TestNetwork, UserName, testNetwork } from './network';
-import { balances, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
-import { confirmEscrow, decodeEscrow, reclaimEscrow } from '../src/escrow/escrow';
+import { balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, moneyOf, submitWithEvent, withEvents } from './helpers';
+import { decodeEscrow } from '../src/escrow/record';
+import { confirmEscrow, reclaimEscrow } from '../src/escrow/lifecycle';
 
 let net: TestNetwork;
-afterEach(async () => {
-  await net?.close();
-});
+closeAfterEach(() => net);
 
 const UNKNOWN_ACCOUNT = 'd'.repeat(40);
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Every escrow settled: these users hold exactly these balances, nothing held, no active escrow. */
+async function expectSettled(expected: Partial<Record<UserName, bigint>>): Promise<void> {
+  const users = Object.keys(expected) as UserName[];
+  const settled = Object.fromEntries(users.map((u) => [u, { balance: expected[u], held: 0n, activeEscrows: 0 }]));
+  expect(await moneyOf(net, users)).toEqual(settled);
+}
 
 /** A network where alice holds 10 000 and bob 5 000. */
 async function funded(options: { threshold?: number } = {}): Promise<TestNetwork> {
@@ -283,11 +288,7 @@ describe('complete', () => {
     expect(result.status).toBe('COMPLETED');
     expect(result.completedAt).toBe(result.updatedAt);
     expect(event.payload).toEqual({ escrow: result, txId: event.txId });
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 8999n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5601n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 400n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 8999n, bob: 5601n, carol: 400n });
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:complete', 'e1');
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:cancel', 'e1');
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'bob', 'escrow:cancel', 'e1');
@@ -358,11 +359,7 @@ describe('cancel', () => {
     const b = await submitWithEvent(net, 'bob', 'escrow:cancel', 'e1');
     expect(b.event.name).toBe('EscrowCancelled');
     expect(b.result).toMatchObject({ status: 'CANCELLED', cancelApprovals: [net.account.alice, net.account.carol, net.account.bob] });
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 10000n, bob: 5000n, carol: 0n });
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'carol', 'escrow:confirm', 'e1');
   });
 
@@ -376,11 +373,7 @@ describe('cancel', () => {
     expect(await balances(net, ['alice'])).toEqual({ alice: { balance: '9000', held: '1000' } });
     const done = await net.submit('alice', 'escrow:cancel', 'e1');
     expect(done).toMatchObject({ status: 'CANCELLED', cancelApprovals: [net.account.carol, net.account.bob, net.account.alice] });
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 10000n, bob: 5000n, carol: 0n });
   });
 
   test('a recipient approval before any confirmation is recorded and does not refund', async () => {
@@ -807,11 +800,7 @@ describe('acceptance deadline', () => {
     expect(event.payload).toEqual({ escrow: result, txId: event.txId });
     expect(result).toMatchObject({ status: 'EXPIRED', expiredAt: result.updatedAt });
     expect(result.expiredAt > result.acceptBy).toBe(true);
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 10000n, bob: 5000n, carol: 0n });
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:reclaim', 'e1');
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'carol', 'escrow:cancel', 'e1');
   });
@@ -921,11 +910,7 @@ describe('arbitrator', () => {
       status: 'REFUNDED',
       ruling: { outcome: 'REFUND', reasons: 'The goods were never shipped (carrier record).', arbitrator: net.account.arbiter, at: result.updatedAt },
     });
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 10000n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5000n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 0n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 10000n, bob: 5000n, carol: 0n });
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'arbiter', 'escrow:rule', 'e1', ruling);
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'arbiter', 'escrow:rule', 'e1', JSON.stringify({ outcome: 'COMPLETE', reasons: 'second thoughts' }));
     await expectRefusedEscrowUnchanged('FAILED_PRECONDITION', 'alice', 'escrow:complete', 'e1');
@@ -940,11 +925,7 @@ describe('arbitrator', () => {
     await net.submit('carol', 'escrow:dispute', 'e1', JSON.stringify({ reason: 'delivered, not paid' }));
     const { result } = await submitWithEvent(net, 'arbiter', 'escrow:rule', 'e1', JSON.stringify({ outcome: 'COMPLETE', reasons: 'Delivery confirmed by the signed receipt.' }));
     expect(result).toMatchObject({ status: 'COMPLETED', completedAt: result.updatedAt, ruling: { outcome: 'COMPLETE', arbitrator: net.account.arbiter } });
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 8999n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5601n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 400n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 8999n, bob: 5601n, carol: 400n });
   });
 
   test('an arbitrator that lost its role can no longer rule or be named; regranted, it can', async () => {
@@ -972,10 +953,6 @@ describe('arbitrator', () => {
     expect((await net.submit('bob', 'escrow:cancel', 'c2')).status).toBe('DISPUTED');
     const { result, event } = await submitWithEvent(net, 'carol', 'escrow:cancel', 'c2');
     expect([event.name, result.status]).toEqual(['EscrowCancelled', 'CANCELLED']);
-    expect(await moneyOf(net, ['alice', 'bob', 'carol'])).toEqual({
-      alice: { balance: 9000n, held: 0n, activeEscrows: 0 },
-      bob: { balance: 5600n, held: 0n, activeEscrows: 0 },
-      carol: { balance: 400n, held: 0n, activeEscrows: 0 },
-    });
+    await expectSettled({ alice: 9000n, bob: 5600n, carol: 400n });
   });
 });

@@ -103,3 +103,10 @@ export async function expectRefusedUnchanged(
   expect(net.ledger.blockHeight).toBe(height);
   expect(await moneyOf(net)).toEqual(before);
 }
+
+/** Closes the test's network after each test: `let net: TestNetwork; closeAfterEach(() => net);`. */
+export function closeAfterEach(network: () => TestNetwork | undefined): void {
+  afterEach(async () => {
+    await network()?.close();
+  });
+}

@@ -1,6 +1,7 @@
 import { asObject, big, int, str } from '../shared/decode';
 import { addWithinCeiling } from '../shared/amount';
-import { failedPrecondition, insufficientFunds, notFound } from '../shared/errors';
+import { failedPrecondition, insufficientFunds } from '../shared/errors';
+import { RecordStore } from '../shared/store';
 import type { CovenantContext } from '../shared/context';
 import { Audience, partiesAudience } from '../shared/audience';
 
@@ -103,25 +104,12 @@ export function releaseHold(a: Account, amount: bigint): Account {
 }
 
 /**
- * Loads and saves accounts within one transaction. Every account key carries the key-level
- * endorsement policy of its owner's organisation, set when the account is created.
+ * Loads and saves accounts (`account` [id]) within one transaction. Every account key carries the
+ * key-level endorsement policy of its owner's organisation, set when the account is created.
  */
-export class AccountStore {
-  constructor(private readonly ctx: CovenantContext) {}
-
-  key(id: string): string {
-    return this.ctx.state.key(ACCOUNT, [id]);
-  }
-
-  find(id: string): Promise<Account | undefined> {
-    return this.ctx.state.get(this.key(id), decodeAccount);
-  }
-
-  /** The account, or NOT_FOUND. */
-  async get(id: string): Promise<Account> {
-    const account = await this.find(id);
-    if (!account) throw notFound(`account ${id} does not exist`);
-    return account;
+export class AccountStore extends RecordStore<Account> {
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: ACCOUNT, what: 'account', decode: decodeAccount, ids: (a) => [a.id], endorsers: (a) => [a.mspId] });
   }
 
   /** The caller's own account, or FAILED_PRECONDITION asking it to register first. */
@@ -132,9 +120,7 @@ export class AccountStore {
   }
 
   /** Writes the account stamped with the transaction time and returns what was written. */
-  async save(account: Account, { create = false } = {}): Promise<Account> {
-    const stamped = { ...account, updatedAt: this.ctx.now };
-    await this.ctx.state.put(this.key(account.id), stamped, create ? { endorsers: [account.mspId] } : {});
-    return stamped;
+  override save(account: Account, options: { create?: boolean } = {}): Promise<Account> {
+    return super.save({ ...account, updatedAt: this.ctx.now }, options);
   }
 }

@@ -1,4 +1,5 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { forbidden, invalidArgument, notFound } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
@@ -15,13 +16,9 @@ const WITHDRAWAL = 'withdrawal';
  * (DESIGN.md, "Money and accounts"). Contract name `accounts`.
  */
 @Info({ title: 'accounts', description: 'Accounts, mint, transfer and withdraw' })
-export class AccountsContract extends Contract {
+export class AccountsContract extends CovenantContract {
   constructor() {
     super('accounts');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**

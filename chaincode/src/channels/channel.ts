@@ -1,6 +1,7 @@
 import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { parseAmount } from '../shared/amount';
+import { DECIMAL, parseAmount } from '../shared/amount';
+import { at } from '../shared/time';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { Signature, checkBalances, parseBalances, parseFinal, parsePairSignatures, parseVersion } from './signed';
 import type { TpcState } from './state';
@@ -198,9 +199,6 @@ export function startClosing(c: Channel, s: StateArg, by: string, deadline: stri
   return { next: { ...c, status: 'CLOSING', closing, updatedAt: now }, isStored: s.version === c.version };
 }
 
-/** Whole milliseconds of an ISO 8601 transaction time. */
-const at = (iso: string) => Date.parse(iso);
-
 /**
  * Unilateral close, step 2: before the deadline, anyone holding a fully signed state newer than
  * the registered one replaces it (the deadline stays).
@@ -226,16 +224,11 @@ export function settleChannel(c: Channel, now: string): Channel {
   return { ...c, status: 'CLOSED', version: c.closing.version, balances: c.closing.balances, updatedAt: now, closedAt: now };
 }
 
-/** `iso` plus `seconds`, as ISO 8601 (deadlines from the transaction time). */
-export function addSeconds(iso: string, seconds: number): string {
-  return new Date(at(iso) + seconds * 1000).toISOString();
-}
-
 // ---------------------------------------------------------------- records and views
 
 function pair(o: Record<string, unknown>, field: string, what: string): [bigint, bigint] {
   const v = o[field];
-  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'string' || !/^(0|[1-9][0-9]*)$/.test(x))) {
+  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'string' || !DECIMAL.test(x))) {
     throw new Error(`corrupt ${what}: ${field} is not a pair of amounts`);
   }
   return [BigInt(v[0]), BigInt(v[1])];

@@ -1,51 +1,47 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
-import { alreadyExists, failedPrecondition, forbidden } from '../shared/errors';
+import { alreadyExists, forbidden } from '../shared/errors';
 import { parseId, parseObjectArg } from '../shared/args';
+import { addSeconds } from '../shared/time';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { keyHistory } from '../shared/history';
-import { Account, AccountStore, credit, debit } from '../accounts/account';
-import { findConfig } from '../consortium/config';
+import { EVERYONE, partiesAudience } from '../shared/audience';
+import { AccountStore } from '../accounts/account';
 import {
   Channel,
-  StateArg,
-  addSeconds,
   challengeClosing,
   checkpointChannel,
   closeChannelCooperatively,
   decodeChannel,
-  isChannelParty,
   newChannel,
   openingState,
   parseOpenRequest,
-  parseStateArg,
   requireParty,
   settleChannel,
   startClosing,
-  tpcState,
   viewChannel,
 } from './channel';
 import {
   Multiparty,
-  MultipartyStateArg,
   closeMultiparty,
   exitMultiparty,
   isMultipartyParty,
   memberStates,
   mpcState,
   openMultiparty,
-  parseMultipartyStateArg,
   parseOpenMultipartyRequest,
   requireMultipartyParty,
   updateMultiparty,
   viewMultiparty,
 } from './multiparty';
-import { Signature, Signer, noneGiven, parseJsonArg, parsePairSignatures, parseSignatureMap, requireSignatures } from './signed';
-import { ChannelSettings, channelSettingsKey, currentChannelSettings, findChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
+import { noneGiven, requireSignatures } from './signed';
+import { changeChannelSetting, currentChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
 import { mpcStateBytes, tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
-import { EVERYONE, partiesAudience } from '../shared/audience';
+import { channelArgs, readableChannel, requirePairSignatures, signer } from './two-party-ledger';
+import { membersOf, multipartyArgs, requireAllSignatures, requireMultipartySignatures, saveMultiparty } from './multiparty-ledger';
+import { payIn, payOut } from './settlement';
 
 /**
  * Payment channels, two-party and multiparty ("Research on Multiparty Payment Technology Based on
@@ -76,13 +72,9 @@ import { EVERYONE, partiesAudience } from '../shared/audience';
  * version, wrong status, busy channel, challenge period over or not yet over).
  */
 @Info({ title: 'channels', description: 'Two-party and multiparty payment channels: open, checkpoint, close, unilateral close, settle' })
-export class ChannelsContract extends Contract {
+export class ChannelsContract extends CovenantContract {
   constructor() {
     super('channels');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   // ------------------------------------------------------------ two-party channels
@@ -108,11 +100,9 @@ export class ChannelsContract extends Contract {
     const parties = [await accounts.get(r.parties[0]), await accounts.get(r.parties[1])];
     requireSignatures(tpcStateBytes(openingState(r)), parties.map(signer), r.signatures, `the opening state of channel ${r.id}`);
     const channel = newChannel(r, parties.map((p) => p.mspId), ctx.now);
-    for (const [i, party] of parties.entries()) {
-      if (r.deposits[i] > 0n) await accounts.save(debit(party, r.deposits[i]));
-    }
+    await payIn(ctx, parties, r.deposits);
     await channels.save(channel, { create: true });
-    return this.emitted(ctx, 'ChannelOpened', channel);
+    return this.channelEvent(ctx, 'ChannelOpened', channel);
   }
 
   /**
@@ -126,12 +116,12 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async checkpoint(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    const { channel, s, sigs } = await channelArgs(ctx, id, state, signatures);
     requireParty(channel, ctx.caller.accountId, 'checkpoint it');
     const next = checkpointChannel(channel, s, ctx.now);
-    await this.requirePairSignatures(ctx, channel, s, sigs);
+    await requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCheckpointed', next);
+    return this.channelEvent(ctx, 'ChannelCheckpointed', next);
   }
 
   /**
@@ -145,13 +135,13 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async closeChannel(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    const { channel, s, sigs } = await channelArgs(ctx, id, state, signatures);
     requireParty(channel, ctx.caller.accountId, 'close it');
     const next = closeChannelCooperatively(channel, s, ctx.now);
-    await this.requirePairSignatures(ctx, channel, s, sigs);
-    await this.payOut(ctx, next);
+    await requirePairSignatures(ctx, channel, s, sigs);
+    await payOut(ctx, next);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelClosed', next);
+    return this.channelEvent(ctx, 'ChannelClosed', next);
   }
 
   /**
@@ -166,13 +156,13 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async startClose(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    const { channel, s, sigs } = await channelArgs(ctx, id, state, signatures);
     requireParty(channel, ctx.caller.accountId, 'start closing it');
     const { challengePeriodSeconds } = await currentChannelSettings(ctx);
     const { next, isStored } = startClosing(channel, s, ctx.caller.accountId, addSeconds(ctx.now, challengePeriodSeconds), ctx.now);
-    if (!(isStored && noneGiven(sigs))) await this.requirePairSignatures(ctx, channel, s, sigs);
+    if (!(isStored && noneGiven(sigs))) await requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCloseStarted', next);
+    return this.channelEvent(ctx, 'ChannelCloseStarted', next);
   }
 
   /**
@@ -185,11 +175,11 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async challengeClose(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { channel, s, sigs } = await this.channelArgs(ctx, id, state, signatures);
+    const { channel, s, sigs } = await channelArgs(ctx, id, state, signatures);
     const next = challengeClosing(channel, s, ctx.caller.accountId, ctx.now);
-    await this.requirePairSignatures(ctx, channel, s, sigs);
+    await requirePairSignatures(ctx, channel, s, sigs);
     await new ChannelStore(ctx).save(next);
-    return this.emitted(ctx, 'ChannelCloseChallenged', next);
+    return this.channelEvent(ctx, 'ChannelCloseChallenged', next);
   }
 
   /**
@@ -202,16 +192,16 @@ export class ChannelsContract extends Contract {
   async settle(ctx: CovenantContext, id: string): Promise<string> {
     const channels = new ChannelStore(ctx);
     const next = settleChannel(await channels.get(parseId(id, 'id')), ctx.now);
-    await this.payOut(ctx, next);
+    await payOut(ctx, next);
     await channels.save(next);
-    return this.emitted(ctx, 'ChannelSettled', next);
+    return this.channelEvent(ctx, 'ChannelSettled', next);
   }
 
   /** A channel's view; only its parties may read it. Errors: NOT_FOUND, FORBIDDEN. */
   @Transaction(false)
   @Returns('string')
   async getChannel(ctx: CovenantContext, id: string): Promise<string> {
-    return canonicalJson(viewChannel(await this.readableChannel(ctx, id)));
+    return canonicalJson(viewChannel(await readableChannel(ctx, id)));
   }
 
   /**
@@ -221,7 +211,7 @@ export class ChannelsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listChannels(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new ChannelStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark ?? '');
+    const page = await new ChannelStore(ctx).listByParty(ctx.caller.accountId, pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewChannel), bookmark: page.bookmark });
   }
 
@@ -232,7 +222,7 @@ export class ChannelsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async channelHistory(ctx: CovenantContext, id: string): Promise<string> {
-    const channel = await this.readableChannel(ctx, id);
+    const channel = await readableChannel(ctx, id);
     const versions = await keyHistory(ctx, new ChannelStore(ctx).key(channel.id), (raw) => viewChannel(decodeChannel(raw)));
     return canonicalJson(versions.map(({ txId, timestamp, value }) => ({ txId, timestamp, channel: value })));
   }
@@ -261,7 +251,7 @@ export class ChannelsContract extends Contract {
     for (const id of r.channels) current.push(await channels.get(id));
     const { multiparty, members } = openMultiparty(r, current, ctx.now);
     const message = mpcStateBytes(mpcState(multiparty, 0, memberStates(current), false));
-    await this.requireAllSignatures(ctx, multiparty, message, r.signatures, `the opening state of multiparty channel ${r.id}`);
+    await requireAllSignatures(ctx, multiparty, message, r.signatures, `the opening state of multiparty channel ${r.id}`);
     for (const c of members) await channels.save(c);
     await multiparties.save(multiparty, { create: true });
     return this.emittedMultiparty(ctx, 'MultipartyOpened', multiparty, members);
@@ -280,11 +270,11 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async updateMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { multiparty, s, sigs, members } = await this.multipartyArgs(ctx, id, state, signatures);
+    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
     requireMultipartyParty(multiparty, ctx.caller.accountId, 'update it');
     const next = updateMultiparty(multiparty, s, members, ctx.now);
-    await this.requireMultipartySignatures(ctx, multiparty, s, sigs);
-    return this.saveMultiparty(ctx, 'MultipartyUpdated', next);
+    await requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.multipartySaved(ctx, 'MultipartyUpdated', next);
   }
 
   /**
@@ -297,11 +287,11 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async closeMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { multiparty, s, sigs, members } = await this.multipartyArgs(ctx, id, state, signatures);
+    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
     requireMultipartyParty(multiparty, ctx.caller.accountId, 'close it');
     const next = closeMultiparty(multiparty, s, members, ctx.now);
-    await this.requireMultipartySignatures(ctx, multiparty, s, sigs);
-    return this.saveMultiparty(ctx, 'MultipartyClosed', next);
+    await requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.multipartySaved(ctx, 'MultipartyClosed', next);
   }
 
   /**
@@ -318,8 +308,8 @@ export class ChannelsContract extends Contract {
   async exitMultiparty(ctx: CovenantContext, id: string): Promise<string> {
     const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
     const { multipartyTimeoutSeconds } = await currentChannelSettings(ctx);
-    const next = exitMultiparty(multiparty, await this.membersOf(ctx, multiparty), ctx.caller.accountId, multipartyTimeoutSeconds, ctx.now);
-    return this.saveMultiparty(ctx, 'MultipartyExited', next);
+    const next = exitMultiparty(multiparty, await membersOf(ctx, multiparty), ctx.caller.accountId, multipartyTimeoutSeconds, ctx.now);
+    return this.multipartySaved(ctx, 'MultipartyExited', next);
   }
 
   /** A multiparty channel's view with its members' current states; parties only. Errors: NOT_FOUND, FORBIDDEN. */
@@ -328,16 +318,16 @@ export class ChannelsContract extends Contract {
   async getMultiparty(ctx: CovenantContext, id: string): Promise<string> {
     const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
     if (!isMultipartyParty(multiparty, ctx.caller.accountId)) throw forbidden(`only a party to multiparty channel ${id} may read it`);
-    return canonicalJson(viewMultiparty(multiparty, await this.membersOf(ctx, multiparty)));
+    return canonicalJson(viewMultiparty(multiparty, await membersOf(ctx, multiparty)));
   }
 
   /** The caller's multiparty channels, one page, oldest first: `{records, bookmark}`. */
   @Transaction(false)
   @Returns('string')
   async listMultiparties(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new MultipartyStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark ?? '');
+    const page = await new MultipartyStore(ctx).listByParty(ctx.caller.accountId, pageSize, bookmark);
     const records = [];
-    for (const m of page.records) records.push(viewMultiparty(m, await this.membersOf(ctx, m)));
+    for (const m of page.records) records.push(viewMultiparty(m, await membersOf(ctx, m)));
     return canonicalJson({ records, bookmark: page.bookmark });
   }
 
@@ -360,7 +350,7 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setChallengePeriod(ctx: CovenantContext, seconds: string): Promise<string> {
-    return this.changeSettings(ctx, 'challengePeriodSeconds', () => parseChallengePeriod(seconds));
+    return this.settingChanged(ctx, 'challengePeriodSeconds', () => parseChallengePeriod(seconds));
   }
 
   /**
@@ -374,116 +364,31 @@ export class ChannelsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setMultipartyTimeout(ctx: CovenantContext, seconds: string): Promise<string> {
-    return this.changeSettings(ctx, 'multipartyTimeoutSeconds', () => parseMultipartyTimeout(seconds));
+    return this.settingChanged(ctx, 'multipartyTimeoutSeconds', () => parseMultipartyTimeout(seconds));
   }
 
-  // ------------------------------------------------------------ helpers
+  // ------------------------------------------------------------ events
 
-  /** One settings change by an organisation administrator of a consortium member; `from` in the event is the previous value. */
-  private async changeSettings(ctx: CovenantContext, field: 'challengePeriodSeconds' | 'multipartyTimeoutSeconds', parse: () => number): Promise<string> {
-    if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may change channel settings');
-    const config = await findConfig(ctx);
-    if (!config) throw failedPrecondition('the consortium is not initialised');
-    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
-    const value = parse();
-    const existing = await findChannelSettings(ctx);
-    const previous = existing ?? (await currentChannelSettings(ctx));
-    const next: ChannelSettings = {
-      challengePeriodSeconds: previous.challengePeriodSeconds,
-      multipartyTimeoutSeconds: previous.multipartyTimeoutSeconds,
-      [field]: value,
-      updatedAt: ctx.now,
-      updatedBy: ctx.caller.accountId,
-    };
-    await ctx.state.put(channelSettingsKey(ctx), next, existing ? {} : { endorsers: config.members });
-    ctx.emit('ChannelSettingsChanged', { settings: next, from: previous[field], txId: ctx.txId }, EVERYONE);
-    return canonicalJson(next);
+  private channelEvent(ctx: CovenantContext, event: string, channel: Channel): string {
+    const view = viewChannel(channel);
+    return this.emitted(ctx, event, view, { channel: view }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
   }
 
-  /** Parses a channel transaction's arguments, then loads the channel (NOT_FOUND). */
-  private async channelArgs(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<{ channel: Channel; s: StateArg; sigs: (Signature | undefined)[] }> {
-    const channelId = parseId(id, 'id');
-    const s = parseStateArg(parseObjectArg(state, 'state'), channelId);
-    const sigs = parsePairSignatures(parseJsonArg(signatures, 'signatures'), 'signatures');
-    return { channel: await new ChannelStore(ctx).get(channelId), s, sigs };
-  }
-
-  /** Loads a multiparty channel (NOT_FOUND) and its members, and parses the state and signatures. */
-  private async multipartyArgs(
-    ctx: CovenantContext,
-    id: string,
-    state: string,
-    signatures: string,
-  ): Promise<{ multiparty: Multiparty; s: MultipartyStateArg; sigs: (Signature | undefined)[]; members: Channel[] }> {
-    const mpcId = parseId(id, 'id');
-    const body = parseObjectArg(state, 'state');
-    const rawSignatures = parseJsonArg(signatures, 'signatures');
-    const multiparty = await new MultipartyStore(ctx).get(mpcId);
-    const s = parseMultipartyStateArg(body, multiparty);
-    const sigs = parseSignatureMap(rawSignatures, multiparty.parties, 'signatures');
-    return { multiparty, s, sigs, members: await this.membersOf(ctx, multiparty) };
-  }
-
-  private async membersOf(ctx: CovenantContext, m: Multiparty): Promise<Channel[]> {
-    const channels = new ChannelStore(ctx);
-    const members: Channel[] = [];
-    for (const id of m.channels) members.push(await channels.get(id));
-    return members;
-  }
-
-  private async requirePairSignatures(ctx: CovenantContext, channel: Channel, s: StateArg, sigs: (Signature | undefined)[]): Promise<void> {
-    const accounts = new AccountStore(ctx);
-    const signers = [signer(await accounts.get(channel.parties[0])), signer(await accounts.get(channel.parties[1]))];
-    requireSignatures(tpcStateBytes(tpcState(channel, s)), signers, sigs, `state version ${s.version} of channel ${channel.id}`);
-  }
-
-  private async requireMultipartySignatures(ctx: CovenantContext, m: Multiparty, s: MultipartyStateArg, sigs: (Signature | undefined)[]): Promise<void> {
-    const message = mpcStateBytes(mpcState(m, s.version, s.channels, s.final));
-    await this.requireAllSignatures(ctx, m, message, sigs, `state version ${s.version} of multiparty channel ${m.id}`);
-  }
-
-  private async requireAllSignatures(ctx: CovenantContext, m: Multiparty, message: Uint8Array, sigs: (Signature | undefined)[], what: string): Promise<void> {
-    const accounts = new AccountStore(ctx);
-    const signers: Signer[] = [];
-    for (const party of m.parties) signers.push(signer(await accounts.get(party)));
-    requireSignatures(message, signers, sigs, what);
-  }
-
-  /** L.add: credits a closed channel's balances to its parties. */
-  private async payOut(ctx: CovenantContext, c: Channel): Promise<void> {
-    const accounts = new AccountStore(ctx);
-    for (const [i, party] of c.parties.entries()) {
-      if (c.balances[i] > 0n) await accounts.save(credit(await accounts.get(party), c.balances[i]));
-    }
-  }
-
-  private async saveMultiparty(ctx: CovenantContext, event: string, next: { multiparty: Multiparty; members: Channel[] }): Promise<string> {
-    const channels = new ChannelStore(ctx);
-    for (const c of next.members) await channels.save(c);
-    await new MultipartyStore(ctx).save(next.multiparty);
+  /** Writes a multiparty channel and its members, then emits `event`. */
+  private async multipartySaved(ctx: CovenantContext, event: string, next: { multiparty: Multiparty; members: Channel[] }): Promise<string> {
+    await saveMultiparty(ctx, next);
     return this.emittedMultiparty(ctx, event, next.multiparty, next.members);
   }
 
-  private async readableChannel(ctx: CovenantContext, id: string): Promise<Channel> {
-    const channel = await new ChannelStore(ctx).get(parseId(id, 'id'));
-    if (!isChannelParty(channel, ctx.caller.accountId)) throw forbidden(`only a party to channel ${id} may read it`);
-    return channel;
-  }
-
-  private emitted(ctx: CovenantContext, event: string, channel: Channel): string {
-    const view = viewChannel(channel);
-    ctx.emit(event, { channel: view, txId: ctx.txId }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
-    return canonicalJson(view);
+  /** One settings change by an administrator of a consortium member; `from` in the event is the previous value. */
+  private async settingChanged(ctx: CovenantContext, field: 'challengePeriodSeconds' | 'multipartyTimeoutSeconds', parse: () => number): Promise<string> {
+    const { next, previous } = await changeChannelSetting(ctx, field, parse);
+    return this.emitted(ctx, 'ChannelSettingsChanged', next, { settings: next, from: previous[field] }, EVERYONE);
   }
 
   private emittedMultiparty(ctx: CovenantContext, event: string, multiparty: Multiparty, members: Channel[]): string {
     const view = viewMultiparty(multiparty, members);
     const audience = partiesAudience({ accounts: multiparty.parties, organizations: multiparty.organizations });
-    ctx.emit(event, { multiparty: view, channels: members.map(viewChannel), txId: ctx.txId }, audience);
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { multiparty: view, channels: members.map(viewChannel) }, audience);
   }
-}
-
-function signer(a: Account): Signer {
-  return { account: a.id, certificate: a.certificate };
 }

@@ -1,6 +1,8 @@
-import { asObject, int, optStr } from '../shared/decode';
+import { asObject, int } from '../shared/decode';
+import { SettingsRecord, SettingsStamp, decodeStamp } from '../shared/settings';
 import { invalidArgument } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
+import { requireMemberAdmin } from '../consortium/config';
 
 /**
  * Payment channel ledger settings, one record changed by organisation administrators and guarded
@@ -13,11 +15,9 @@ import type { CovenantContext } from '../shared/context';
  *   recorded state (exitMultiparty, DESIGN.md: no member can hold another's funds hostage).
  *   Default 24 hours, 1 s..30 days. A change applies at once to every open multiparty channel.
  */
-export interface ChannelSettings {
+export interface ChannelSettings extends SettingsStamp {
   challengePeriodSeconds: number;
   multipartyTimeoutSeconds: number;
-  updatedAt?: string;
-  updatedBy?: string;
 }
 
 export const DEFAULT_CHALLENGE_PERIOD_SECONDS = 3600;
@@ -29,7 +29,6 @@ export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
   multipartyTimeoutSeconds: DEFAULT_MULTIPARTY_TIMEOUT_SECONDS,
 };
 const WHAT = 'channel settings';
-const SETTINGS = 'channel-settings';
 
 export function decodeChannelSettings(raw: unknown): ChannelSettings {
   const o = asObject(raw, WHAT);
@@ -37,22 +36,16 @@ export function decodeChannelSettings(raw: unknown): ChannelSettings {
     challengePeriodSeconds: int(o, 'challengePeriodSeconds', WHAT),
     // Records written before the setting existed carry only the challenge period.
     multipartyTimeoutSeconds: o.multipartyTimeoutSeconds === undefined ? DEFAULT_MULTIPARTY_TIMEOUT_SECONDS : int(o, 'multipartyTimeoutSeconds', WHAT),
-    updatedAt: optStr(o, 'updatedAt', WHAT),
-    updatedBy: optStr(o, 'updatedBy', WHAT),
+    ...decodeStamp(o, WHAT),
   };
 }
 
-export function channelSettingsKey(ctx: CovenantContext): string {
-  return ctx.state.key(SETTINGS, ['current']);
-}
-
-export function findChannelSettings(ctx: CovenantContext): Promise<ChannelSettings | undefined> {
-  return ctx.state.get(channelSettingsKey(ctx), decodeChannelSettings);
-}
+/** The settings record, `channel-settings [current]`. */
+export const CHANNEL_SETTINGS = new SettingsRecord('channel-settings', 'current', decodeChannelSettings);
 
 /** The settings in force: the stored record, or the defaults. */
-export async function currentChannelSettings(ctx: CovenantContext): Promise<ChannelSettings> {
-  return (await findChannelSettings(ctx)) ?? { ...DEFAULT_CHANNEL_SETTINGS };
+export function currentChannelSettings(ctx: CovenantContext): Promise<ChannelSettings> {
+  return CHANNEL_SETTINGS.current(ctx, DEFAULT_CHANNEL_SETTINGS);
 }
 
 /** A `seconds` argument: a decimal integer 1..`max`, else INVALID_ARGUMENT. */
@@ -70,4 +63,29 @@ export function parseChallengePeriod(raw: string): number {
 /** The `seconds` argument of setMultipartyTimeout: a decimal integer 1..2592000, else INVALID_ARGUMENT. */
 export function parseMultipartyTimeout(raw: string): number {
   return parseSeconds(raw, MAX_MULTIPARTY_TIMEOUT_SECONDS);
+}
+
+/**
+ * One settings change: checks the caller is an administrator of a consortium member
+ * (requireMemberAdmin: FORBIDDEN, FAILED_PRECONDITION), parses the new value (INVALID_ARGUMENT),
+ * and writes the record stamped with the caller and the transaction time. Returns the new and
+ * the previous settings.
+ */
+export async function changeChannelSetting(
+  ctx: CovenantContext,
+  field: 'challengePeriodSeconds' | 'multipartyTimeoutSeconds',
+  parse: () => number,
+): Promise<{ next: ChannelSettings; previous: ChannelSettings }> {
+  const config = await requireMemberAdmin(ctx, 'change channel settings');
+  const value = parse();
+  const previous = await currentChannelSettings(ctx);
+  const next: ChannelSettings = {
+    challengePeriodSeconds: previous.challengePeriodSeconds,
+    multipartyTimeoutSeconds: previous.multipartyTimeoutSeconds,
+    [field]: value,
+    updatedAt: ctx.now,
+    updatedBy: ctx.caller.accountId,
+  };
+  await CHANNEL_SETTINGS.save(ctx, next, config.members);
+  return { next, previous };
 }

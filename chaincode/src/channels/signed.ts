@@ -72,15 +72,6 @@ export function parsePairSignatures(raw: unknown, field: string): [Signature | u
   return [parseEntry(raw[0], `${field}[0]`), parseEntry(raw[1], `${field}[1]`)];
 }
 
-/** The JSON text of a transaction argument that carries a signature list or map. */
-export function parseJsonArg(raw: string, what: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw invalidArgument(`${what} is not valid JSON`);
-  }
-}
-
 /**
  * A multiparty signature map `{accountId: sig}`: every key must be one of `parties`
  * (INVALID_ARGUMENT otherwise); returns the entries in the order of `parties`.

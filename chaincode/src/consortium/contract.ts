@@ -1,7 +1,8 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { parseObjectArg, rejectUnknownFields } from '../shared/args';
+import { parseObject, parseObjectArg, rejectUnknownFields } from '../shared/args';
 import { callerOfCertificate } from '../shared/identity';
 import { canonicalJson } from '../shared/canonical';
 import { AccountStore } from '../accounts/account';
@@ -9,8 +10,10 @@ import {
   ConsortiumConfig,
   DEFAULT_ESCROW_ACTIVE_THRESHOLD,
   MAX_ESCROW_ACTIVE_THRESHOLD,
-  configKey,
+  CONSORTIUM_CONFIG,
   findConfig,
+  requireAdmin,
+  requireMemberAdmin,
 } from './config';
 import { Role, parseRole, rolesOf, writeRoles } from './roles';
 import { EVERYONE } from '../shared/audience';
@@ -24,22 +27,14 @@ function parseThreshold(raw: unknown): number {
   return raw;
 }
 
-function requireAdmin(ctx: CovenantContext): void {
-  if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may do this');
-}
-
 /**
  * The consortium: its one-time initialisation, ledger roles and settings.
  * Contract name `consortium`; every submit emits one chaincode event.
  */
 @Info({ title: 'consortium', description: 'Consortium members, ledger roles and settings' })
-export class ConsortiumContract extends Contract {
+export class ConsortiumContract extends CovenantContract {
   constructor() {
     super('consortium');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**
@@ -71,7 +66,7 @@ export class ConsortiumContract extends Contract {
     if (!grants) throw invalidArgument('seed.roles must be a list');
     const seeded: { accountId: string; mspId: string; roles: Role[] }[] = [];
     for (const [i, grant] of grants.entries()) {
-      const g = parseObjectArg(JSON.stringify(grant), `seed.roles[${i}]`);
+      const g = parseObject(grant, `seed.roles[${i}]`);
       if (typeof g.mspId !== 'string' || !config.members.includes(g.mspId)) {
         throw invalidArgument(`seed.roles[${i}].mspId must be one of seed.members`);
       }
@@ -82,7 +77,7 @@ export class ConsortiumContract extends Contract {
       if (seeded.some((s) => s.accountId === who.accountId)) throw invalidArgument(`seed.roles[${i}] repeats an identity`);
       seeded.push({ accountId: who.accountId, mspId: who.mspId, roles });
     }
-    await ctx.state.put(configKey(ctx), config, { endorsers: config.members });
+    await CONSORTIUM_CONFIG.save(ctx, config, config.members);
     for (const s of seeded) await writeRoles(ctx, s.accountId, s.mspId, s.roles);
     ctx.emit('ConsortiumInitialized', { config, roles: seeded }, EVERYONE);
     return canonicalJson({ config, roles: seeded });
@@ -105,13 +100,10 @@ export class ConsortiumContract extends Contract {
   @Transaction()
   @Returns('string')
   async setEscrowActiveThreshold(ctx: CovenantContext, value: string): Promise<string> {
-    requireAdmin(ctx);
-    const config = await findConfig(ctx);
-    if (!config) throw failedPrecondition('the consortium is not initialised');
-    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
+    const config = await requireMemberAdmin(ctx, 'do this');
     const threshold = parseThreshold(/^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value);
     const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
-    await ctx.state.put(configKey(ctx), updated);
+    await CONSORTIUM_CONFIG.save(ctx, updated, config.members);
     ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId }, EVERYONE);
     return canonicalJson(updated);
   }

@@ -1,12 +1,11 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, forbidden, notFound } from '../shared/errors';
-import { parseObjectArg } from '../shared/args';
+import { parseAccountId, parseObjectArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
 import { requireRole, rolesOf } from '../consortium/roles';
-import { parseAccountId } from './common';
 import { Treasury } from './money';
 import {
   Delegate,
@@ -59,13 +58,9 @@ export async function validityOf(
  * delegates are public (the paper's transparency property), every change stays in the key history.
  */
 @Info({ title: 'delegates', description: 'DBCS-SC delegate authorization: registries, sales managers, verification' })
-export class DelegatesContract extends Contract {
+export class DelegatesContract extends CovenantContract {
   constructor() {
     super('delegates');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**
@@ -136,7 +131,7 @@ export class DelegatesContract extends Contract {
     const previous = await delegates.find(registry.issuer, manager.id);
     const delegate = requestDelegate({ registry, previous, manager: manager.id, managerMspId: manager.mspId, body, txId: ctx.txId, now: ctx.now });
     await new Treasury(ctx).hold(manager.id, delegate.deposit);
-    await delegates.save(delegate, { fresh: true });
+    await delegates.save(delegate, { create: true });
     return this.delegateEvent(ctx, 'DelegateRequested', delegate);
   }
 
@@ -213,7 +208,7 @@ export class DelegatesContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listDelegates(ctx: CovenantContext, issuer: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new DelegateStore(ctx).list(parseAccountId(issuer, 'issuer'), parsePageSize(pageSize), bookmark);
+    const page = await new DelegateStore(ctx).listByIssuer(parseAccountId(issuer, 'issuer'), pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewDelegate), bookmark: page.bookmark });
   }
 
@@ -307,13 +302,11 @@ export class DelegatesContract extends Contract {
   private registryEvent(ctx: CovenantContext, event: string, registry: DelegateRegistry): string {
     const view = viewRegistry(registry);
     // Registries and delegate records are public (the paper's published authorization).
-    ctx.emit(event, { registry: view, txId: ctx.txId }, EVERYONE);
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { registry: view }, EVERYONE);
   }
 
   private delegateEvent(ctx: CovenantContext, event: string, delegate: Delegate): string {
     const view = viewDelegate(delegate);
-    ctx.emit(event, { delegate: view, txId: ctx.txId }, EVERYONE);
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { delegate: view }, EVERYONE);
   }
 }

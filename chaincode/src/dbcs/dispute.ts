@@ -1,8 +1,11 @@
 import { asObject, big, optStr, str, strArray } from '../shared/decode';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
-import { Movement, shareOf } from './common';
-import { addSeconds, optionalText, parseSha256, parseText } from '../shared/fields';
+import type { Movement } from './common';
+import { shareOf } from '../shared/bps';
+import { countSigning } from './signing-count';
+import { addSeconds } from '../shared/time';
+import { optionalText, parseSha256, parseText } from '../shared/fields';
 import type { InvestmentContract, Signing } from './investment';
 
 /**
@@ -179,7 +182,7 @@ export function ruleDispute(args: {
   const pay = (kind: string, from: string, to: string, amount: bigint | undefined) => {
     if (amount) movements.push({ type: 'pay', kind, from, to, amount });
   };
-  let nextContract: InvestmentContract = { ...contract, openSignings: contract.openSignings - 1, updatedAt: now };
+  let nextContract: InvestmentContract = countSigning(contract, 'ended', now);
   let nextSigning: Signing;
   if (ruling === 'FRAUD') {
     const due = shareOf(contract.publishDeposit, contract.penaltyShareBps);
@@ -201,7 +204,7 @@ export function ruleDispute(args: {
     if (dispute.reportedFrom === 'SIGNED') {
       pay('investment', signing.client, contract.issuer, signing.clientAmount);
       pay('investment', signing.delegate, contract.issuer, signing.delegateAmount);
-      nextContract = { ...nextContract, completedSignings: contract.completedSignings + 1 };
+      nextContract = countSigning(contract, 'completed', now);
       nextSigning = { ...signing, status: 'SETTLED', completedAt: now, updatedAt: now };
     } else {
       refund('clientInvestmentRefund', signing.client, signing.clientAmount);

@@ -1,19 +1,17 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
-import { alreadyExists, failedPrecondition, forbidden, notFound } from '../shared/errors';
-import { parseId, parseObjectArg } from '../shared/args';
+import { alreadyExists, failedPrecondition, forbidden } from '../shared/errors';
+import { parseAccountId, parseId, parseObjectArg } from '../shared/args';
 import { parseAmount } from '../shared/amount';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { AccountStore } from '../accounts/account';
-import { requireRole, rolesOf } from '../consortium/roles';
-import { findConfig } from '../consortium/config';
-import { parseAccountId, viewMovement } from './common';
+import { requireRole } from '../consortium/roles';
+import { requireMemberAdmin } from '../consortium/config';
+import { viewMovement } from './common';
 import { Treasury } from './money';
-import { DbcsSettings, changeSettings, currentSettings, settingsKey } from './settings';
+import { DBCS_SETTINGS, DbcsSettings, changeSettings, currentSettings } from './settings';
 import {
-  InvestmentContract,
-  Signing,
   cancelSigning,
   changeContractStatus,
   confirmSigning,
@@ -21,19 +19,19 @@ import {
   isSigningParty,
   parseConfirmation,
   parsePublishRequest,
-  parseSigningRequest,
   publishContract,
-  requestSigning,
   signSigning,
   viewContract,
   signingAudience,
   viewSigning,
 } from './investment';
-import { addEvidence, escalateDispute, openDispute, parseRuling, roleIn, ruleDispute, viewDispute } from './dispute';
-import { ContractStore, DelegateStore, DisputeStore, SigningStore } from './store';
+import { addEvidence, escalateDispute, openDispute, roleIn, viewDispute } from './dispute';
+import { ContractStore, DisputeStore, SigningStore } from './store';
+import { countContractSigning, isArbitrator, openSigning, signingOf } from './signings';
+import { ruleOnLedger } from './arbitration';
 import { keyHistory } from '../shared/history';
 import { validityOf } from './delegates-contract';
-import { Audience, EVERYONE } from '../shared/audience';
+import { EVERYONE } from '../shared/audience';
 
 /**
  * The financial investment smart contract of DBCS-SC ("Delegate contract signing mechanism based
@@ -56,13 +54,9 @@ import { Audience, EVERYONE } from '../shared/audience';
  * signing it creates. Every submit emits exactly one chaincode event.
  */
 @Info({ title: 'investment', description: 'DBCS-SC financial investment contracts, signing and arbitration' })
-export class InvestmentsContract extends Contract {
+export class InvestmentsContract extends CovenantContract {
   constructor() {
     super('investment');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   // ------------------------------------------------------------ contracts
@@ -132,7 +126,7 @@ export class InvestmentsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listContracts(ctx: CovenantContext, issuer: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new ContractStore(ctx).list(issuer ? parseAccountId(issuer, 'issuer') : undefined, parsePageSize(pageSize), bookmark);
+    const page = await new ContractStore(ctx).listByIssuer(issuer ? parseAccountId(issuer, 'issuer') : undefined, pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewContract), bookmark: page.bookmark });
   }
 
@@ -160,28 +154,7 @@ export class InvestmentsContract extends Contract {
   @Transaction()
   @Returns('string')
   async requestSigning(ctx: CovenantContext, contractId: string, request: string): Promise<string> {
-    const body = parseObjectArg(request, 'request');
-    const contracts = new ContractStore(ctx);
-    const contract = await contracts.get(parseId(contractId, 'contractId'));
-    const parsed = parseSigningRequest(body, contract.clientDeposit);
-    const client = await new AccountStore(ctx).own();
-    const signings = new SigningStore(ctx);
-    const id = parsed.id ?? ctx.txId;
-    if (await signings.find(id)) throw alreadyExists(`signing ${id} already exists`);
-    const { reasons, delegate } = await validityOf(ctx, contract.issuer, parsed.delegate);
-    const signing = requestSigning({
-      id,
-      contract,
-      client: client.id,
-      delegate: parsed.delegate,
-      organizations: [contract.issuerMspId, client.mspId, delegate?.managerMspId ?? client.mspId],
-      now: ctx.now,
-    });
-    if (reasons.length > 0 || !delegate) throw failedPrecondition(`${parsed.delegate} is not a valid delegate of ${contract.issuer}: ${reasons.join(', ')}`);
-    await new Treasury(ctx).hold(client.id, signing.deposit);
-    await signings.save(signing, { create: true });
-    await contracts.save({ ...contract, openSignings: contract.openSignings + 1, updatedAt: ctx.now });
-    await new DelegateStore(ctx).save({ ...delegate, openSignings: delegate.openSignings + 1, updatedAt: ctx.now });
+    const signing = await openSigning(ctx, contractId, request);
     const view = viewSigning(signing);
     return this.emitted(ctx, 'SigningRequested', view, { signing: view }, signingAudience(signing));
   }
@@ -201,7 +174,7 @@ export class InvestmentsContract extends Contract {
   @Returns('string')
   async signedByEntity(ctx: CovenantContext, contractId: string, signingId: string, amount: string): Promise<string> {
     const value = parseAmount(amount, 'amount');
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = signSigning(signing, contract.ratio, ctx.caller.accountId, value, ctx.now);
     if (contract.status !== 'ACTIVE') throw failedPrecondition(`contract ${contract.id} is ${contract.status} and refuses new signings`);
     const { reasons } = await validityOf(ctx, contract.issuer, signing.delegate);
@@ -226,7 +199,7 @@ export class InvestmentsContract extends Contract {
   @Returns('string')
   async contractConfirmed(ctx: CovenantContext, contractId: string, signingId: string, request: string): Promise<string> {
     const { decision, statement } = parseConfirmation(parseObjectArg(request, 'request'));
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = confirmSigning(signing, ctx.caller.accountId, decision, signing.id, ctx.now);
     await new SigningStore(ctx).save(next);
     if (decision === 2) {
@@ -239,7 +212,7 @@ export class InvestmentsContract extends Contract {
     await treasury.pay('investment', signing.client, signing.issuer, signing.clientAmount ?? 0n);
     await treasury.pay('investment', signing.delegate, signing.issuer, signing.delegateAmount ?? 0n);
     await treasury.refund('clientDepositRefund', signing.client, signing.deposit);
-    await this.closeSigning(ctx, contract, signing.delegate, { completed: true });
+    await countContractSigning(ctx, contract, signing.delegate, 'completed');
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
     return this.emitted(ctx, 'ContractConfirmed', result, result, signingAudience(next));
   }
@@ -254,14 +227,14 @@ export class InvestmentsContract extends Contract {
   @Returns('string')
   async cancelSigning(ctx: CovenantContext, contractId: string, signingId: string, request: string): Promise<string> {
     const body = parseObjectArg(request, 'request');
-    const { signing, contract } = await this.signingOf(ctx, contractId, signingId);
+    const { signing, contract } = await signingOf(ctx, contractId, signingId);
     const next = cancelSigning(signing, ctx.caller.accountId, body, ctx.now);
     const treasury = new Treasury(ctx);
     await treasury.refund('clientDepositRefund', signing.client, signing.deposit);
     await treasury.refund('clientInvestmentRefund', signing.client, signing.clientAmount ?? 0n);
     await treasury.refund('delegateInvestmentRefund', signing.delegate, signing.delegateAmount ?? 0n);
     await new SigningStore(ctx).save(next);
-    await this.closeSigning(ctx, contract, signing.delegate, { completed: false });
+    await countContractSigning(ctx, contract, signing.delegate, 'ended');
     const result = { signing: viewSigning(next), movements: treasury.movements.map(viewMovement) };
     return this.emitted(ctx, 'SigningCancelled', result, result, signingAudience(next));
   }
@@ -270,8 +243,8 @@ export class InvestmentsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getSigning(ctx: CovenantContext, contractId: string, signingId: string): Promise<string> {
-    const { signing } = await this.signingOf(ctx, contractId, signingId);
-    if (!isSigningParty(signing, ctx.caller.accountId) && !(await this.isArbitrator(ctx))) {
+    const { signing } = await signingOf(ctx, contractId, signingId);
+    if (!isSigningParty(signing, ctx.caller.accountId) && !(await isArbitrator(ctx))) {
       throw forbidden(`only a party to signing ${signingId} or an arbitrator may read it`);
     }
     return canonicalJson(viewSigning(signing));
@@ -281,7 +254,7 @@ export class InvestmentsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listSignings(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new SigningStore(ctx).listByParty(ctx.caller.accountId, parsePageSize(pageSize), bookmark);
+    const page = await new SigningStore(ctx).listByParty(ctx.caller.accountId, pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewSigning), bookmark: page.bookmark });
   }
 
@@ -336,23 +309,7 @@ export class InvestmentsContract extends Contract {
   @Transaction()
   @Returns('string')
   async disputeArbitration(ctx: CovenantContext, disputeId: string, request: string): Promise<string> {
-    await requireRole(ctx, 'arbitrator');
-    const { ruling, reason } = parseRuling(parseObjectArg(request, 'request'));
-    const disputes = new DisputeStore(ctx);
-    const dispute = await disputes.get(parseId(disputeId, 'disputeId'));
-    const { signing, contract } = await this.signingOf(ctx, dispute.contractId, dispute.signingId);
-    const result = ruleDispute({ dispute, signing, contract, arbitrator: ctx.caller.accountId, ruling, reason, txId: ctx.txId, now: ctx.now });
-    const treasury = new Treasury(ctx);
-    for (const m of result.movements) {
-      if (m.type === 'refund') await treasury.refund(m.kind, m.from, m.amount);
-      else await treasury.pay(m.kind, m.from, m.to, m.amount);
-    }
-    await disputes.save(result.dispute);
-    await new SigningStore(ctx).save(result.signing);
-    await new ContractStore(ctx).save(result.contract);
-    const delegates = new DelegateStore(ctx);
-    const delegate = await delegates.get(signing.issuer, signing.delegate);
-    await delegates.save({ ...delegate, openSignings: delegate.openSignings - 1, updatedAt: ctx.now });
+    const result = await ruleOnLedger(ctx, disputeId, request);
     const view = viewDispute(result.dispute);
     return this.emitted(ctx, 'DisputeRuled', view, { dispute: view, signing: viewSigning(result.signing) }, signingAudience(result.signing));
   }
@@ -362,7 +319,7 @@ export class InvestmentsContract extends Contract {
   @Returns('string')
   async getDispute(ctx: CovenantContext, disputeId: string): Promise<string> {
     const dispute = await new DisputeStore(ctx).get(parseId(disputeId, 'disputeId'));
-    if (!roleIn(dispute, ctx.caller.accountId) && !(await this.isArbitrator(ctx))) {
+    if (!roleIn(dispute, ctx.caller.accountId) && !(await isArbitrator(ctx))) {
       throw forbidden(`only a party to dispute ${disputeId} or an arbitrator may read it`);
     }
     return canonicalJson(viewDispute(dispute));
@@ -376,7 +333,7 @@ export class InvestmentsContract extends Contract {
   @Returns('string')
   async listOpenDisputes(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
     await requireRole(ctx, 'arbitrator');
-    const page = await new DisputeStore(ctx).listOpen(parsePageSize(pageSize), bookmark);
+    const page = await new DisputeStore(ctx).listOpen(pageSize, bookmark);
     return canonicalJson({ records: page.records.map(viewDispute), bookmark: page.bookmark });
   }
 
@@ -398,45 +355,9 @@ export class InvestmentsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setSettings(ctx: CovenantContext, request: string): Promise<string> {
-    if (!ctx.caller.isAdmin) throw forbidden('only an organisation administrator (OU=admin) may change settings');
-    const config = await findConfig(ctx);
-    if (!config) throw failedPrecondition('the consortium is not initialised');
-    if (!config.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not a consortium member');
-    const key = settingsKey(ctx);
-    const existed = (await ctx.state.get(key, (raw) => raw)) !== undefined;
+    const config = await requireMemberAdmin(ctx, 'change settings');
     const next: DbcsSettings = changeSettings(await currentSettings(ctx), parseObjectArg(request, 'request'), ctx.caller.accountId, ctx.now);
-    await ctx.state.put(key, next, existed ? {} : { endorsers: config.members });
+    await DBCS_SETTINGS.save(ctx, next, config.members);
     return this.emitted(ctx, 'DbcsSettingsChanged', next, { settings: next }, EVERYONE);
-  }
-
-  // ------------------------------------------------------------ helpers
-
-  private async signingOf(ctx: CovenantContext, contractId: string, signingId: string): Promise<{ signing: Signing; contract: InvestmentContract }> {
-    const signing = await new SigningStore(ctx).find(parseId(signingId, 'signingId'));
-    if (!signing || signing.contractId !== parseId(contractId, 'contractId')) throw notFound(`signing ${signingId} of contract ${contractId} does not exist`);
-    return { signing, contract: await new ContractStore(ctx).get(signing.contractId) };
-  }
-
-  /** A finished signing no longer counts as open on its contract and its delegate. */
-  private async closeSigning(ctx: CovenantContext, contract: InvestmentContract, manager: string, { completed }: { completed: boolean }): Promise<void> {
-    await new ContractStore(ctx).save({
-      ...contract,
-      openSignings: contract.openSignings - 1,
-      completedSignings: contract.completedSignings + (completed ? 1 : 0),
-      updatedAt: ctx.now,
-    });
-    const delegates = new DelegateStore(ctx);
-    const delegate = await delegates.get(contract.issuer, manager);
-    await delegates.save({ ...delegate, openSignings: delegate.openSignings - 1, updatedAt: ctx.now });
-  }
-
-  private async isArbitrator(ctx: CovenantContext): Promise<boolean> {
-    return (await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator');
-  }
-
-  /** Emits the transaction's one event (`payload` plus txId) to `audience` and returns `result` as JSON. */
-  private emitted(ctx: CovenantContext, event: string, result: unknown, payload: Record<string, unknown>, audience: Audience): string {
-    ctx.emit(event, { ...payload, txId: ctx.txId }, audience);
-    return canonicalJson(result);
   }
 }

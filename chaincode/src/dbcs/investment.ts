@@ -2,8 +2,10 @@ import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
-import { TOTAL_BPS, parseAccountId, parseInteger, parseObject, sha256Hex } from './common';
-import { optionalText, parseSha256, parseText } from '../shared/fields';
+import { TOTAL_BPS } from '../shared/bps';
+import { sha256Hex } from '../shared/hash';
+import { parseAccountId, parseObject } from '../shared/args';
+import { optionalText, parseInteger, parseSha256, parseText } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
 /**
@@ -28,8 +30,6 @@ export type ContractStatus = 'ACTIVE' | 'INACTIVE' | 'CLOSED';
 export const CONTRACT_STATUSES: readonly ContractStatus[] = ['ACTIVE', 'INACTIVE', 'CLOSED'];
 export type SigningStatus = 'REQUESTED' | 'SIGNED' | 'COMPLETED' | 'DISPUTED' | 'SETTLED' | 'PENALIZED' | 'CANCELLED';
 export const SIGNING_STATUSES: readonly SigningStatus[] = ['REQUESTED', 'SIGNED', 'COMPLETED', 'DISPUTED', 'SETTLED', 'PENALIZED', 'CANCELLED'];
-/** States in which a signing still holds money. */
-export const OPEN_SIGNING_STATUSES: readonly SigningStatus[] = ['REQUESTED', 'SIGNED', 'DISPUTED'];
 
 /** Agreed investment proportion, client parts : delegate parts (the paper's example: 9:1). */
 export interface Ratio {

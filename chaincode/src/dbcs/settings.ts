@@ -1,8 +1,10 @@
-import { asObject, int, optStr, str } from '../shared/decode';
+import { asObject, int } from '../shared/decode';
+import { SettingsRecord, SettingsStamp, decodeStamp } from '../shared/settings';
 import { rejectUnknownFields } from '../shared/args';
 import { invalidArgument } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
-import { TOTAL_BPS, parseInteger } from './common';
+import { TOTAL_BPS } from '../shared/bps';
+import { parseInteger } from '../shared/fields';
 
 /**
  * DBCS-SC ledger settings, one record changed by organisation administrators and guarded by the
@@ -16,11 +18,9 @@ import { TOTAL_BPS, parseInteger } from './common';
  *   contract's terms. Default 10000 (the whole publishing deposit).
  * Source: seeds/004, "Algorithmic design", Algorithm 3; the deadline and escalation are Covenant's.
  */
-export interface DbcsSettings {
+export interface DbcsSettings extends SettingsStamp {
   disputeWindowSeconds: number;
   penaltyShareBps: number;
-  updatedAt?: string;
-  updatedBy?: string;
 }
 
 export const DEFAULT_DISPUTE_WINDOW_SECONDS = 7 * 24 * 3600;
@@ -32,25 +32,22 @@ export const DEFAULT_SETTINGS: DbcsSettings = {
 };
 
 const WHAT = 'dbcs settings';
-const SETTINGS = 'dbcs-settings';
 
 export function decodeSettings(raw: unknown): DbcsSettings {
   const o = asObject(raw, WHAT);
   return {
     disputeWindowSeconds: int(o, 'disputeWindowSeconds', WHAT),
     penaltyShareBps: int(o, 'penaltyShareBps', WHAT),
-    updatedAt: optStr(o, 'updatedAt', WHAT),
-    updatedBy: o.updatedBy === undefined ? undefined : str(o, 'updatedBy', WHAT),
+    ...decodeStamp(o, WHAT),
   };
 }
 
-export function settingsKey(ctx: CovenantContext): string {
-  return ctx.state.key(SETTINGS, ['current']);
-}
+/** The settings record, `dbcs-settings [current]`. */
+export const DBCS_SETTINGS = new SettingsRecord('dbcs-settings', 'current', decodeSettings);
 
 /** The settings in force: the stored record, or the defaults. */
-export async function currentSettings(ctx: CovenantContext): Promise<DbcsSettings> {
-  return (await ctx.state.get(settingsKey(ctx), decodeSettings)) ?? { ...DEFAULT_SETTINGS };
+export function currentSettings(ctx: CovenantContext): Promise<DbcsSettings> {
+  return DBCS_SETTINGS.current(ctx, DEFAULT_SETTINGS);
 }
 
 /**

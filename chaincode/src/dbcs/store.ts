@@ -1,6 +1,6 @@
 import type { CovenantContext } from '../shared/context';
-import type { Decoder, Page } from '../shared/state';
-import { notFound } from '../shared/errors';
+import type { Page } from '../shared/state';
+import { RecordIndex, RecordStore } from '../shared/store';
 import { Delegate, DelegateRegistry, decodeDelegate, decodeRegistry } from './delegate';
 import { InvestmentContract, Signing, decodeContract, decodeSigning } from './investment';
 import { Dispute, decodeDispute } from './dispute';
@@ -18,129 +18,63 @@ import { Dispute, decodeDispute } from './dispute';
  * Keys that record money get their key-level endorsement policy when created; index keys only
  * point at records. Listings page with getStateByPartialCompositeKeyWithPagination.
  */
-const REGISTRY = 'dbcs-registry';
-const DELEGATE = 'dbcs-delegate';
-const CONTRACT = 'dbcs-contract';
-const CONTRACT_BY_ISSUER = 'dbcs-contract-by-issuer';
-const SIGNING = 'dbcs-signing';
-const SIGNING_PARTY = 'dbcs-signing-party';
-const DISPUTE = 'dbcs-dispute';
-const DISPUTE_OPEN = 'dbcs-dispute-open';
-
-const pointer = (_key: string, raw: unknown): string => {
-  const id = (raw as { id?: unknown }).id;
-  if (typeof id !== 'string') throw new Error('corrupt dbcs index entry');
-  return id;
+const CONTRACT_BY_ISSUER: RecordIndex<InvestmentContract> = { objectType: 'dbcs-contract-by-issuer', fixed: true, entries: (c) => [[c.issuer, c.createdAt, c.id]] };
+const SIGNING_PARTY: RecordIndex<Signing> = {
+  objectType: 'dbcs-signing-party',
+  fixed: true,
+  entries: (s) => [s.client, s.delegate, s.issuer].map((party) => [party, s.createdAt, s.id]),
 };
-
-abstract class RecordStore<T> {
-  constructor(protected readonly ctx: CovenantContext) {}
-  protected abstract readonly what: string;
-  protected abstract readonly decode: Decoder<T>;
-  abstract key(...ids: string[]): string;
-
-  find(...ids: string[]): Promise<T | undefined> {
-    return this.ctx.state.get(this.key(...ids), this.decode);
-  }
-
-  /** The record, or NOT_FOUND. */
-  async get(...ids: string[]): Promise<T> {
-    const record = await this.find(...ids);
-    if (!record) throw notFound(`${this.what} ${ids.join('/')} does not exist`);
-    return record;
-  }
-}
+/** Unruled disputes only: the entry goes when the dispute is RULED. */
+const DISPUTE_OPEN: RecordIndex<Dispute> = { objectType: 'dbcs-dispute-open', entries: (d) => (d.status === 'RULED' ? [] : [[d.openedAt, d.id]]) };
 
 export class RegistryStore extends RecordStore<DelegateRegistry> {
-  protected readonly what = 'delegate registry of issuer';
-  protected readonly decode = decodeRegistry;
-  key(issuer: string): string {
-    return this.ctx.state.key(REGISTRY, [issuer]);
-  }
-  async save(r: DelegateRegistry, { create = false } = {}): Promise<void> {
-    await this.ctx.state.put(this.key(r.issuer), r, create ? { endorsers: [r.issuerMspId] } : {});
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'dbcs-registry', what: 'delegate registry of issuer', decode: decodeRegistry, ids: (r) => [r.issuer], endorsers: (r) => [r.issuerMspId] });
   }
 }
 
+/** Delegates [issuer, manager]; `create` (a new or re-requested record) sets the key's endorsement policy. */
 export class DelegateStore extends RecordStore<Delegate> {
-  protected readonly what = 'delegate';
-  protected readonly decode = decodeDelegate;
-  key(issuer: string, manager: string): string {
-    return this.ctx.state.key(DELEGATE, [issuer, manager]);
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'dbcs-delegate', what: 'delegate', decode: decodeDelegate, ids: (d) => [d.issuer, d.manager], endorsers: (d) => d.organizations });
   }
-  /** Writes a delegate; `fresh` (a new or re-requested record) sets the key's endorsement policy. */
-  async save(d: Delegate, { fresh = false } = {}): Promise<void> {
-    await this.ctx.state.put(this.key(d.issuer, d.manager), d, fresh ? { endorsers: d.organizations } : {});
-  }
+
   /** One page of an issuer's delegates, in manager account order. */
-  list(issuer: string, pageSize: number, bookmark: string): Promise<Page<Delegate>> {
-    return this.ctx.state.page(DELEGATE, [issuer], pageSize, bookmark, (_k, raw) => decodeDelegate(raw));
+  listByIssuer(issuer: string, pageSize: string | undefined, bookmark: string | undefined): Promise<Page<Delegate>> {
+    return this.list([issuer], pageSize, bookmark);
   }
 }
 
 export class ContractStore extends RecordStore<InvestmentContract> {
-  protected readonly what = 'investment contract';
-  protected readonly decode = decodeContract;
-  key(id: string): string {
-    return this.ctx.state.key(CONTRACT, [id]);
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'dbcs-contract', what: 'investment contract', decode: decodeContract, ids: (c) => [c.id], endorsers: (c) => [c.issuerMspId], indexes: [CONTRACT_BY_ISSUER] });
   }
-  async save(c: InvestmentContract, { create = false } = {}): Promise<void> {
-    await this.ctx.state.put(this.key(c.id), c, create ? { endorsers: [c.issuerMspId] } : {});
-    if (create) await this.ctx.state.put(this.ctx.state.key(CONTRACT_BY_ISSUER, [c.issuer, c.createdAt, c.id]), { id: c.id });
-  }
+
   /** One page of contracts: an issuer's oldest first, or everyone's in id order. */
-  async list(issuer: string | undefined, pageSize: number, bookmark: string): Promise<Page<InvestmentContract>> {
-    if (!issuer) return this.ctx.state.page(CONTRACT, [], pageSize, bookmark, (_k, raw) => decodeContract(raw));
-    const page = await this.ctx.state.page(CONTRACT_BY_ISSUER, [issuer], pageSize, bookmark, pointer);
-    const records: InvestmentContract[] = [];
-    for (const id of page.records) records.push(await this.get(id));
-    return { records, bookmark: page.bookmark };
+  listByIssuer(issuer: string | undefined, pageSize: string | undefined, bookmark: string | undefined): Promise<Page<InvestmentContract>> {
+    return issuer ? this.listBy(CONTRACT_BY_ISSUER, [issuer], pageSize, bookmark) : this.list([], pageSize, bookmark);
   }
 }
 
 export class SigningStore extends RecordStore<Signing> {
-  protected readonly what = 'signing';
-  protected readonly decode = decodeSigning;
-  key(id: string): string {
-    return this.ctx.state.key(SIGNING, [id]);
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'dbcs-signing', what: 'signing', decode: decodeSigning, ids: (s) => [s.id], endorsers: (s) => s.organizations, indexes: [SIGNING_PARTY] });
   }
-  async save(s: Signing, { create = false } = {}): Promise<void> {
-    await this.ctx.state.put(this.key(s.id), s, create ? { endorsers: s.organizations } : {});
-    if (create) {
-      for (const party of [s.client, s.delegate, s.issuer]) {
-        await this.ctx.state.put(this.ctx.state.key(SIGNING_PARTY, [party, s.createdAt, s.id]), { id: s.id });
-      }
-    }
-  }
+
   /** One page of the signings a party (client, delegate or issuer) is in, oldest first. */
-  async listByParty(party: string, pageSize: number, bookmark: string): Promise<Page<Signing>> {
-    const page = await this.ctx.state.page(SIGNING_PARTY, [party], pageSize, bookmark, pointer);
-    const records: Signing[] = [];
-    for (const id of page.records) records.push(await this.get(id));
-    return { records, bookmark: page.bookmark };
+  listByParty(party: string, pageSize: string | undefined, bookmark: string | undefined): Promise<Page<Signing>> {
+    return this.listBy(SIGNING_PARTY, [party], pageSize, bookmark);
   }
 }
 
+/** Disputes, and the open-dispute index: present while OPEN or ESCALATED. */
 export class DisputeStore extends RecordStore<Dispute> {
-  protected readonly what = 'dispute';
-  protected readonly decode = decodeDispute;
-  key(id: string): string {
-    return this.ctx.state.key(DISPUTE, [id]);
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'dbcs-dispute', what: 'dispute', decode: decodeDispute, ids: (d) => [d.id], endorsers: (d) => d.organizations, indexes: [DISPUTE_OPEN] });
   }
-  private openKey(d: Dispute): string {
-    return this.ctx.state.key(DISPUTE_OPEN, [d.openedAt, d.id]);
-  }
-  /** Writes a dispute and keeps the open-dispute index: present while OPEN or ESCALATED. */
-  async save(d: Dispute, { create = false } = {}): Promise<void> {
-    await this.ctx.state.put(this.key(d.id), d, create ? { endorsers: d.organizations } : {});
-    if (create) await this.ctx.state.put(this.openKey(d), { id: d.id });
-    else if (d.status === 'RULED') await this.ctx.state.delete(this.openKey(d));
-  }
+
   /** One page of unruled disputes (OPEN or ESCALATED), oldest first. */
-  async listOpen(pageSize: number, bookmark: string): Promise<Page<Dispute>> {
-    const page = await this.ctx.state.page(DISPUTE_OPEN, [], pageSize, bookmark, pointer);
-    const records: Dispute[] = [];
-    for (const id of page.records) records.push(await this.get(id));
-    return { records, bookmark: page.bookmark };
+  listOpen(pageSize: string | undefined, bookmark: string | undefined): Promise<Page<Dispute>> {
+    return this.listBy(DISPUTE_OPEN, [], pageSize, bookmark);
   }
 }

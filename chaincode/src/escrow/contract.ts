@@ -1,34 +1,17 @@
-import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseObjectArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
-import { parsePageSize } from '../shared/state';
 import { keyHistory } from '../shared/history';
 import { AccountStore, credit, hold, releaseHold } from '../accounts/account';
 import { escrowActiveThreshold } from '../consortium/config';
 import { rolesOf } from '../consortium/roles';
-import {
-  Escrow,
-  cancelEscrow,
-  completeEscrow,
-  confirmEscrow,
-  declineEscrow,
-  decodeEscrow,
-  disputeEscrow,
-  mayRead,
-  parseCreateRequest,
-  parseDeclineRequest,
-  parseDisputeRequest,
-  parseRulingRequest,
-  parseStatus,
-  proposeEscrow,
-  reclaimEscrow,
-  ruleEscrow,
-  settlementOf,
-  escrowAudience,
-  viewEscrow,
-} from './escrow';
+import { Escrow, decodeEscrow, escrowAudience, mayRead, parseStatus, viewEscrow } from './record';
+import { parseCreateRequest, parseDeclineRequest, parseDisputeRequest, parseRulingRequest } from './requests';
+import { cancelEscrow, completeEscrow, confirmEscrow, declineEscrow, proposeEscrow, reclaimEscrow, settlementOf } from './lifecycle';
+import { disputeEscrow, ruleEscrow } from './arbitration';
 import { EscrowStore, PARTY_ROLES, PartyRole } from './store';
 
 /**
@@ -38,13 +21,9 @@ import { EscrowStore, PARTY_ROLES, PartyRole } from './store';
  * `{escrow, txId}`; every path conserves the sum of balances and holds.
  */
 @Info({ title: 'escrow', description: 'Escrow: propose, confirm, complete, cancel by mutual approval, decline, reclaim after the deadline, arbitration' })
-export class EscrowContract extends Contract {
+export class EscrowContract extends CovenantContract {
   constructor() {
     super('escrow');
-  }
-
-  override createContext(): CovenantContext {
-    return new CovenantContext();
   }
 
   /**
@@ -67,7 +46,7 @@ export class EscrowContract extends Contract {
     const initiator = await accounts.own();
     const id = parsed.id ?? ctx.txId;
     // The request's own rules first (distribution, duplicates), then what depends on the ledger.
-    const proposed = proposeEscrow({ id, initiator: initiator.id, request: parsed, organizations: [initiator.mspId], now: ctx.now });
+    const proposed = proposeEscrow({ id, initiator: initiator.id, request: parsed, now: ctx.now });
     if (await escrows.find(id)) throw alreadyExists(`escrow ${id} already exists`);
     const threshold = await escrowActiveThreshold(ctx);
     const organizations = [initiator.mspId];
@@ -84,10 +63,10 @@ export class EscrowContract extends Contract {
         throw failedPrecondition(`account ${arbitrator.id} does not hold the arbitrator role`);
       }
     }
-    const escrow = { ...proposed, organizations: [...new Set(organizations)].sort() };
+    const escrow: Escrow = { ...proposed, organizations: [...new Set(organizations)].sort() };
     await accounts.save(hold(initiator, escrow.amount));
-    await escrows.save(escrow);
-    return this.emitted(ctx, 'EscrowCreated', escrow);
+    await escrows.save(escrow, { create: true });
+    return this.escrowEvent(ctx, 'EscrowCreated', escrow);
   }
 
   /**
@@ -110,8 +89,8 @@ export class EscrowContract extends Contract {
       throw failedPrecondition(`recipient ${recipient.id} has reached the active escrow threshold of ${threshold}`);
     }
     await accounts.save({ ...recipient, activeEscrows: recipient.activeEscrows + 1 });
-    await escrows.save(next, escrow);
-    return this.emitted(ctx, next.status === 'ACTIVE' ? 'EscrowActivated' : 'EscrowConfirmed', next);
+    await escrows.save(next, { previous: escrow });
+    return this.escrowEvent(ctx, next.status === 'ACTIVE' ? 'EscrowActivated' : 'EscrowConfirmed', next);
   }
 
   /**
@@ -235,7 +214,7 @@ export class EscrowContract extends Contract {
       ctx.caller.accountId,
       partyRole,
       status ? parseStatus(status) : undefined,
-      parsePageSize(pageSize),
+      pageSize,
       bookmark,
     );
     return canonicalJson({ records: page.records.map(viewEscrow), bookmark: page.bookmark });
@@ -277,13 +256,12 @@ export class EscrowContract extends Contract {
         await accounts.save({ ...paid, activeEscrows: r.confirmed ? recipient.activeEscrows - 1 : recipient.activeEscrows });
       }
     }
-    await new EscrowStore(ctx).save(next, previous);
-    return this.emitted(ctx, event, next);
+    await new EscrowStore(ctx).save(next, { previous });
+    return this.escrowEvent(ctx, event, next);
   }
 
-  private emitted(ctx: CovenantContext, event: string, escrow: Escrow): string {
+  private escrowEvent(ctx: CovenantContext, event: string, escrow: Escrow): string {
     const view = viewEscrow(escrow);
-    ctx.emit(event, { escrow: view, txId: ctx.txId }, escrowAudience(escrow));
-    return canonicalJson(view);
+    return this.emitted(ctx, event, view, { escrow: view }, escrowAudience(escrow));
   }
 }

@@ -9,7 +9,8 @@ import { failedPrecondition, invalidArgument } from './errors';
  */
 export const MAX_AMOUNT = 10n ** 18n - 1n;
 const MAX_DIGITS = MAX_AMOUNT.toString().length;
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
+/** A non-negative decimal integer without sign, leading zeros or exponent: the one amount pattern. */
+export const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /**
  * Parses an amount in minor units (cents) from its decimal-string form ("1250").

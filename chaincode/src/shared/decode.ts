@@ -1,3 +1,5 @@
+import { DECIMAL } from './amount';
+
 /**
  * Small guards for decoding stored records: a record that is not what its key promises is
  * corrupt state, so these throw plain Errors (unexpected failures), never CovenantErrors.
@@ -21,7 +23,7 @@ export function optStr(obj: Record<string, unknown>, field: string, what: string
 
 export function big(obj: Record<string, unknown>, field: string, what: string): bigint {
   const v = str(obj, field, what);
-  if (!/^(0|[1-9][0-9]*)$/.test(v)) throw new Error(`corrupt ${what}: ${field} is not an amount`);
+  if (!DECIMAL.test(v)) throw new Error(`corrupt ${what}: ${field} is not an amount`);
   return BigInt(v);
 }
 

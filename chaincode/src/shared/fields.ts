@@ -1,11 +1,11 @@
 import { invalidArgument } from './errors';
+import { HEX64 } from './hash';
 
 /**
  * Field parsers shared by the contracts' request parsers (escrow, DBCS-SC): timestamps, bounded
- * texts and SHA-256 digests. Pure and deterministic: time is only ever the transaction
+ * texts, integers and SHA-256 digests. Pure and deterministic: time is only ever the transaction
  * timestamp passed in as an ISO 8601 string. INVALID_ARGUMENT for anything malformed.
  */
-const HEX64 = /^[0-9a-f]{64}$/;
 /** ISO 8601 UTC with an explicit `Z`, seconds required, up to millisecond precision. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
@@ -26,9 +26,12 @@ export function parseTimestamp(raw: unknown, field: string): string {
   return normalised;
 }
 
-/** `iso` plus `seconds`, as ISO 8601 (deadlines from the transaction time). */
-export function addSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
+/** A JSON integer in [min, max]; INVALID_ARGUMENT otherwise. */
+export function parseInteger(raw: unknown, field: string, min: number, max: number): number {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < min || raw > max) {
+    throw invalidArgument(`${field} must be an integer from ${min} to ${max}`);
+  }
+  return raw;
 }
 
 /** A string of `min`..`max` characters; INVALID_ARGUMENT otherwise. */

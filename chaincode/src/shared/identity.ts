@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash';
 import { ClientIdentity } from 'fabric-shim';
 import { invalidArgument } from './errors';
 
@@ -21,7 +21,7 @@ export interface Caller {
  * subject and issuer (DESIGN.md, "Money and accounts").
  */
 export function accountIdOf(mspId: string, identity: string): string {
-  return createHash('sha256').update(`${mspId}\n${identity}`).digest('hex').slice(0, 40);
+  return sha256Hex(`${mspId}\n${identity}`).slice(0, 40);
 }
 
 /** True when the subject DN of a Fabric identity string includes `OU=admin` (Fabric NodeOUs). */
