@@ -22,7 +22,7 @@ const CreateEscrow = Type.Object(
       {
         minItems: 1,
         maxItems: 50,
-        // The chaincode's rule (escrow/escrow.ts): every recipient gives shareBps, or every one
+        // The chaincode's rule (chaincode/src/escrow/requests.ts): every recipient gives shareBps, or every one
         // gives amount; none gives both.
         oneOf: [exclusively('shareBps', 'amount', 'By shares'), exclusively('amount', 'shareBps', 'By amounts')],
       },
