@@ -15,6 +15,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
+    '^@covenant/embedded-ledger$': '<rootDir>/chaincode/embedded-ledger/src/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/quiet.ts'],
   testTimeout: 30000,

@@ -1,11 +1,11 @@
-import './ledger/embedded/quiet-shim';
+import '@covenant/embedded-ledger'; // first: quiets fabric-contract-api's import-time logging before the chaincode loads
 import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Ledger } from './ledger/port';
-import type { LevelDb } from './ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { bearerAuth } from './http/auth';

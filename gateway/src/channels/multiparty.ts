@@ -2,7 +2,7 @@ import { canonicalBytes, mpcStateBytes } from '@covenant/chaincode';
 import type { MpcState } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
-import type { LevelDb } from '../ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import { HttpProblem, problem } from '../http/problem';
 import type { ChannelMessage, ChannelService } from './service';
 import { BindingBasis, BindingConsent, DEFAULT_CONSENT_SECONDS, ForwardingPermission, LedgerChannel, decideMultipartySignature } from './consent';

@@ -1,4 +1,4 @@
-import type { LevelDb } from '../ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import type { StateJson } from './consent';
 
 /**

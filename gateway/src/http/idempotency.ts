@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { LevelDb } from '../ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
 import { principalOf } from './auth';
