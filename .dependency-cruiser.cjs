@@ -8,85 +8,47 @@
  * chaincode, the gateway's pure off-chain modules) import neither Fastify nor a Fabric SDK.
  * The chaincode never imports the gateway. No circular dependencies.
  */
-const FASTIFY = '^node_modules/(fastify|@fastify/[^/]+|fastify-plugin)/';
-const FABRIC_SDK = '^node_modules/(@hyperledger/fabric-gateway|@grpc/grpc-js)/';
-/** The Ledger port, its adapters (embedded, Fabric), the chaincode client and the journal. */
-const LEDGER = '^(gateway/src/ledger/|chaincode/embedded-ledger/src/)';
-/** The HTTP layer: routes and their plugins, hooks and problem answers. */
-const HTTP = '^gateway/src/(routes|http)/';
-/** The gateway's orchestrators (channel and multiparty services), beside the off-chain modules. */
-const SERVICES = '^gateway/src/(channels/(service|multiparty|route-payment)|services/)';
-/** The off-chain protocol's pure modules: every module under channels/ but the services. */
-const PURE_CHANNELS = '^gateway/src/channels/(?!(service|multiparty|route-payment)[.]ts$)';
+const path = require('node:path');
+
+/** Path patterns (dependency-cruiser matches them against paths relative to the repository). */
+const LAYER = {
+  fastify: '^node_modules/(fastify|@fastify/[^/]+|fastify-plugin)/',
+  fabricSdk: '^node_modules/(@hyperledger/fabric-gateway|@grpc/grpc-js)/',
+  /** The Ledger port, its adapters (embedded, Fabric), the chaincode client and the journal. */
+  ledger: '^(gateway/src/ledger/|chaincode/embedded-ledger/src/)',
+  /** The HTTP layer: routes and their plugins, hooks and problem answers. */
+  http: '^gateway/src/(routes|http)/',
+  /** The gateway's orchestrators (channel and multiparty services), beside the off-chain modules. */
+  services: '^gateway/src/(channels/(service|multiparty|route-payment)|services/)',
+  /** The off-chain protocol's pure modules: every module under channels/ but the services. */
+  pureChannels: '^gateway/src/channels/(?!(service|multiparty|route-payment)[.]ts$)',
+};
+
+/**
+ * The forbidden dependencies, one a line: [name, severity, from, to, why]. Two rules warn until
+ * issue 10's other slices land, then become errors: ledger/chaincode.ts still imports FastifyReply
+ * (Fastify slice), channels/consent.ts still throws HttpProblem (off-chain slice).
+ */
+const RULES = [
+  ['no-circular', 'error', {}, { circular: true }, 'Modules must not depend on each other in a cycle: split the shared part out, or invert one edge through a port.'],
+  ['routes-are-the-top-layer', 'error', { path: '^gateway/src/', pathNot: ['^gateway/src/routes/', '^gateway/src/app[.]ts$'] }, { path: '^gateway/src/routes/' }, 'Routes → services → ports: only the app (which registers them) and other routes may import a route.'],
+  ['ports-do-not-import-services', 'error', { path: LAYER.ledger }, { path: [LAYER.services, LAYER.http] }, 'The ledger port and its adapters sit below the services and the HTTP layer: they import neither.'],
+  ['ledger-without-fastify', 'warn', { path: LAYER.ledger }, { path: LAYER.fastify }, 'Nothing under ledger/ (the port, its adapters, the chaincode client) imports Fastify: HTTP stays in routes and http/.'],
+  ['domain-without-fastify-or-fabric-sdk', 'error', { path: ['^chaincode/src/', LAYER.pureChannels] }, { path: [LAYER.fastify, LAYER.fabricSdk] }, 'Domain modules (chaincode/src, the off-chain protocol under gateway/src/channels) import neither Fastify nor a Fabric client SDK.'],
+  ['domain-without-http', 'warn', { path: LAYER.pureChannels }, { path: LAYER.http }, 'The off-chain protocol returns typed refusals; their HTTP mapping (HttpProblem) lives at the HTTP edge, not in the rules.'],
+  ['chaincode-never-imports-the-gateway', 'error', { path: '^chaincode/' }, { path: '^gateway/' }, 'The chaincode, its tests and the embedded ledger are below the gateway: they never import gateway/.'],
+  ['not-to-unresolvable', 'error', {}, { couldNotResolve: true, pathNot: '[.]generated/' }, 'Every import resolves (a missing package or a mistyped path); the typed OpenAPI client is generated later in CI.'],
+];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: [
-    {
-      name: 'no-circular',
-      comment: 'Modules must not depend on each other in a cycle: split the shared part out, or invert one edge through a port.',
-      severity: 'error',
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: 'routes-are-the-top-layer',
-      comment: 'Routes → services → ports: only the app (which registers them) and other routes may import a route.',
-      severity: 'error',
-      from: { path: '^gateway/src/', pathNot: ['^gateway/src/routes/', '^gateway/src/app[.]ts$'] },
-      to: { path: '^gateway/src/routes/' },
-    },
-    {
-      name: 'ports-do-not-import-services',
-      comment: 'The ledger port and its adapters sit below the services and the HTTP layer: they import neither.',
-      severity: 'error',
-      from: { path: LEDGER },
-      to: { path: [SERVICES, HTTP] },
-    },
-    {
-      name: 'ledger-without-fastify',
-      comment: 'Nothing under ledger/ (the port, its adapters, the chaincode client) imports Fastify: HTTP stays in routes and http/.',
-      // warn until issue 10's Fastify slice lands (ledger/chaincode.ts still imports FastifyReply); then error.
-      severity: 'warn',
-      from: { path: LEDGER },
-      to: { path: FASTIFY },
-    },
-    {
-      name: 'domain-without-fastify-or-fabric-sdk',
-      comment: 'Domain modules (chaincode/src, the off-chain protocol under gateway/src/channels) import neither Fastify nor a Fabric client SDK.',
-      severity: 'error',
-      from: { path: ['^chaincode/src/', PURE_CHANNELS] },
-      to: { path: [FASTIFY, FABRIC_SDK] },
-    },
-    {
-      name: 'domain-without-http',
-      comment: 'The off-chain protocol returns typed refusals; their HTTP mapping (HttpProblem) lives at the HTTP edge, not in the rules.',
-      // warn until issue 10's off-chain slice lands (channels/consent.ts still throws HttpProblem); then error.
-      severity: 'warn',
-      from: { path: PURE_CHANNELS },
-      to: { path: HTTP },
-    },
-    {
-      name: 'chaincode-never-imports-the-gateway',
-      comment: 'The chaincode, its tests and the embedded ledger are below the gateway: they never import gateway/.',
-      severity: 'error',
-      from: { path: '^chaincode/' },
-      to: { path: '^gateway/' },
-    },
-    {
-      name: 'not-to-unresolvable',
-      comment: 'Every import resolves (a missing package or a mistyped path); the typed OpenAPI client is generated later in CI.',
-      severity: 'error',
-      from: {},
-      to: { couldNotResolve: true, pathNot: '[.]generated/' },
-    },
-  ],
+  forbidden: RULES.map(([name, severity, from, to, comment]) => ({ name, severity, from, to, comment })),
   options: {
     doNotFollow: { path: 'node_modules' },
     // Build output and generated files of the repository (not node_modules, whose entry points may live in dist/).
     exclude: { path: ['^(chaincode|chaincode/embedded-ledger|gateway)/dist/', '^test/openapi/[.]generated/'] },
-    // The paths of test/tsconfig.json map @covenant/* workspace packages to their sources.
-    tsConfig: { fileName: require('node:path').join(__dirname, 'test', 'tsconfig.json') },
+    // The paths of test/tsconfig.json map the @covenant/* workspace packages to their sources.
+    tsConfig: { fileName: path.join(__dirname, 'test', 'tsconfig.json') },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
   },
