@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Ledger } from './ledger/port';
-import type { LevelDb } from '@covenant/embedded-ledger';
+import type { GatewayDb } from './gateway-db';
 import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { bearerAuth } from './http/auth';
@@ -37,7 +37,7 @@ export interface AppOptions {
   ledger: Ledger;
   identities: IdentityStore;
   /** Durable store for idempotency records. */
-  gatewayDb: LevelDb;
+  gatewayDb: GatewayDb;
   logger?: FastifyServerOptions['logger'];
   /** The other organisations' gateways, for off-chain channel messages. */
   peers?: PeerDirectory;

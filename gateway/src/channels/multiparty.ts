@@ -2,7 +2,7 @@ import { canonicalBytes, mpcStateBytes } from '@covenant/chaincode';
 import type { MpcState } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
-import type { LevelDb } from '@covenant/embedded-ledger';
+import type { GatewayDb } from '../gateway-db';
 import { HttpProblem, problem } from '../http/problem';
 import type { ChannelMessage, ChannelService } from './service';
 import { BindingBasis, BindingConsent, DEFAULT_CONSENT_SECONDS, ForwardingPermission, LedgerChannel, decideMultipartySignature } from './consent';
@@ -75,7 +75,7 @@ export class MultipartyService {
   constructor(
     private readonly chaincode: ChaincodeClient,
     private readonly channels: ChannelService,
-    private readonly db: LevelDb,
+    private readonly db: GatewayDb,
   ) {
     channels.multiparty = this;
   }
