@@ -16,6 +16,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@noble/curves|@noble/hashes)/)'],
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
+    '^@covenant/embedded-ledger$': '<rootDir>/chaincode/embedded-ledger/src/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/quiet.ts'],
   // On the real network every submit waits for endorsement, ordering and commit (~0.25-0.6 s),

@@ -1,7 +1,6 @@
 // network first: it loads fabric-contract-api, which installs the reflect-metadata polyfill dev-ca needs.
 import { TestNetwork, testNetwork } from './network';
-import { createOrgCa, issueIdentity } from '../../gateway/src/identity/dev-ca';
-import { SigningIdentity } from '../../gateway/src/ledger/port';
+import { createOrgCa, issueIdentity, SigningIdentity } from '@covenant/embedded-ledger';
 import { accountIdOfUser, balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
 /** Amounts every money-moving transaction must refuse with INVALID_ARGUMENT. */

@@ -1,7 +1,6 @@
 import { MemoryLevel } from 'memory-level';
 import { TestNetwork, UserName, testNetwork } from './network';
-import { EmbeddedLedger } from '../../gateway/src/ledger/embedded/ledger';
-import { ChaincodeError } from '../../gateway/src/ledger/port';
+import { EmbeddedLedger, ChaincodeError } from '@covenant/embedded-ledger';
 import { closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
 const MEMBERS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];

@@ -1,4 +1,4 @@
-import { ChaincodeError, LedgerEvent } from '../../gateway/src/ledger/port';
+import { ChaincodeError, LedgerEvent } from '@covenant/embedded-ledger';
 import type { ErrorCode } from '../src/shared/errors';
 import type { Audience } from '../src/shared/audience';
 import { callerOfCertificate } from '../src/shared/identity';

@@ -1,7 +1,5 @@
 import { MemoryLevel } from 'memory-level';
-import { EmbeddedLedger } from '../../gateway/src/ledger/embedded/ledger';
-import { ChaincodeError, SigningIdentity } from '../../gateway/src/ledger/port';
-import { NodeOu, OrgCa, createOrgCa, issueIdentity } from '../../gateway/src/identity/dev-ca';
+import { EmbeddedLedger, ChaincodeError, SigningIdentity, NodeOu, OrgCa, createOrgCa, issueIdentity } from '@covenant/embedded-ledger';
 import type { ErrorCode } from '../src/shared/errors';
 
 /**

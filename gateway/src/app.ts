@@ -1,4 +1,4 @@
-import './ledger/embedded/quiet-shim';
+import '@covenant/embedded-ledger'; // first: quiets fabric-contract-api's import-time logging before the chaincode loads
 import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { bearerAuth } from './http/auth';
@@ -8,7 +8,7 @@ import { registerStrictJson } from './http/json-body';
 import { registerStrictInput } from './http/strict-input';
 import { DEFAULT_LIMITS, Limits, RateLimits } from './http/limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS, serverOptions } from './http/server-options';
-import { openapi } from './http/openapi';
+import { openapi } from './routes/openapi';
 import { shutdown } from './http/shutdown';
 import { problemHandlers } from './http/error-handler';
 import { ServiceOptions, services } from './services';
@@ -22,7 +22,7 @@ import { disputeRoutes } from './routes/disputes';
 import { channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channels';
 import { eventRoutes } from './routes/events';
 
-export { API_VERSION } from './http/openapi';
+export { API_VERSION } from './routes/openapi';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './http/server-options';
 
 /** The gateway plugin's options: its services' sources and its rate limits. */

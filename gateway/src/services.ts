@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Ledger } from './ledger/port';
-import type { LevelDb } from './ledger/embedded/store';
+import type { GatewayDb } from './gateway-db';
 import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { ChannelService, Faults } from './channels/service';
@@ -14,7 +14,7 @@ export interface ServiceOptions {
   ledger: Ledger;
   identities: IdentityStore;
   /** Durable store of the gateway's own records (idempotency, off-chain channel states, multiparty work). */
-  gatewayDb: LevelDb;
+  gatewayDb: GatewayDb;
   /** The other organisations' gateways, for off-chain channel messages. */
   peers?: PeerDirectory;
   /** Crash points for tests of the channel protocol and of the submit path. */
@@ -56,7 +56,7 @@ declare module 'fastify' {
     /** Which API key acts as which Fabric identity. */
     identities: IdentityStore;
     /** The gateway's own durable store. */
-    gatewayDb: LevelDb;
+    gatewayDb: GatewayDb;
     /** Transaction functions as the caller's identity, journaled for idempotent requests. */
     chaincode: ChaincodeClient;
     /** Two-party payment channels and their off-chain protocol. */

@@ -1,12 +1,12 @@
-import './ledger/embedded/quiet-shim';
+import '@covenant/embedded-ledger'; // first: quiets fabric-contract-api's import-time logging before the chaincode loads
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app';
 import type { GatewayConfig } from './config';
-import { EmbeddedLedger } from './ledger/embedded/ledger';
-import type { LevelDb } from './ledger/embedded/store';
+import { EmbeddedLedger } from '@covenant/embedded-ledger';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import type { Ledger } from './ledger/port';
 import { IdentityStore } from './identity/store';
 import { DEV_CREDENTIALS_FILE, ensureDevConsortium } from './identity/dev-consortium';

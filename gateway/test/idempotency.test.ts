@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { MemoryLevel } from 'memory-level';
 import { idempotency } from '../src/http/idempotency';
-import type { LevelDb } from '../src/ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import { HttpProblem, problem, sendProblem, toProblem } from '../src/http/problem';
 
 /**

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { MemoryLevel } from 'memory-level';
 import { idempotency } from '../src/http/idempotency';
 import { ChaincodeClient } from '../src/ledger/chaincode';
-import type { LevelDb } from '../src/ledger/embedded/store';
+import type { LevelDb } from '@covenant/embedded-ledger';
 import { LedgerUnavailableError } from '../src/ledger/port';
 import type { Ledger, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from '../src/ledger/port';
 import type { Principal } from '../src/identity/store';

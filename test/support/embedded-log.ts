@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { LedgerStore, LevelDb } from '../../gateway/src/ledger/embedded/store';
+import { LedgerStore, LevelDb } from '@covenant/embedded-ledger';
 
 /** A committed chaincode event as the embedded ledger logged it. */
 export interface LoggedEvent {

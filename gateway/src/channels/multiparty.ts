@@ -1,7 +1,7 @@
 import type { ChannelView, MultipartyView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
-import type { LevelDb } from '../ledger/embedded/store';
+import type { GatewayDb } from '../gateway-db';
 import type { MessageHandlers, OffchainMessenger } from './messenger';
 import { MultipartyConsents } from './multiparty-consents';
 import {
@@ -54,7 +54,7 @@ export class MultipartyService {
   constructor(
     private readonly chaincode: ChaincodeClient,
     channels: MultipartyPort,
-    db: LevelDb,
+    db: GatewayDb,
   ) {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;

@@ -1,4 +1,4 @@
-import type { LevelDb } from '../ledger/embedded/store';
+import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
 import type { SignedState, StateJson } from './protocol';
 
 export type { SignedState } from './protocol';
@@ -49,66 +49,57 @@ export interface ChannelProposal {
   updatedAt: string;
 }
 
-const PREFIX = 'chan!';
-const PROPOSAL = 'chanprop!';
-const FORWARDING = 'chanfwd!';
-/** A party's proposals, listed by the party: one key per party and channel id. */
-const proposalKey = (party: string, id: string) => `${PROPOSAL}${party}!${id}`;
-const forwardingKey = (party: string, id: string) => `${FORWARDING}${party}!${id}`;
-/** One record per channel and party: both parties may be users of the same gateway. */
-const key = (id: string, party: string) => `${PREFIX}${id}!${party}`;
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+/** Key of one party's record of channel or proposal `id`: both parties may be users of this gateway. */
+const partyKey = (party: string, id: string) => `${party}!${id}`;
+/** Keys of `party`'s records, in id order, strictly after `after` when given. */
+const partyRange = (party: string, after = '') => ({ ...(after ? { gt: partyKey(party, after) } : { gte: partyKey(party, '') }), lt: partyKey(party, '\uffff') });
 
+/**
+ * The off-chain records, each kind in its own sublevel of the gateway database with JSON values:
+ * `channels` (per party), `channel-proposals` (per party, listed by party) and
+ * `channel-forwarding` (per party: `{cap?}` where the party allows routing through its channel).
+ */
 export class OffchainStore {
-  constructor(private readonly db: LevelDb) {}
+  private readonly channels: JsonSublevel<OffchainChannel>;
+  private readonly proposals: JsonSublevel<ChannelProposal>;
+  private readonly forwardingPermissions: JsonSublevel<{ cap?: string }>;
 
-  private async read<T>(k: string): Promise<T | undefined> {
-    const raw = await this.db.get(k);
-    return raw ? (JSON.parse(dec.decode(raw)) as T) : undefined;
-  }
-
-  /** Writes a record, stamped with the time of writing (`updatedAt`). */
-  private write(k: string, record: object): Promise<void> {
-    return this.db.put(k, enc.encode(JSON.stringify({ ...record, updatedAt: new Date().toISOString() })));
+  constructor(db: GatewayDb) {
+    this.channels = jsonSublevel(db, 'channels');
+    this.proposals = jsonSublevel(db, 'channel-proposals');
+    this.forwardingPermissions = jsonSublevel(db, 'channel-forwarding');
   }
 
   /** The channel as `party` (an account this gateway serves) knows it. */
   get(id: string, party: string): Promise<OffchainChannel | undefined> {
-    return this.read<OffchainChannel>(key(id, party));
+    return this.channels.get(partyKey(party, id));
   }
 
   /** Writes the record of the party the channel's `self` names. */
-  put(channel: OffchainChannel): Promise<void> {
-    return this.write(key(channel.id, channel.parties[channel.self]), channel);
+  async put(channel: OffchainChannel): Promise<void> {
+    await this.channels.put(partyKey(channel.parties[channel.self], channel.id), { ...channel, updatedAt: new Date().toISOString() });
   }
 
   /** Every channel with a proposal sent but not known to be agreed (for recovery at start). */
   async withPending(): Promise<OffchainChannel[]> {
     const out: OffchainChannel[] = [];
-    for await (const [, v] of this.db.iterator({ gte: PREFIX, lt: PREFIX + '\uffff' })) {
-      const c = JSON.parse(dec.decode(v)) as OffchainChannel;
-      if (c.pending) out.push(c);
-    }
+    for await (const c of this.channels.values()) if (c.pending) out.push(c);
     return out;
   }
 
   /** `party`'s copy of proposal `id`. */
   proposal(id: string, party: string): Promise<ChannelProposal | undefined> {
-    return this.read<ChannelProposal>(proposalKey(party, id));
+    return this.proposals.get(partyKey(party, id));
   }
 
   /** Writes the copy of the party the proposal's `self` names. */
-  putProposal(p: ChannelProposal): Promise<void> {
-    return this.write(proposalKey(p.parties[p.self], p.id), p);
+  async putProposal(p: ChannelProposal): Promise<void> {
+    await this.proposals.put(partyKey(p.parties[p.self], p.id), { ...p, updatedAt: new Date().toISOString() });
   }
 
   /** One page of `party`'s proposals (incoming and outgoing) by channel id, after `after` (an id). */
   async proposalsOf(party: string, pageSize: number, after: string): Promise<{ records: ChannelProposal[]; bookmark: string }> {
-    const records: ChannelProposal[] = [];
-    const prefix = proposalKey(party, '');
-    const start = after ? { gt: proposalKey(party, after) } : { gte: prefix };
-    for await (const [, v] of this.db.iterator({ ...start, lt: prefix + '\uffff', limit: pageSize + 1 })) records.push(JSON.parse(dec.decode(v)) as ChannelProposal);
+    const records = await this.proposals.values({ ...partyRange(party, after), limit: pageSize + 1 }).all();
     const more = records.length > pageSize;
     if (more) records.pop();
     return { records, bookmark: more ? records[records.length - 1].id : '' };
@@ -116,12 +107,12 @@ export class OffchainStore {
 
   /** `party`'s forwarding permission on channel `id`: `{cap?}` when allowed. */
   forwarding(id: string, party: string): Promise<{ cap?: string } | undefined> {
-    return this.read<{ cap?: string }>(forwardingKey(party, id));
+    return this.forwardingPermissions.get(partyKey(party, id));
   }
 
   /** Allows (`{cap?}`) or forbids (undefined) routing others' payments through `party`'s channel `id`. */
   async setForwarding(id: string, party: string, permission: { cap?: string } | undefined): Promise<void> {
-    if (permission) await this.db.put(forwardingKey(party, id), enc.encode(JSON.stringify(permission)));
-    else await this.db.del(forwardingKey(party, id));
+    if (permission) await this.forwardingPermissions.put(partyKey(party, id), permission);
+    else await this.forwardingPermissions.del(partyKey(party, id));
   }
 }

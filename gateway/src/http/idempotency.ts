@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import type { LevelDb } from '../ledger/embedded/store';
+import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
 import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
 import { principalOf } from './auth';
@@ -77,7 +77,6 @@ declare module 'fastify' {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-const PREFIX = 'idem!';
 const KEPT_HEADERS = ['content-type', 'location', 'x-transaction-id'];
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const WAIT_MS = 60_000;
@@ -86,7 +85,12 @@ const WAIT_MS = 60_000;
 class IdempotencyStore {
   private readonly inFlight = new Map<string, Promise<void>>();
 
-  constructor(private readonly db: LevelDb) {}
+  /** One record per caller and key, by SHA-256 of both (hex), in the `idempotency` sublevel. */
+  private readonly records: JsonSublevel<IdempotencyRecord>;
+
+  constructor(db: GatewayDb) {
+    this.records = jsonSublevel(db, 'idempotency');
+  }
 
   /**
    * preHandler: replays a stored response, or registers this request as the one in progress for
@@ -100,7 +104,7 @@ class IdempotencyStore {
       throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', 'Idempotency-Key must be 1-255 visible ASCII characters'));
     }
     const principal = principalOf(request);
-    const storeKey = PREFIX + createHash('sha256').update(`${principal.name}\u0000${header}`).digest('hex');
+    const storeKey = createHash('sha256').update(`${principal.name}\u0000${header}`).digest('hex');
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
@@ -194,17 +198,12 @@ class IdempotencyStore {
   private async write(pending: Pending, transactions: StoredTransaction[]): Promise<void> {
     pending.storedAt ??= Date.now();
     const record: IdempotencyRecord = { fingerprint: pending.fingerprint, storedAt: pending.storedAt, transactions, response: pending.response };
-    await this.db.put(pending.storeKey, Buffer.from(JSON.stringify(record)), { sync: true } as never);
+    await this.records.put(pending.storeKey, record, { sync: true } as never);
   }
 
   private async find(storeKey: string): Promise<IdempotencyRecord | undefined> {
-    const raw = await this.db.get(storeKey);
-    if (!raw) return undefined;
-    const o = JSON.parse(Buffer.from(raw).toString('utf8'));
-    if (Date.now() - o.storedAt > IDEMPOTENCY_TTL_MS) return undefined;
-    // Records written before journals existed hold only the response, at the top level.
-    const response: StoredResponse | undefined = o.response ?? (o.statusCode ? { statusCode: o.statusCode, headers: o.headers, body: o.body } : undefined);
-    return { fingerprint: o.fingerprint, storedAt: o.storedAt, transactions: o.transactions ?? [], response };
+    const record = await this.records.get(storeKey);
+    return record && Date.now() - record.storedAt <= IDEMPOTENCY_TTL_MS ? record : undefined;
   }
 }
 
@@ -219,7 +218,7 @@ function fromStored(s: StoredTransaction): JournalEntry {
 /** Options of the idempotency plugin. */
 export interface IdempotencyOptions {
   /** Durable store of the records (written with `sync: true`). */
-  db: LevelDb;
+  db: GatewayDb;
 }
 
 /**

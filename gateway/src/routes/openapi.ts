@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ProblemSchema } from './problem';
-import { Account, Escrow } from '../routes/schemas';
-import { dbcsSchemas } from '../routes/dbcs-schemas';
-import { Channel, Multiparty } from '../routes/channels';
-import { documentRoutes } from '../routes/common';
+import { ProblemSchema } from '../http/problem';
+import { Account, Escrow } from './schemas';
+import { dbcsSchemas } from './dbcs-schemas';
+import { Channel, Multiparty } from './channels';
+import { documentRoutes } from './common';
 
 export const API_VERSION = '0.1.0';
 

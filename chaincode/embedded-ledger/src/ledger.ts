@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { JSONSerializer } from 'fabric-contract-api';
 import { contracts, parseErrorMessage } from '@covenant/chaincode';
-import type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from '../port';
-import { ChaincodeError, LedgerUnavailableError } from '../port';
+import type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from './port';
+import { ChaincodeError, LedgerUnavailableError } from './port';
 import { CommittedTx, LedgerStore, LevelDb } from './store';
 import { TxStub } from './tx-stub';
 
