@@ -7,6 +7,7 @@ import { buildApp } from './app';
 import type { GatewayConfig } from './config';
 import { EmbeddedLedger } from '@covenant/embedded-ledger';
 import type { LevelDb } from '@covenant/embedded-ledger';
+import { upgradeGatewayDb } from './gateway-db-upgrade';
 import type { Ledger } from './ledger/port';
 import { IdentityStore } from './identity/store';
 import { DEV_CREDENTIALS_FILE, ensureDevConsortium } from './identity/dev-consortium';
@@ -82,6 +83,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
   try {
     const identities = await IdentityStore.load(identitiesDir, serveOrg);
     const gatewayDb = await openStore(join(config.dataDir, serveOrg ? `gateway-${serveOrg}` : 'gateway'), 'gateway store');
+    await upgradeGatewayDb(gatewayDb);
     const peers = extras.peers ?? PeerDirectory.parse(config.peers);
     app = await buildApp({
       ledger,
