@@ -347,6 +347,18 @@ wait_until() {
 }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+# start_healthy START OPS_PORT NAME ID... : run START for each ID, then wait until each one's
+# operations endpoint (port: OPS_PORT ID) answers /healthz; NAME+ID names its process and log.
+start_healthy() {
+  local start="$1" ops_port="$2" name="$3" id
+  shift 3
+  for id in "$@"; do "$start" "$id"; done
+  for id in "$@"; do
+    wait_until "$name$id /healthz" "$WAIT_SECS" "$name$id" http_ok "http://127.0.0.1:$("$ops_port" "$id")/healthz"
+  done
+}
+
 log_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
 
 # --------------------------------------------------------------------------------------------
@@ -923,10 +935,7 @@ cmd_up() {
   done_step
 
   step "start 3 Raft orderers"
-  for i in "${ORDERERS[@]}"; do start_orderer "$i"; done
-  for i in "${ORDERERS[@]}"; do
-    wait_until "orderer$i /healthz" "$WAIT_SECS" "orderer$i" http_ok "http://127.0.0.1:$(orderer_ops_port "$i")/healthz"
-  done
+  start_healthy start_orderer orderer_ops_port orderer "${ORDERERS[@]}"
   done_step "ports $(orderer_port 0), $(orderer_port 1), $(orderer_port 2)"
 
   step "orderers join channel '$CHANNEL' (osnadmin)"
@@ -943,10 +952,7 @@ cmd_up() {
   done_step
 
   step "start 3 peers"
-  for n in "${ORGS[@]}"; do start_peer "$n"; done
-  for n in "${ORGS[@]}"; do
-    wait_until "peer0.org$n /healthz" "$WAIT_SECS" "peer0.org$n" http_ok "http://127.0.0.1:$(peer_ops_port "$n")/healthz"
-  done
+  start_healthy start_peer peer_ops_port peer0.org "${ORGS[@]}"
   done_step "ports $(peer_port 1), $(peer_port 2), $(peer_port 3)"
 
   step "peers join channel '$CHANNEL'"
