@@ -3,6 +3,7 @@ import { Static, Type } from '@sinclair/typebox';
 import { Account, AccountId, AccountParams, PositiveAmount, Roles, Timestamp, TxId } from './schemas';
 import { problems } from './common';
 import { created, forward, registerChaincodeRoutes } from './forward';
+import { read } from './rows';
 
 const AccountRef = Type.Ref(Account);
 const Transfer = Type.Object({
@@ -42,20 +43,8 @@ export const accountRoutes: FastifyPluginAsync = async (app) => {
       args: () => [],
       answer: (result: Registration) => ({ status: result.created ? 201 : 200, body: result.account }),
     }),
-    forward({
-      method: 'GET',
-      url: '/accounts/me',
-      fn: 'accounts:getOwnAccount',
-      schema: { summary: "The caller's account", operationId: 'getOwnAccount', response: { 200: AccountRef, ...problems(404) } },
-      args: () => [],
-    }),
-    forward({
-      method: 'GET',
-      url: '/accounts/:id',
-      fn: 'accounts:getAccount',
-      schema: { summary: 'An account (its owner or an issuer)', operationId: 'getAccount', params: AccountParams, response: { 200: AccountRef, ...problems(403, 404) } },
-      args: ({ params }) => [params.id],
-    }),
+    read({ url: '/accounts/me', fn: 'accounts:getOwnAccount', summary: "The caller's account", operationId: 'getOwnAccount', response: AccountRef, statuses: [404] }),
+    read({ url: '/accounts/:id', fn: 'accounts:getAccount', summary: 'An account (its owner or an issuer)', operationId: 'getAccount', params: AccountParams, response: AccountRef, statuses: [403, 404] }),
     forward({
       method: 'POST',
       url: '/accounts/:id/mint',
@@ -101,13 +90,7 @@ export const accountRoutes: FastifyPluginAsync = async (app) => {
       args: ({ body }) => [body.amount],
       answer: (result) => created(result),
     }),
-    forward({
-      method: 'GET',
-      url: '/accounts/:id/roles',
-      fn: 'consortium:getRoles',
-      schema: { tags: ROLES, summary: "An account's ledger roles", operationId: 'getRoles', params: AccountParams, response: { 200: Roles, ...problems() } },
-      args: ({ params }) => [params.id],
-    }),
+    read({ url: '/accounts/:id/roles', fn: 'consortium:getRoles', tags: ROLES, summary: "An account's ledger roles", operationId: 'getRoles', params: AccountParams, response: Roles }),
     forward({
       method: 'POST',
       url: '/accounts/:id/roles',

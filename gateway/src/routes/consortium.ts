@@ -3,17 +3,12 @@ import { Type } from '@sinclair/typebox';
 import { ConsortiumConfig } from './schemas';
 import { problems } from './common';
 import { forward, registerChaincodeRoutes } from './forward';
+import { read } from './rows';
 
 /** Consortium settings (chaincode contract `consortium`). */
 export const consortiumRoutes: FastifyPluginAsync = async (app) => {
   registerChaincodeRoutes(app, app.chaincode, ['consortium'], [
-    forward({
-      method: 'GET',
-      url: '/consortium',
-      fn: 'consortium:getConfig',
-      schema: { summary: 'Members and settings', operationId: 'getConsortiumConfig', response: { 200: ConsortiumConfig, ...problems(409) } },
-      args: () => [],
-    }),
+    read({ url: '/consortium', fn: 'consortium:getConfig', summary: 'Members and settings', operationId: 'getConsortiumConfig', response: ConsortiumConfig, statuses: [409] }),
     forward({
       method: 'PATCH',
       url: '/consortium/settings',
