@@ -82,7 +82,6 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
       ),
       response: RegistryRef,
-      statuses: [403, 404, 409],
     }),
     forward({
       method: 'POST',
@@ -130,7 +129,6 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DelegateParams,
       body: Validity,
       response: DelegateRef,
-      statuses: [403, 404, 409],
     }),
     act({
       method: 'PATCH',
@@ -142,7 +140,6 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DelegateParams,
       body: Update,
       response: DelegateRef,
-      statuses: [403, 404, 409],
     }),
     act({
       url: `${base}/:manager/revoke`,
@@ -153,7 +150,6 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DelegateParams,
       body: Reason,
       response: DelegateRef,
-      statuses: [403, 404, 409],
     }),
     act({
       url: `${base}/:manager/refund`,
@@ -163,7 +159,6 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'salesManagerRefund',
       params: DelegateParams,
       response: DelegateRef,
-      statuses: [403, 404, 409],
     }),
     read({
       url: `${base}/:manager/validity`,

@@ -57,7 +57,6 @@ export const disputeRoutes: FastifyPluginAsync = async (app) => {
         },
       ),
       response: DisputeRef,
-      statuses: [403, 404, 409],
     }),
     act({
       url: '/disputes/:id/ruling',
@@ -71,7 +70,6 @@ export const disputeRoutes: FastifyPluginAsync = async (app) => {
         { additionalProperties: false, examples: [{ ruling: 'FRAUD', reason: 'The brochure (evidence 1) promises a guaranteed return the contract does not contain.' }] },
       ),
       response: DisputeRef,
-      statuses: [403, 404, 409],
     }),
     act({
       url: '/disputes/:id/escalate',
@@ -82,7 +80,6 @@ export const disputeRoutes: FastifyPluginAsync = async (app) => {
       params: DisputeParams,
       body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'no ruling after 7 days' }] }),
       response: DisputeRef,
-      statuses: [403, 404, 409],
     }),
     read({ url: '/dbcs/settings', fn: 'investment:getSettings', summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', response: DbcsSettings }),
     act({

@@ -110,7 +110,7 @@ interface EscrowAction {
   body?: TSchema;
 }
 
-/** POST /escrows/:id/<path>: `escrow:<verb>(id[, body])`, answering the escrow; 403, 404 and 409 like every escrow action. */
+/** POST /escrows/:id/<path>: `escrow:<verb>(id[, body])`, answering the escrow. */
 function action({ verb, path = verb, summary, description, body }: EscrowAction): ChaincodeRoute {
   return act({
     url: `/escrows/:id/${path}`,
@@ -122,7 +122,6 @@ function action({ verb, path = verb, summary, description, body }: EscrowAction)
     body,
     emptyBodyAsObject: body !== undefined,
     response: EscrowRef,
-    statuses: [403, 404, 409],
   });
 }
 

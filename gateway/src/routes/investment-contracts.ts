@@ -111,7 +111,6 @@ export const investmentContractRoutes: FastifyPluginAsync = async (app) => {
         { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'fund closed to new investors' }] },
       ),
       response: ContractRef,
-      statuses: [403, 404, 409],
     }),
     forward({
       method: 'POST',
@@ -172,7 +171,6 @@ export const investmentContractRoutes: FastifyPluginAsync = async (app) => {
         { additionalProperties: false, examples: [{ decision: 1 }, { decision: 2, statement: 'The delegate promised a guaranteed 12% return not in the contract' }] },
       ),
       response: ConfirmationResult,
-      statuses: [403, 404, 409],
     }),
     act({
       url: '/investment-contracts/:id/signings/:signingId/cancel',
@@ -183,7 +181,6 @@ export const investmentContractRoutes: FastifyPluginAsync = async (app) => {
       params: SigningParams,
       body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'delegate no longer authorized' }] }),
       response: SigningAction,
-      statuses: [403, 404, 409],
     }),
     page({ url: '/signings', fn: 'investment:listSignings', summary: "The caller's signings (as client, delegate or issuer), oldest first", operationId: 'listSignings', item: SigningRef }),
   ]);

@@ -77,6 +77,9 @@ export function page<const Q extends TSchema = typeof PageQuery>(
   });
 }
 
+/** What a write on a record may meet, unless its row says otherwise: 403 not the caller's to do, 404 no such record, 409 its state refuses it. */
+const ACT_STATUSES = [403, 404, 409];
+
 /**
  * A write on a record (default POST; idempotent unless a PATCH or `idempotent: false`): submits `fn` with the path parameters
  * and, when the row has a `body`, the validated body as one JSON argument (`emptyBodyAsObject`:
@@ -92,7 +95,7 @@ export function act(
     fn: spec.fn,
     idempotent: spec.idempotent ?? method === 'POST',
     emptyBodyAsObject: spec.emptyBodyAsObject,
-    schema: { ...documented(spec), ...(spec.body && { body: spec.body }), response: { 200: spec.response, ...problems(...(spec.statuses ?? [])) } },
+    schema: { ...documented(spec), ...(spec.body && { body: spec.body }), response: { 200: spec.response, ...problems(...(spec.statuses ?? ACT_STATUSES)) } },
     args: ({ params, body }) => [...pathArgs(spec.url, params), ...(spec.body ? [jsonArg(body)] : [])],
   });
 }
