@@ -359,6 +359,24 @@ start_healthy() {
   done
 }
 
+# crypto_step NOTE : the step "crypto material (NOTE)": every node's crypto material (cryptogen, from
+# write_crypto_config) into $CRYPTO.
+crypto_step() {
+  step "crypto material ($1)"
+  write_crypto_config
+  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
+  done_step
+}
+
+# genesis_step NOTE : the step "channel genesis block for '$CHANNEL' (NOTE)": configtxgen, from
+# write_configtx, into $BLOCK.
+genesis_step() {
+  step "channel genesis block for '$CHANNEL' ($1)"
+  write_configtx
+  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
+  done_step
+}
+
 log_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
 
 # --------------------------------------------------------------------------------------------
@@ -924,15 +942,8 @@ cmd_up() {
   patch_core_yaml "$CFG/core.yaml"
   done_step "vm.endpoint emptied, externalBuilders -> network/ccaas-builder"
 
-  step "crypto material (cryptogen: orderer org, Org1MSP..Org3MSP, NodeOUs, 127.0.0.1 SANs)"
-  write_crypto_config
-  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
-  done_step
-
-  step "channel genesis block for '$CHANNEL' (configtxgen)"
-  write_configtx
-  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
-  done_step
+  crypto_step "cryptogen: orderer org, Org1MSP..Org3MSP, NodeOUs, 127.0.0.1 SANs"
+  genesis_step "configtxgen"
 
   step "start 3 Raft orderers"
   start_healthy start_orderer orderer_ops_port orderer "${ORDERERS[@]}"
@@ -1231,15 +1242,8 @@ cmd_compose_init() {
   patch_core_yaml "$CFG/core.yaml"
   done_step
 
-  step "crypto material (cryptogen; container hostnames are the nodes' own names)"
-  write_crypto_config
-  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
-  done_step
-
-  step "channel genesis block for '$CHANNEL' (orderer0..2.example.com:7050, anchor peers peer0.orgN.example.com:7051)"
-  write_configtx
-  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
-  done_step
+  crypto_step "cryptogen; container hostnames are the nodes' own names"
+  genesis_step "orderer0..2.example.com:7050, anchor peers peer0.orgN.example.com:7051"
 
   step "chaincode packages covenant_v1 (ccaas, chaincode-orgN:9999) and package ids"
   for n in "${ORGS[@]}"; do
