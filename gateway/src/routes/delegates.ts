@@ -9,6 +9,7 @@ import { ChallengeResponse, ChallengeVerification, Delegate, DelegateRegistry, D
 import { bearer, problems } from './common';
 import { asItems, created, forward, jsonArg, registerChaincodeRoutes } from './forward';
 import { act, page, read } from './rows';
+import { OptionalReason, ReasonText } from './reason';
 
 const CHALLENGE_LENGTH = { min: CHALLENGE_MIN, max: CHALLENGE_MAX };
 
@@ -38,8 +39,6 @@ const Update = Type.Object(
   },
   { additionalProperties: false, minProperties: 1, examples: [{ note: 'Moved to region south', validUntil: '2026-07-01T00:00:00Z' }] },
 );
-
-const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'left the company' }] });
 
 /**
  * Delegate authorization (DBCS-SC's delegate authorization smart contract): an issuer's registry,
@@ -78,7 +77,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'changeRegistryStatus',
       params: IssuerParams,
       body: Type.Object(
-        { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+        { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(ReasonText) },
         { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
       ),
       response: RegistryRef,
@@ -148,7 +147,7 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
       operationId: 'removeSalesManager',
       params: DelegateParams,
-      body: Reason,
+      body: OptionalReason('left the company'),
       response: DelegateRef,
     }),
     act({
