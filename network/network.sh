@@ -347,6 +347,36 @@ wait_until() {
 }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+# start_healthy START OPS_PORT NAME ID... : run START for each ID, then wait until each one's
+# operations endpoint (port: OPS_PORT ID) answers /healthz; NAME+ID names its process and log.
+start_healthy() {
+  local start="$1" ops_port="$2" name="$3" id
+  shift 3
+  for id in "$@"; do "$start" "$id"; done
+  for id in "$@"; do
+    wait_until "$name$id /healthz" "$WAIT_SECS" "$name$id" http_ok "http://127.0.0.1:$("$ops_port" "$id")/healthz"
+  done
+}
+
+# crypto_step NOTE : the step "crypto material (NOTE)": every node's crypto material (cryptogen, from
+# write_crypto_config) into $CRYPTO.
+crypto_step() {
+  step "crypto material ($1)"
+  write_crypto_config
+  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
+  done_step
+}
+
+# genesis_step NOTE : the step "channel genesis block for '$CHANNEL' (NOTE)": configtxgen, from
+# write_configtx, into $BLOCK.
+genesis_step() {
+  step "channel genesis block for '$CHANNEL' ($1)"
+  write_configtx
+  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
+  done_step
+}
+
 log_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
 
 # --------------------------------------------------------------------------------------------
@@ -912,21 +942,11 @@ cmd_up() {
   patch_core_yaml "$CFG/core.yaml"
   done_step "vm.endpoint emptied, externalBuilders -> network/ccaas-builder"
 
-  step "crypto material (cryptogen: orderer org, Org1MSP..Org3MSP, NodeOUs, 127.0.0.1 SANs)"
-  write_crypto_config
-  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
-  done_step
-
-  step "channel genesis block for '$CHANNEL' (configtxgen)"
-  write_configtx
-  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
-  done_step
+  crypto_step "cryptogen: orderer org, Org1MSP..Org3MSP, NodeOUs, 127.0.0.1 SANs"
+  genesis_step "configtxgen"
 
   step "start 3 Raft orderers"
-  for i in "${ORDERERS[@]}"; do start_orderer "$i"; done
-  for i in "${ORDERERS[@]}"; do
-    wait_until "orderer$i /healthz" "$WAIT_SECS" "orderer$i" http_ok "http://127.0.0.1:$(orderer_ops_port "$i")/healthz"
-  done
+  start_healthy start_orderer orderer_ops_port orderer "${ORDERERS[@]}"
   done_step "ports $(orderer_port 0), $(orderer_port 1), $(orderer_port 2)"
 
   step "orderers join channel '$CHANNEL' (osnadmin)"
@@ -943,10 +963,7 @@ cmd_up() {
   done_step
 
   step "start 3 peers"
-  for n in "${ORGS[@]}"; do start_peer "$n"; done
-  for n in "${ORGS[@]}"; do
-    wait_until "peer0.org$n /healthz" "$WAIT_SECS" "peer0.org$n" http_ok "http://127.0.0.1:$(peer_ops_port "$n")/healthz"
-  done
+  start_healthy start_peer peer_ops_port peer0.org "${ORGS[@]}"
   done_step "ports $(peer_port 1), $(peer_port 2), $(peer_port 3)"
 
   step "peers join channel '$CHANNEL'"
@@ -1225,15 +1242,8 @@ cmd_compose_init() {
   patch_core_yaml "$CFG/core.yaml"
   done_step
 
-  step "crypto material (cryptogen; container hostnames are the nodes' own names)"
-  write_crypto_config
-  run_logged "cryptogen generate" "$BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$CRYPTO"
-  done_step
-
-  step "channel genesis block for '$CHANNEL' (orderer0..2.example.com:7050, anchor peers peer0.orgN.example.com:7051)"
-  write_configtx
-  run_logged "configtxgen" "$BIN/configtxgen" -configPath "$CFG" -profile CovenantChannel -channelID "$CHANNEL" -outputBlock "$BLOCK"
-  done_step
+  crypto_step "cryptogen; container hostnames are the nodes' own names"
+  genesis_step "orderer0..2.example.com:7050, anchor peers peer0.orgN.example.com:7051"
 
   step "chaincode packages covenant_v1 (ccaas, chaincode-orgN:9999) and package ids"
   for n in "${ORGS[@]}"; do

@@ -1,5 +1,5 @@
 // network first: it loads fabric-contract-api, which installs the reflect-metadata polyfill dev-ca needs.
-import { TestNetwork, testNetwork } from './network';
+import { TestNetwork, UserName, testNetwork } from './network';
 import { createOrgCa, issueIdentity, SigningIdentity } from '@covenant/embedded-ledger';
 import { accountIdOfUser, balances, closeAfterEach, evalRefusal, expectRefusedUnchanged, submitWithEvent, withEvents } from './helpers';
 
@@ -9,6 +9,11 @@ const UNKNOWN_ACCOUNT = 'f'.repeat(40);
 
 let net: TestNetwork;
 closeAfterEach(() => net);
+
+/** `fn` by `as` with each of MALFORMED_AMOUNTS as its last argument (after `args`) is INVALID_ARGUMENT and changes nothing. */
+async function expectMalformedAmountsRefused(as: UserName, fn: string, ...args: string[]): Promise<void> {
+  for (const amount of MALFORMED_AMOUNTS) await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', as, fn, ...args, amount);
+}
 
 describe('register', () => {
   test('creates the account once; a repeat returns the same account with created false and no event', async () => {
@@ -139,9 +144,7 @@ describe('mint', () => {
   test('malformed amounts are INVALID_ARGUMENT and change nothing', async () => {
     net = await testNetwork();
     await net.submit('bank', 'accounts:mint', net.account.alice, '100');
-    for (const amount of MALFORMED_AMOUNTS) {
-      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'bank', 'accounts:mint', net.account.alice, amount);
-    }
+    await expectMalformedAmountsRefused('bank', 'accounts:mint', net.account.alice);
     expect((await balances(net, ['alice'])).alice.balance).toBe('100');
   });
 });
@@ -182,9 +185,7 @@ describe('transfer', () => {
   test('malformed amounts are INVALID_ARGUMENT and change nothing', async () => {
     net = await testNetwork();
     await net.submit('bank', 'accounts:mint', net.account.alice, '100');
-    for (const amount of MALFORMED_AMOUNTS) {
-      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'alice', 'accounts:transfer', net.account.bob, amount);
-    }
+    await expectMalformedAmountsRefused('alice', 'accounts:transfer', net.account.bob);
   });
 
   test('before registering the sender is FAILED_PRECONDITION; an unregistered recipient is NOT_FOUND', async () => {
@@ -218,9 +219,7 @@ describe('withdraw', () => {
     net = await testNetwork();
     await net.submit('bank', 'accounts:mint', net.account.carol, '500');
     await expectRefusedUnchanged(net, 'INSUFFICIENT_FUNDS', 'carol', 'accounts:withdraw', '501');
-    for (const amount of MALFORMED_AMOUNTS) {
-      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'carol', 'accounts:withdraw', amount);
-    }
+    await expectMalformedAmountsRefused('carol', 'accounts:withdraw');
   });
 
   test('money held by an escrow cannot be withdrawn or transferred', async () => {

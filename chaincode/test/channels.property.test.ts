@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { TestNetwork, UserName } from './network';
 import { withEvents } from './helpers';
+import { assertSequences } from './property';
 import { Mpc, Tpc, fundedNetwork, mpcBytes, mpcStateArg, openRequest, signBytes, stateArg, tpcBytes } from './channels-fixture';
 
 /**
@@ -279,18 +280,5 @@ async function run(net: TestNetwork, ops: Op[]): Promise<void> {
 }
 
 test('channel operations conserve money, keep busy flags consistent, and refusals change nothing', async () => {
-  // A time budget: once spent, remaining runs pass at once (bounds shrinking after a failure).
-  const deadline = Date.now() + 15_000;
-  await fc.assert(
-    fc.asyncProperty(fc.array(op, { minLength: 25, maxLength: 45 }), async (ops) => {
-      if (Date.now() > deadline) return;
-      const net = await fundedNetwork();
-      try {
-        await run(net, ops);
-      } finally {
-        await net.close();
-      }
-    }),
-    { numRuns: 16 },
-  );
+  await assertSequences(op, { minLength: 25, maxLength: 45, numRuns: 16, budgetMs: 15_000 }, fundedNetwork, run);
 }, 60_000);

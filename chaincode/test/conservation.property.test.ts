@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { TestNetwork, UserName, testNetwork } from './network';
 import { withEvents } from './helpers';
+import { assertSequences } from './property';
 
 /**
  * Property: random sequences of mint, transfer, withdraw and escrow create/confirm/complete/cancel/
@@ -501,19 +502,6 @@ async function run(net: TestNetwork, ops: Op[]): Promise<void> {
 }
 
 test('money is conserved and refusals change nothing under random operation sequences', async () => {
-  // A time budget: once spent, remaining runs pass at once. Normal runs take ~12 s; the budget
-  // mostly bounds shrinking after a failure, which then reports the smallest case found so far.
-  const deadline = Date.now() + 40_000;
-  await fc.assert(
-    fc.asyncProperty(fc.array(op, { minLength: 30, maxLength: 60 }), async (ops) => {
-      if (Date.now() > deadline) return;
-      const net = await testNetwork({ threshold: THRESHOLD });
-      try {
-        await run(net, ops);
-      } finally {
-        await net.close();
-      }
-    }),
-    { numRuns: 25 },
-  );
+  // Normal runs take ~12 s.
+  await assertSequences(op, { minLength: 30, maxLength: 60, numRuns: 25, budgetMs: 40_000 }, () => testNetwork({ threshold: THRESHOLD }), run);
 }, 120_000);

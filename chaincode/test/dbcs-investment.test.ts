@@ -34,6 +34,18 @@ const contract = (as: UserName = 'carol') => net.evaluate(as, 'investment:getCon
 const signing = (id: string, as: UserName = 'bob') => net.evaluate(as, 'investment:getSigning', 'fund-a', id);
 const delegateRecord = () => net.evaluate('carol', 'delegates:getDelegate', net.account.bank, net.account.alice);
 
+/**
+ * Sets `net` to a DBCS world where signing s1 is signed and its client reported fraud, and
+ * returns the money in the system and the bank's money at that point, before any ruling.
+ */
+async function disputedWorld(): Promise<{ total: Awaited<ReturnType<typeof totalMoney>>; bank: Awaited<ReturnType<typeof money>> }> {
+  net = await dbcsWorld();
+  const total = await totalMoney(net);
+  await signed(net, 's1');
+  await reportFraud(net, 's1');
+  return { total, bank: await money(net, 'bank') };
+}
+
 describe('ContractPublishDeposit + AddContract', () => {
   test('the issuer publishes; the publishing deposit is held; the content hash is computed and public', async () => {
     net = await dbcsWorld();
@@ -283,11 +295,7 @@ describe('Algorithm 3: disputes and DisputeArbitration', () => {
   });
 
   test('FRAUD -> Penalty: the publishing deposit goes to the client, holds refunded, contract deactivated', async () => {
-    net = await dbcsWorld();
-    const total = await totalMoney(net);
-    await signed(net, 's1');
-    await reportFraud(net, 's1');
-    const bank = await money(net, 'bank');
+    const { total, bank } = await disputedWorld();
 
     for (const u of ['bank', 'bob', 'alice', 'carol', 'admin3'] as UserName[]) {
       await expectRefusedUnchanged(net, 'FORBIDDEN', u, 'investment:disputeArbitration', 's1', json({ ruling: 'FRAUD', reason: 'x' }));
@@ -352,11 +360,7 @@ describe('Algorithm 3: disputes and DisputeArbitration', () => {
   });
 
   test('NO_FRAUD -> Settlement of a signed contract: the deposit is forfeited to the issuer and the contract completes', async () => {
-    net = await dbcsWorld();
-    const total = await totalMoney(net);
-    await signed(net, 's1');
-    await reportFraud(net, 's1');
-    const bank = await money(net, 'bank');
+    const { total, bank } = await disputedWorld();
     const result = await net.submit('arbiter', 'investment:disputeArbitration', 's1', json({ ruling: 'NO_FRAUD', reason: 'contract matches the brochure' }));
     expect(result.ruling).toMatchObject({ ruling: 'NO_FRAUD', outcome: 'SETTLEMENT' });
     expect(result.ruling.movements).toEqual([

@@ -122,27 +122,23 @@ async function transactionOf(w: World, o: Op): Promise<[UserName, string, ...str
   const signing = w.signings.length ? w.signings[(o as { pick: number }).pick % w.signings.length] : undefined;
   const disputed = w.disputes.length ? w.disputes[(o as { pick: number }).pick % w.disputes.length] : signing;
   const request = w.requests.length ? w.requests[(o as { pick: number }).pick % w.requests.length] : { issuer: 'bank' as Person, manager: 'alice' as Person };
+  /** `delegates:<fn>` on the picked request with a JSON body: by `by` (default its issuer), naming `stray` (default its manager). */
+  const onRequest = (fn: string, by: Person | null, strayManager: Person | null, body: object): [UserName, string, ...string[]] => [
+    by ?? request.issuer,
+    `delegates:${fn}`,
+    acct(request.issuer),
+    acct(strayManager ?? request.manager),
+    json(body),
+  ];
   switch (o.kind) {
     case 'requestDelegate':
       return [o.by, 'delegates:requestDelegate', acct(ISSUERS[o.issuer]), '{}'];
     case 'addSalesManager':
-      return [
-        o.by ?? request.issuer,
-        'delegates:addSalesManager',
-        acct(request.issuer),
-        acct(o.stray ?? request.manager),
-        json({ qualification: 'q', validFrom: iso(-HOUR), validUntil: o.expired ? iso(-1000) : iso(DAY) }),
-      ];
+      return onRequest('addSalesManager', o.by, o.stray, { qualification: 'q', validFrom: iso(-HOUR), validUntil: o.expired ? iso(-1000) : iso(DAY) });
     case 'updateDelegate':
-      return [
-        o.by ?? request.issuer,
-        'delegates:updateDelegate',
-        acct(request.issuer),
-        acct(o.stray ?? request.manager),
-        json(o.expire ? { validFrom: iso(-2 * HOUR), validUntil: iso(-HOUR) } : { note: 'n' }),
-      ];
+      return onRequest('updateDelegate', o.by, o.stray, o.expire ? { validFrom: iso(-2 * HOUR), validUntil: iso(-HOUR) } : { note: 'n' });
     case 'removeSalesManager':
-      return [o.by ?? request.issuer, 'delegates:removeSalesManager', acct(request.issuer), acct(o.stray ?? request.manager), '{}'];
+      return onRequest('removeSalesManager', o.by, o.stray, {});
     case 'salesManagerRefund':
       return [o.stray ?? request.manager, 'delegates:salesManagerRefund', acct(request.issuer), acct(request.manager)];
     case 'registryStatus':

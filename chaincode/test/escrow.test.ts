@@ -193,20 +193,8 @@ describe('create', () => {
     const escrow = await aliceToBobAndCarol('order-2024.001_A');
     expect(escrow.id).toBe('order-2024.001_A');
     expect(await get('order-2024.001_A', 'bob')).toEqual(escrow);
-    await expectRefusedUnchanged(
-      net,
-      'ALREADY_EXISTS',
-      'alice',
-      'escrow:create',
-      JSON.stringify({ id: 'order-2024.001_A', amount: '5', recipients: [{ account: net.account.dave, shareBps: 10000 }] }),
-    );
-    await expectRefusedUnchanged(
-      net,
-      'ALREADY_EXISTS',
-      'bob',
-      'escrow:create',
-      JSON.stringify({ id: 'order-2024.001_A', amount: '5', recipients: [{ account: net.account.dave, shareBps: 10000 }] }),
-    );
+    const again = JSON.stringify({ id: 'order-2024.001_A', amount: '5', recipients: [{ account: net.account.dave, shareBps: 10000 }] });
+    for (const as of ['alice', 'bob'] as const) await expectRefusedUnchanged(net, 'ALREADY_EXISTS', as, 'escrow:create', again);
     expect(await get('order-2024.001_A')).toEqual(escrow);
   });
 

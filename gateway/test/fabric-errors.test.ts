@@ -5,15 +5,18 @@ import { toProblem } from '../src/http/problem';
 
 const cause = Object.assign(new Error('grpc'), { code: 10, details: '', metadata: undefined }) as never;
 
+/** One peer's answer inside an endorsement error: its address, organisation and message. */
+type PeerDetail = { address: string; mspId: string; message: string };
+
+/** An EndorseError as fabric-gateway raises it for transaction `transactionId`: gRPC `code` (default 10 ABORTED) and the peers' `details`. */
+const endorseError = (transactionId: string, message: string, details: PeerDetail[] = [], code = 10) =>
+  new EndorseError({ code, details, cause, transactionId, message });
+
 describe('fabric-gateway errors become port errors and problems', () => {
   test('a chaincode refusal inside an endorsement error keeps its code', () => {
-    const err = new EndorseError({
-      code: 10,
-      details: [{ address: 'peer0.org2.example.com:7051', mspId: 'Org2MSP', message: 'chaincode response 500, INSUFFICIENT_FUNDS: account abc has 5 available, 10 needed' }],
-      cause,
-      transactionId: 'tx1',
-      message: '10 ABORTED: failed to endorse transaction',
-    });
+    const err = endorseError('tx1', '10 ABORTED: failed to endorse transaction', [
+      { address: 'peer0.org2.example.com:7051', mspId: 'Org2MSP', message: 'chaincode response 500, INSUFFICIENT_FUNDS: account abc has 5 available, 10 needed' },
+    ]);
     const translated = translate(err, 'tx1');
     expect(translated).toBeInstanceOf(ChaincodeError);
     expect(translated).toMatchObject({ code: 'INSUFFICIENT_FUNDS', detail: 'account abc has 5 available, 10 needed', txId: 'tx1' });
@@ -21,7 +24,7 @@ describe('fabric-gateway errors become port errors and problems', () => {
   });
 
   test('an unreachable peer is a retryable 503 naming the stage and gRPC status', () => {
-    const err = new EndorseError({ code: 14, details: [], cause, transactionId: 'tx2', message: '14 UNAVAILABLE: connection refused' });
+    const err = endorseError('tx2', '14 UNAVAILABLE: connection refused', [], 14);
     const translated = translate(err, 'tx2') as LedgerUnavailableError;
     expect(translated).toBeInstanceOf(LedgerUnavailableError);
     expect(translated).toMatchObject({ stage: 'endorse', fabricStatus: 'UNAVAILABLE', txId: 'tx2', retryable: true });
@@ -50,27 +53,21 @@ describe('fabric-gateway errors become port errors and problems', () => {
 
 describe('stale endorsements', () => {
   test('peers disagreeing on the result (one a block behind) is recognised as retryable', () => {
-    const mismatch = new EndorseError({
-      code: 10,
-      details: [{ address: '127.0.0.1:27160', mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }],
-      cause,
-      transactionId: 'tx4',
-      message: '10 ABORTED: failed to collect enough transaction endorsements',
-    });
+    const mismatch = endorseError('tx4', '10 ABORTED: failed to collect enough transaction endorsements', [
+      { address: '127.0.0.1:27160', mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' },
+    ]);
     expect(isStaleEndorsement(mismatch)).toBe(true);
-    expect(isStaleEndorsement(new EndorseError({ code: 14, details: [], cause, transactionId: 'tx5', message: '14 UNAVAILABLE' }))).toBe(false);
+    expect(isStaleEndorsement(endorseError('tx5', '14 UNAVAILABLE', [], 14))).toBe(false);
   });
 
   test('a refusal from some organisations while others endorsed is stale; from all of them it is real', () => {
     const orgs = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
     const refusal = (mspIds: string[]) =>
-      new EndorseError({
-        code: 10,
-        details: mspIds.map((mspId) => ({ address: `${mspId}-peer`, mspId, message: 'chaincode response 500, NOT_FOUND: contract c-1 does not exist' })),
-        cause,
-        transactionId: 'tx6',
-        message: '10 ABORTED: failed to endorse transaction',
-      });
+      endorseError(
+        'tx6',
+        '10 ABORTED: failed to endorse transaction',
+        mspIds.map((mspId) => ({ address: `${mspId}-peer`, mspId, message: 'chaincode response 500, NOT_FOUND: contract c-1 does not exist' })),
+      );
     expect(isStaleEndorsement(refusal(['Org2MSP']), orgs)).toBe(true);
     expect(isStaleEndorsement(refusal(orgs), orgs)).toBe(false);
     expect(translate(refusal(orgs), 'tx6')).toMatchObject({ code: 'NOT_FOUND' });

@@ -1,4 +1,4 @@
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, startFundedGateway } from '../support/gateway';
 
 /**
  * Bad input gets a clear problem+json error with a stable code and changes nothing: balances,
@@ -10,9 +10,7 @@ describe('bad input over REST', () => {
   let escrowId: string;
 
   beforeAll(async () => {
-    gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '5000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob', 'carol'], { alice: '5000' }));
     escrowId = (await gw.as('alice').post('/v1/escrows', { amount: '100', recipients: [{ account: id.bob, shareBps: 10000 }] })).body.id;
   });
   afterAll(() => gw.close());

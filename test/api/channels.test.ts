@@ -52,6 +52,27 @@ describe('payment channels between two gateways', () => {
     return accepted.body;
   }
   const proposalsOf = async (name: string) => (await gw.as(name).get('/v1/channels/proposals?pageSize=100')).body.items as any[];
+  /** `s` signed with `name`'s own key (as a gateway signs it): base64 DER ECDSA over tpcStateBytes. */
+  const signAs = (name: string, s: ReturnType<typeof state>) => sign('sha256', tpcStateBytes(s), { key: identity(name).privateKey, dsaEncoding: 'der' }).toString('base64');
+  /**
+   * A hand-made opening (version 0 of `channelId` between alice and bob with `balances`) as
+   * message `type` from `from` to the other, signed with `from`'s key, POSTed straight to
+   * /v1/offchain of gateway `at` (0: alice's, 1: bob's).
+   */
+  const postOpening = (at: number, type: 'tpc-create' | 'tpc-accept', channelId: string, from: 'alice' | 'bob', balances: [string, string]) =>
+    fetch(`${gw.gateways[at].url}/v1/offchain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type,
+        channel: channelId,
+        from: id[from],
+        to: id[from === 'alice' ? 'bob' : 'alice'],
+        parties: [id.alice, id.bob],
+        state: { version: 0, balances, final: false },
+        signature: signAs(from, state(channelId, 0, balances)),
+      }),
+    });
 
   test('open, 1,000 off-chain payments, checkpoint, close: balances exact', async () => {
     const aliceBefore = BigInt((await me('alice')).balance);
@@ -125,7 +146,6 @@ describe('payment channels between two gateways', () => {
     await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '10' });
     const agreed = (await gw.as('alice').get(`/v1/channels/${channelId}/state`)).body;
     const bobGateway = gw.gateways[1].url;
-    const signAs = (name: string, s: ReturnType<typeof state>) => sign('sha256', tpcStateBytes(s), { key: identity(name).privateKey, dsaEncoding: 'der' }).toString('base64');
     const message = (s: ReturnType<typeof state>, signer: string) => ({
       type: 'tpc-update',
       channel: channelId,
@@ -251,20 +271,7 @@ describe('payment channels between two gateways', () => {
     test("the counterparty's gateway refuses to countersign, on its own, an opening that takes its user's deposit", async () => {
       const channelId = `drain-${run}`;
       const bobBefore = BigInt((await me('bob')).balance);
-      const opening = state(channelId, 0, ['0', '1000']);
-      const res = await fetch(`${gw.gateways[1].url}/v1/offchain`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'tpc-create',
-          channel: channelId,
-          from: id.alice,
-          to: id.bob,
-          parties: [id.alice, id.bob],
-          state: { version: 0, balances: ['0', '1000'], final: false },
-          signature: sign('sha256', tpcStateBytes(opening), { key: identity('alice').privateKey, dsaEncoding: 'der' }).toString('base64'),
-        }),
-      });
+      const res = await postOpening(1, 'tpc-create', channelId, 'alice', ['0', '1000']);
       expect(res.status).toBe(403);
       expect(((await res.json()) as { code: string }).code).toBe('FORBIDDEN');
       expect(BigInt((await me('bob')).balance)).toBe(bobBefore);
@@ -304,20 +311,7 @@ describe('payment channels between two gateways', () => {
       expect(late.status).toBe(409);
       expect(late.body.code).toBe('FAILED_PRECONDITION');
       // The expiry binds at the opener's gateway too: it no longer countersigns bob's signed opening.
-      const opening = state(expired, 0, ['100', '200']);
-      const direct = await fetch(`${gw.gateways[0].url}/v1/offchain`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'tpc-accept',
-          channel: expired,
-          from: id.bob,
-          to: id.alice,
-          parties: [id.alice, id.bob],
-          state: { version: 0, balances: ['100', '200'], final: false },
-          signature: sign('sha256', tpcStateBytes(opening), { key: identity('bob').privateKey, dsaEncoding: 'der' }).toString('base64'),
-        }),
-      });
+      const direct = await postOpening(0, 'tpc-accept', expired, 'bob', ['100', '200']);
       expect(direct.status).toBe(409);
 
       expect(BigInt((await me('alice')).balance)).toBe(aliceBefore);

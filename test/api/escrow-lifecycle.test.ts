@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, startFundedGateway } from '../support/gateway';
 
 /** Whole escrow lifecycles over HTTP against the real gateway on the embedded ledger. */
 describe('escrow lifecycle over REST', () => {
@@ -9,9 +9,7 @@ describe('escrow lifecycle over REST', () => {
   let id: Record<string, string>;
 
   beforeAll(async () => {
-    gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol', 'dave']);
-    expect((await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' })).status).toBe(200);
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob', 'carol', 'dave'], { alice: '100000' }));
   });
   afterAll(() => gw.close());
 

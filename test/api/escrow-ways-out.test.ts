@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, startFundedGateway } from '../support/gateway';
 
 /**
  * The ways out of an escrow over REST (issue 8, finding 5: a silent recipient locked the
@@ -13,9 +13,7 @@ describe('escrow ways out over REST', () => {
   let id: Record<string, string>;
 
   beforeAll(async () => {
-    gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol', 'dave', 'arbiter']);
-    expect((await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' })).status).toBe(200);
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob', 'carol', 'dave', 'arbiter'], { alice: '100000' }));
   });
   afterAll(() => gw.close());
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { HttpResult, TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { HttpResult, TEST_LEDGER, TestGateway, startFundedGateway, startTestGateway } from '../support/gateway';
 
 /**
  * Hostile input at the gateway's edge (issue 9, findings 1-3): every request here is answered
@@ -89,9 +89,7 @@ describe('hostile input over REST', () => {
   const MAX = '9'.repeat(18);
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, { settings: { requestTimeoutMs: 1_000 } });
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '5000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '5000' }, { settings: { requestTimeoutMs: 1_000 } }));
   });
   afterAll(() => gw.close());
 

@@ -1,13 +1,11 @@
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, registerAll, startFundedGateway, startTestGateway } from '../support/gateway';
 
 describe('idempotent POSTs', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
 
   beforeAll(async () => {
-    gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '1000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '1000' }));
   });
   afterAll(() => gw.close());
 

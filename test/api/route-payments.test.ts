@@ -1,4 +1,4 @@
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, startFundedGateway } from '../support/gateway';
 
 /**
  * Payments along a route: alice (Org1) pays dave (Org2) with no channel between them, through bob
@@ -15,9 +15,7 @@ describe('payments along a route', () => {
   const ch = { ab: `ab-${run}`, bd: `bd-${run}`, ac: `ac-${run}`, cd: `cd-${run}` };
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, { perOrg: true });
-    id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol', 'dave']);
-    for (const name of ['alice', 'bob', 'carol'] as const) await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount: '1000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob', 'carol', 'dave'], { alice: '1000', bob: '1000', carol: '1000' }, { perOrg: true }));
     const open = async (who: string, channel: string, counterparty: string) => {
       const res = await gw.as(who).post('/v1/channels', { id: channel, counterparty: id[counterparty], deposit: '60', counterpartyDeposit: '0' });
       expect(res.status).toBe(201);

@@ -2,7 +2,7 @@ import { IdentityStore } from '../../gateway/src/identity/store';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/ledger';
 import { loadConnectionProfile } from '../../gateway/src/ledger/fabric/profile';
 import { LedgerUnavailableError } from '../../gateway/src/ledger/port';
-import { TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TEST_LEDGER, TestGateway, startFundedGateway } from '../support/gateway';
 
 /**
  * Consent on Fabric, layer 2 (DESIGN.md): every key that holds value carries a key-level
@@ -22,9 +22,7 @@ describe('key-level endorsement on the real network', () => {
   let id: Record<string, string>;
 
   beforeAll(async () => {
-    gw = await startTestGateway();
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '1000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '1000' }));
     ledger = new FabricLedger(await loadConnectionProfile(gw.identitiesDir), 'Org1MSP');
     identities = await IdentityStore.load(gw.identitiesDir);
   }, 120_000);

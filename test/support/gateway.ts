@@ -213,6 +213,25 @@ async function grantNetworkRoles(gw: TestGateway): Promise<void> {
   }
 }
 
+/**
+ * A test gateway (`startTestGateway` with `options`) with `users` registered and, minted by the
+ * bank, `minted[name]` minor units in each named account: the usual suite set-up. Throws when a
+ * mint is refused.
+ */
+export async function startFundedGateway(
+  users: string[],
+  minted: Record<string, string>,
+  options?: TestGatewayOptions,
+): Promise<{ gw: TestGateway; id: Record<string, string> }> {
+  const gw = await startTestGateway(undefined, options);
+  const id = await registerAll(gw, users);
+  for (const [name, amount] of Object.entries(minted)) {
+    const res = await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount });
+    if (res.status !== 200) throw new Error(`mint ${amount} to ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return { gw, id };
+}
+
 /** Registers the named users and returns their account ids. */
 export async function registerAll(gw: TestGateway, names: string[]): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};

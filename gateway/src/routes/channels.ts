@@ -11,7 +11,8 @@ import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId, Times
 import { IdempotencyHeader, bearer, problems } from './common';
 import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 import { answerChannelFailures } from './channel-problems';
-import { ledgerPageRoute } from './ledger-page';
+import { registerChaincodeRoutes } from './forward';
+import { page, read } from './rows';
 
 export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-schemas';
 export { multipartyRoutes } from './multiparty';
@@ -131,13 +132,10 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     (p, id) => channels.withdraw(p, id),
   );
 
-  ledgerPageRoute(app, chaincode, { path: '/channels', fn: 'channels:listChannels', item: ChannelRef, tags: TAGS, summary: "The caller's channels, one page", operationId: 'listChannels' });
-
-  app.get(
-    '/channels/settings',
-    { schema: { tags: TAGS, summary: 'Channel settings (challenge period)', operationId: 'getChannelSettings', security: bearer, response: { 200: ChannelSettings, ...problems() } } },
-    async (request) => chaincode.evaluate<ChannelSettings>(principalOf(request), 'channels:getSettings', []),
-  );
+  registerChaincodeRoutes(app, chaincode, TAGS, [
+    page({ url: '/channels', fn: 'channels:listChannels', summary: "The caller's channels, one page", operationId: 'listChannels', item: ChannelRef }),
+    read({ url: '/channels/settings', fn: 'channels:getSettings', summary: 'Channel settings (challenge period)', operationId: 'getChannelSettings', response: ChannelSettings }),
+  ]);
 
   app.patch(
     '/channels/settings',
@@ -171,11 +169,9 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
     },
   );
 
-  app.get(
-    '/channels/:id',
-    { schema: { tags: TAGS, summary: 'A channel as the ledger holds it (parties only)', operationId: 'getChannel', security: bearer, params: IdParams, response: { 200: ChannelRef, ...problems(403, 404) } } },
-    async (request) => chaincode.evaluate<ChannelView>(principalOf(request), 'channels:getChannel', [request.params.id]),
-  );
+  registerChaincodeRoutes(app, chaincode, TAGS, [
+    read({ url: '/channels/:id', fn: 'channels:getChannel', summary: 'A channel as the ledger holds it (parties only)', operationId: 'getChannel', params: IdParams, response: ChannelRef, statuses: [403, 404] }),
+  ]);
 
   app.post(
     '/channels/:id/forwarding',

@@ -1,31 +1,23 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ConsortiumConfig } from './schemas';
 import { problems } from './common';
-import { forward, registerChaincodeRoutes } from './forward';
+import { chaincodeRoutes, forward } from './forward';
+import { read } from './rows';
 
 /** Consortium settings (chaincode contract `consortium`). */
-export const consortiumRoutes: FastifyPluginAsync = async (app) => {
-  registerChaincodeRoutes(app, app.chaincode, ['consortium'], [
-    forward({
-      method: 'GET',
-      url: '/consortium',
-      fn: 'consortium:getConfig',
-      schema: { summary: 'Members and settings', operationId: 'getConsortiumConfig', response: { 200: ConsortiumConfig, ...problems(409) } },
-      args: () => [],
-    }),
-    forward({
-      method: 'PATCH',
-      url: '/consortium/settings',
-      fn: 'consortium:setEscrowActiveThreshold',
-      schema: {
-        summary: 'Change settings (an organisation administrator)',
-        description: '`escrowActiveThreshold`: most escrows a recipient may have confirmed and not yet settled (default 100).',
-        operationId: 'setConsortiumSettings',
-        body: Type.Object({ escrowActiveThreshold: Type.Integer({ minimum: 1, maximum: 1000000 }) }, { additionalProperties: false }),
-        response: { 200: ConsortiumConfig, ...problems(403, 409) },
-      },
-      args: ({ body }) => [String(body.escrowActiveThreshold)],
-    }),
-  ]);
-};
+export const consortiumRoutes = chaincodeRoutes(['consortium'], [
+  read({ url: '/consortium', fn: 'consortium:getConfig', summary: 'Members and settings', operationId: 'getConsortiumConfig', response: ConsortiumConfig, statuses: [409] }),
+  forward({
+    method: 'PATCH',
+    url: '/consortium/settings',
+    fn: 'consortium:setEscrowActiveThreshold',
+    schema: {
+      summary: 'Change settings (an organisation administrator)',
+      description: '`escrowActiveThreshold`: most escrows a recipient may have confirmed and not yet settled (default 100).',
+      operationId: 'setConsortiumSettings',
+      body: Type.Object({ escrowActiveThreshold: Type.Integer({ minimum: 1, maximum: 1000000 }) }, { additionalProperties: false }),
+      response: { 200: ConsortiumConfig, ...problems(403, 409) },
+    },
+    args: ({ body }) => [String(body.escrowActiveThreshold)],
+  }),
+]);

@@ -4,10 +4,12 @@ import { CHALLENGE_MAX, CHALLENGE_MIN, challengeMessage } from '@covenant/chainc
 import { principalOf } from '../http/auth';
 import { HttpProblem, problem } from '../http/problem';
 import { accountIdOf, signAs } from '../identity/signing';
-import { AccountId, Page, PositiveAmount } from './schemas';
-import { ChallengeResponse, ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History, PageQuery } from './dbcs-schemas';
+import { AccountId, PositiveAmount } from './schemas';
+import { ChallengeResponse, ChallengeVerification, Delegate, DelegateRegistry, DelegateValidity, History } from './dbcs-schemas';
 import { bearer, problems } from './common';
-import { asItems, asPage, created, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
+import { asItems, created, forward, jsonArg, registerChaincodeRoutes } from './forward';
+import { act, page, read } from './rows';
+import { OptionalReason, ReasonText } from './reason';
 
 const CHALLENGE_LENGTH = { min: CHALLENGE_MIN, max: CHALLENGE_MAX };
 
@@ -38,8 +40,6 @@ const Update = Type.Object(
   { additionalProperties: false, minProperties: 1, examples: [{ note: 'Moved to region south', validUntil: '2026-07-01T00:00:00Z' }] },
 );
 
-const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'left the company' }] });
-
 /**
  * Delegate authorization (DBCS-SC's delegate authorization smart contract): an issuer's registry,
  * its sales managers (request, add, update, remove, refund), ChangeStatus, validity and the
@@ -68,30 +68,19 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       args: ({ params, body }) => [params.issuer, JSON.stringify(body)],
       answer: (registry, { params }) => created(registry, `/v1/issuers/${params.issuer}/delegates/registry`),
     }),
-    forward({
-      method: 'GET',
-      url: `${base}/registry`,
-      fn: 'delegates:getRegistry',
-      schema: { summary: "An issuer's delegate registry (public)", operationId: 'getDelegateRegistry', params: IssuerParams, response: { 200: RegistryRef, ...problems(404) } },
-      args: ({ params }) => [params.issuer],
-    }),
-    forward({
-      method: 'POST',
+    read({ url: `${base}/registry`, fn: 'delegates:getRegistry', summary: "An issuer's delegate registry (public)", operationId: 'getDelegateRegistry', params: IssuerParams, response: RegistryRef, statuses: [404] }),
+    act({
       url: `${base}/registry/status`,
-      idempotent: true,
       fn: 'delegates:changeRegistryStatus',
-      schema: {
-        summary: 'ChangeStatus: deactivate or reactivate the registry (issuer)',
-        description: `${PAPER}, delegate authorization function ChangeStatus. An INACTIVE registry refuses new delegate requests, and its delegates are not valid, so no new signing request or signature goes through. Errors: 403 not the issuer, 409 already in that status.`,
-        operationId: 'changeRegistryStatus',
-        params: IssuerParams,
-        body: Type.Object(
-          { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
-          { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
-        ),
-        response: { 200: RegistryRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.issuer, JSON.stringify(body)],
+      summary: 'ChangeStatus: deactivate or reactivate the registry (issuer)',
+      description: `${PAPER}, delegate authorization function ChangeStatus. An INACTIVE registry refuses new delegate requests, and its delegates are not valid, so no new signing request or signature goes through. Errors: 403 not the issuer, 409 already in that status.`,
+      operationId: 'changeRegistryStatus',
+      params: IssuerParams,
+      body: Type.Object(
+        { status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]), reason: Type.Optional(ReasonText) },
+        { additionalProperties: false, examples: [{ status: 'INACTIVE', reason: 'annual review' }] },
+      ),
+      response: RegistryRef,
     }),
     forward({
       method: 'POST',
@@ -109,112 +98,75 @@ export const delegateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       args: ({ params, body }) => [params.issuer, jsonArg(body)],
       answer: (delegate: { manager: string }, { params }) => created(delegate, `/v1/issuers/${params.issuer}/delegates/${delegate.manager}`),
     }),
-    forward({
-      method: 'GET',
+    page({
       url: base,
       fn: 'delegates:listDelegates',
-      schema: {
-        summary: "An issuer's delegates, one page (public)",
-        description: 'Every status, in manager account order; pages with Fabric bookmarks.',
-        operationId: 'listDelegates',
-        params: IssuerParams,
-        querystring: PageQuery,
-        response: { 200: Page(DelegateRef), ...problems() },
-      },
-      args: ({ params, query }) => [params.issuer, ...pageArgs(query)],
-      answer: asPage,
+      summary: "An issuer's delegates, one page (public)",
+      description: 'Every status, in manager account order; pages with Fabric bookmarks.',
+      operationId: 'listDelegates',
+      params: IssuerParams,
+      item: DelegateRef,
     }),
-    forward({
-      method: 'GET',
-      url: `${base}/:manager`,
-      fn: 'delegates:getDelegate',
-      schema: { summary: 'A delegate (public)', operationId: 'getDelegate', params: DelegateParams, response: { 200: DelegateRef, ...problems(404) } },
-      args: ({ params }) => [params.issuer, params.manager],
-    }),
-    forward({
-      method: 'GET',
+    read({ url: `${base}/:manager`, fn: 'delegates:getDelegate', summary: 'A delegate (public)', operationId: 'getDelegate', params: DelegateParams, response: DelegateRef, statuses: [404] }),
+    read({
       url: `${base}/:manager/history`,
       fn: 'delegates:delegateHistory',
-      schema: {
-        summary: "Every version of a delegate's record, oldest first (GetHistoryForKey)",
-        description: 'Requests, authorizations, updates, revocations and refunds: the paper’s transparency property.',
-        operationId: 'getDelegateHistory',
-        params: DelegateParams,
-        response: { 200: History(DelegateRef), ...problems(404) },
-      },
-      args: ({ params }) => [params.issuer, params.manager],
+      summary: "Every version of a delegate's record, oldest first (GetHistoryForKey)",
+      description: 'Requests, authorizations, updates, revocations and refunds: the paper’s transparency property.',
+      operationId: 'getDelegateHistory',
+      params: DelegateParams,
+      response: History(DelegateRef),
+      statuses: [404],
       answer: asItems,
     }),
-    forward({
-      method: 'POST',
+    act({
       url: `${base}/:manager/authorize`,
-      idempotent: true,
       fn: 'delegates:addSalesManager',
-      schema: {
-        summary: 'AddSalesManager: authorize a requesting sales manager (issuer)',
-        description: `${PAPER}, delegate authorization function AddSalesManager(s.EOA, s.delegate, s.note) with a validity period. The manager must have requested (paid its deposit). Errors: 400 malformed or past period, 403 not the issuer, 404 no such request, 409 not REQUESTED.`,
-        operationId: 'addSalesManager',
-        params: DelegateParams,
-        body: Validity,
-        response: { 200: DelegateRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.issuer, params.manager, JSON.stringify(body)],
+      summary: 'AddSalesManager: authorize a requesting sales manager (issuer)',
+      description: `${PAPER}, delegate authorization function AddSalesManager(s.EOA, s.delegate, s.note) with a validity period. The manager must have requested (paid its deposit). Errors: 400 malformed or past period, 403 not the issuer, 404 no such request, 409 not REQUESTED.`,
+      operationId: 'addSalesManager',
+      params: DelegateParams,
+      body: Validity,
+      response: DelegateRef,
     }),
-    forward({
+    act({
       method: 'PATCH',
       url: `${base}/:manager`,
       fn: 'delegates:updateDelegate',
-      schema: {
-        summary: "Update an authorized delegate's information (issuer)",
-        description: `${PAPER}, "Management": the issuer modifies qualification, note or validity period; \`revision\` counts updates and every version stays in the history. Shortening validUntil into the past expires the delegate. Errors: 400 malformed, 403 not the issuer, 404, 409 not AUTHORIZED.`,
-        operationId: 'updateDelegate',
-        params: DelegateParams,
-        body: Update,
-        response: { 200: DelegateRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.issuer, params.manager, JSON.stringify(body)],
+      summary: "Update an authorized delegate's information (issuer)",
+      description: `${PAPER}, "Management": the issuer modifies qualification, note or validity period; \`revision\` counts updates and every version stays in the history. Shortening validUntil into the past expires the delegate. Errors: 400 malformed, 403 not the issuer, 404, 409 not AUTHORIZED.`,
+      operationId: 'updateDelegate',
+      params: DelegateParams,
+      body: Update,
+      response: DelegateRef,
     }),
-    forward({
-      method: 'POST',
+    act({
       url: `${base}/:manager/revoke`,
-      idempotent: true,
       fn: 'delegates:removeSalesManager',
-      schema: {
-        summary: 'RemoveSalesManager: revoke a delegate at once (issuer)',
-        description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
-        operationId: 'removeSalesManager',
-        params: DelegateParams,
-        body: Reason,
-        response: { 200: DelegateRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.issuer, params.manager, jsonArg(body)],
+      summary: 'RemoveSalesManager: revoke a delegate at once (issuer)',
+      description: `${PAPER}, delegate authorization function RemoveSalesManager(s.EOA). Effective immediately; the record stays with status REVOKED, revokedAt and the reason. The deposit stays held until the manager asks for its refund. Errors: 403 not the issuer, 404, 409 already revoked or refunded.`,
+      operationId: 'removeSalesManager',
+      params: DelegateParams,
+      body: OptionalReason('left the company'),
+      response: DelegateRef,
     }),
-    forward({
-      method: 'POST',
+    act({
       url: `${base}/:manager/refund`,
-      idempotent: true,
       fn: 'delegates:salesManagerRefund',
-      schema: {
-        summary: 'SalesManagerRefund: give up the authorization and get the deposit back (the manager)',
-        description: `${PAPER}, delegate authorization function SalesManagerRefund. The caller must be \`manager\`; its deposit hold is released to its balance and the status becomes REFUNDED (no longer a delegate). Refused while a signing naming it is unfinished. Errors: 403 not the manager, 404, 409 already refunded or open signings.`,
-        operationId: 'salesManagerRefund',
-        params: DelegateParams,
-        response: { 200: DelegateRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params }) => [params.issuer, params.manager],
+      summary: 'SalesManagerRefund: give up the authorization and get the deposit back (the manager)',
+      description: `${PAPER}, delegate authorization function SalesManagerRefund. The caller must be \`manager\`; its deposit hold is released to its balance and the status becomes REFUNDED (no longer a delegate). Refused while a signing naming it is unfinished. Errors: 403 not the manager, 404, 409 already refunded or open signings.`,
+      operationId: 'salesManagerRefund',
+      params: DelegateParams,
+      response: DelegateRef,
     }),
-    forward({
-      method: 'GET',
+    read({
       url: `${base}/:manager/validity`,
       fn: 'delegates:isValidDelegate',
-      schema: {
-        summary: 'isValidDelegate: is this sales manager a valid delegate of the issuer now?',
-        description: `${PAPER}, "Model for DBCS" and "Information Check". Valid iff the registry exists and is ACTIVE, the issuer holds the issuer role, the delegate is AUTHORIZED (not revoked or refunded) and validFrom <= now < validUntil (ledger time). \`reasons\` lists every failed condition.`,
-        operationId: 'isValidDelegate',
-        params: DelegateParams,
-        response: { 200: DelegateValidity, ...problems() },
-      },
-      args: ({ params }) => [params.issuer, params.manager],
+      summary: 'isValidDelegate: is this sales manager a valid delegate of the issuer now?',
+      description: `${PAPER}, "Model for DBCS" and "Information Check". Valid iff the registry exists and is ACTIVE, the issuer holds the issuer role, the delegate is AUTHORIZED (not revoked or refunded) and validFrom <= now < validUntil (ledger time). \`reasons\` lists every failed condition.`,
+      operationId: 'isValidDelegate',
+      params: DelegateParams,
+      response: DelegateValidity,
     }),
     forward({
       method: 'POST',

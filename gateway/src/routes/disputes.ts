@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { Page, RecordId } from './schemas';
-import { DbcsSettings, Dispute, PageQuery } from './dbcs-schemas';
-import { problems } from './common';
-import { asPage, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
+import { RecordId } from './schemas';
+import { DbcsSettings, Dispute } from './dbcs-schemas';
+import { chaincodeRoutes } from './forward';
+import { act, page, read } from './rows';
+import { OptionalReason } from './reason';
 
 const DisputeRef = Type.Ref(Dispute);
 const PAPER = 'DBCS-SC (PLOS ONE 2022, seeds/004)';
@@ -14,121 +14,88 @@ const DisputeParams = Type.Object({ id: RecordId });
  * queue of open disputes, evidence, escalation after the deadline, and DisputeArbitration with
  * Penalty (fraud) or Settlement (no fraud). Chaincode contract `investment`.
  */
-export const disputeRoutes: FastifyPluginAsync = async (app) => {
-  registerChaincodeRoutes(app, app.chaincode, ['disputes'], [
-    forward({
-      method: 'GET',
-      url: '/disputes',
-      fn: 'investment:listOpenDisputes',
-      schema: {
-        summary: 'Open disputes, oldest first (arbitrators)',
-        description: 'The arbitration queue: every OPEN or ESCALATED dispute, oldest report first, paged with Fabric bookmarks. Errors: 403 without the arbitrator role.',
-        operationId: 'listOpenDisputes',
-        querystring: PageQuery,
-        response: { 200: Page(DisputeRef), ...problems(403) },
+export const disputeRoutes = chaincodeRoutes(['disputes'], [
+  page({
+    url: '/disputes',
+    fn: 'investment:listOpenDisputes',
+    summary: 'Open disputes, oldest first (arbitrators)',
+    description: 'The arbitration queue: every OPEN or ESCALATED dispute, oldest report first, paged with Fabric bookmarks. Errors: 403 without the arbitrator role.',
+    operationId: 'listOpenDisputes',
+    item: DisputeRef,
+    statuses: [403],
+  }),
+  read({
+    url: '/disputes/:id',
+    fn: 'investment:getDispute',
+    summary: 'A dispute with its evidence and ruling (parties and arbitrators)',
+    description: 'The dispute id is the signing id. Errors: 403 neither a party nor an arbitrator, 404.',
+    operationId: 'getDispute',
+    params: DisputeParams,
+    response: DisputeRef,
+    statuses: [403, 404],
+  }),
+  act({
+    url: '/disputes/:id/evidence',
+    fn: 'investment:submitEvidence',
+    summary: 'Submit evidence (client, issuer or delegate)',
+    description: 'Beyond the paper: while a dispute is OPEN or ESCALATED, each side adds evidence: `text` (up to 4096 characters) or `documentHash` (SHA-256 hex of a document kept off the ledger) with an optional `description`. Exactly one of text and documentHash. Errors: 400, 403 not a party, 404, 409 ruled or 100 items reached.',
+    operationId: 'submitEvidence',
+    params: DisputeParams,
+    body: Type.Object(
+      {
+        text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+        documentHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+        description: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
       },
-      args: ({ query }) => pageArgs(query),
-      answer: asPage,
-    }),
-    forward({
-      method: 'GET',
-      url: '/disputes/:id',
-      fn: 'investment:getDispute',
-      schema: {
-        summary: 'A dispute with its evidence and ruling (parties and arbitrators)',
-        description: 'The dispute id is the signing id. Errors: 403 neither a party nor an arbitrator, 404.',
-        operationId: 'getDispute',
-        params: DisputeParams,
-        response: { 200: DisputeRef, ...problems(403, 404) },
+      {
+        additionalProperties: false,
+        examples: [
+          { text: 'Recorded call of 2026-03-02: the delegate promised a guaranteed 12% return.' },
+          { documentHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', description: 'signed brochure, PDF' },
+        ],
       },
-      args: ({ params }) => [params.id],
-    }),
-    forward({
-      method: 'POST',
-      url: '/disputes/:id/evidence',
-      idempotent: true,
-      fn: 'investment:submitEvidence',
-      schema: {
-        summary: 'Submit evidence (client, issuer or delegate)',
-        description: 'Beyond the paper: while a dispute is OPEN or ESCALATED, each side adds evidence: `text` (up to 4096 characters) or `documentHash` (SHA-256 hex of a document kept off the ledger) with an optional `description`. Exactly one of text and documentHash. Errors: 400, 403 not a party, 404, 409 ruled or 100 items reached.',
-        operationId: 'submitEvidence',
-        params: DisputeParams,
-        body: Type.Object(
-          {
-            text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-            documentHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
-            description: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-          },
-          {
-            additionalProperties: false,
-            examples: [
-              { text: 'Recorded call of 2026-03-02: the delegate promised a guaranteed 12% return.' },
-              { documentHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', description: 'signed brochure, PDF' },
-            ],
-          },
-        ),
-        response: { 200: DisputeRef, ...problems(403, 404, 409) },
+    ),
+    response: DisputeRef,
+  }),
+  act({
+    url: '/disputes/:id/ruling',
+    fn: 'investment:disputeArbitration',
+    summary: 'DisputeArbitration: rule FRAUD (Penalty) or NO_FRAUD (Settlement) (arbitrators only)',
+    description: `${PAPER}, Algorithm 3 "Contract fraud dispute resolution" (function DisputeArbitration). FRAUD -> Penalty: the contract's penalty share of the issuer's publishing deposit moves to the client, the client's deposit and invested amount and the delegate's invested amount are refunded, the contract is deactivated; signing PENALIZED. NO_FRAUD -> Settlement: the client's signing deposit is forfeited to the issuer; a signed contract completes (invested amounts paid to the issuer), otherwise committed amounts are refunded; signing SETTLED. The written reason and every movement are kept on the dispute. OPEN and ESCALATED disputes can be ruled, once. Errors: 400, 403 not an arbitrator or a party to the dispute, 404, 409 already ruled.`,
+    operationId: 'disputeArbitration',
+    params: DisputeParams,
+    body: Type.Object(
+      { ruling: Type.Union([Type.Literal('FRAUD'), Type.Literal('NO_FRAUD')]), reason: Type.String({ minLength: 1, maxLength: 4096 }) },
+      { additionalProperties: false, examples: [{ ruling: 'FRAUD', reason: 'The brochure (evidence 1) promises a guaranteed return the contract does not contain.' }] },
+    ),
+    response: DisputeRef,
+  }),
+  act({
+    url: '/disputes/:id/escalate',
+    fn: 'investment:escalateDispute',
+    summary: 'Escalate a dispute not ruled by its deadline (client, issuer or delegate)',
+    description: 'Beyond the paper: once the deadline has passed (ledger time), a party marks an OPEN dispute ESCALATED; it stays in the arbitrators’ queue and can still be ruled. Errors: 403 not a party, 404, 409 not OPEN or deadline not reached.',
+    operationId: 'escalateDispute',
+    params: DisputeParams,
+    body: OptionalReason('no ruling after 7 days'),
+    response: DisputeRef,
+  }),
+  read({ url: '/dbcs/settings', fn: 'investment:getSettings', summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', response: DbcsSettings }),
+  act({
+    method: 'PATCH',
+    url: '/dbcs/settings',
+    fn: 'investment:setSettings',
+    summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
+    description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
+    operationId: 'setDbcsSettings',
+    body: Type.Object(
+      {
+        disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),
+        penaltyShareBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
       },
-      args: ({ params, body }) => [params.id, jsonArg(body)],
-    }),
-    forward({
-      method: 'POST',
-      url: '/disputes/:id/ruling',
-      idempotent: true,
-      fn: 'investment:disputeArbitration',
-      schema: {
-        summary: 'DisputeArbitration: rule FRAUD (Penalty) or NO_FRAUD (Settlement) (arbitrators only)',
-        description: `${PAPER}, Algorithm 3 "Contract fraud dispute resolution" (function DisputeArbitration). FRAUD -> Penalty: the contract's penalty share of the issuer's publishing deposit moves to the client, the client's deposit and invested amount and the delegate's invested amount are refunded, the contract is deactivated; signing PENALIZED. NO_FRAUD -> Settlement: the client's signing deposit is forfeited to the issuer; a signed contract completes (invested amounts paid to the issuer), otherwise committed amounts are refunded; signing SETTLED. The written reason and every movement are kept on the dispute. OPEN and ESCALATED disputes can be ruled, once. Errors: 400, 403 not an arbitrator or a party to the dispute, 404, 409 already ruled.`,
-        operationId: 'disputeArbitration',
-        params: DisputeParams,
-        body: Type.Object(
-          { ruling: Type.Union([Type.Literal('FRAUD'), Type.Literal('NO_FRAUD')]), reason: Type.String({ minLength: 1, maxLength: 4096 }) },
-          { additionalProperties: false, examples: [{ ruling: 'FRAUD', reason: 'The brochure (evidence 1) promises a guaranteed return the contract does not contain.' }] },
-        ),
-        response: { 200: DisputeRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.id, jsonArg(body)],
-    }),
-    forward({
-      method: 'POST',
-      url: '/disputes/:id/escalate',
-      idempotent: true,
-      fn: 'investment:escalateDispute',
-      schema: {
-        summary: 'Escalate a dispute not ruled by its deadline (client, issuer or delegate)',
-        description: 'Beyond the paper: once the deadline has passed (ledger time), a party marks an OPEN dispute ESCALATED; it stays in the arbitrators’ queue and can still be ruled. Errors: 403 not a party, 404, 409 not OPEN or deadline not reached.',
-        operationId: 'escalateDispute',
-        params: DisputeParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false, examples: [{ reason: 'no ruling after 7 days' }] }),
-        response: { 200: DisputeRef, ...problems(403, 404, 409) },
-      },
-      args: ({ params, body }) => [params.id, jsonArg(body)],
-    }),
-    forward({
-      method: 'GET',
-      url: '/dbcs/settings',
-      fn: 'investment:getSettings',
-      schema: { summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', response: { 200: DbcsSettings, ...problems() } },
-      args: () => [],
-    }),
-    forward({
-      method: 'PATCH',
-      url: '/dbcs/settings',
-      fn: 'investment:setSettings',
-      schema: {
-        summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
-        description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
-        operationId: 'setDbcsSettings',
-        body: Type.Object(
-          {
-            disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),
-            penaltyShareBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
-          },
-          { additionalProperties: false, minProperties: 1, examples: [{ disputeWindowSeconds: 604800, penaltyShareBps: 5000 }] },
-        ),
-        response: { 200: DbcsSettings, ...problems(403, 409) },
-      },
-      args: ({ body }) => [jsonArg(body)],
-    }),
-  ]);
-};
+      { additionalProperties: false, minProperties: 1, examples: [{ disputeWindowSeconds: 604800, penaltyShareBps: 5000 }] },
+    ),
+    response: DbcsSettings,
+    statuses: [403, 409],
+  }),
+]);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import type { ChaincodeClient } from '../ledger/chaincode';
@@ -154,4 +154,9 @@ export function registerChaincodeRoutes(app: FastifyInstance, chaincode: Chainco
       },
     });
   }
+}
+
+/** A route plugin that is only a table: registers `routes` with `tags`, forwarding through the app's `chaincode` decorator. */
+export function chaincodeRoutes(tags: string[], routes: ChaincodeRoute[]): FastifyPluginAsync {
+  return async (app) => registerChaincodeRoutes(app, app.chaincode, tags, routes);
 }

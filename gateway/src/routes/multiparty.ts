@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
-import type { MultipartyView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
@@ -10,7 +9,8 @@ import { AccountId, IdParams, PositiveAmount, RecordId, Timestamp } from './sche
 import { IdempotencyHeader, bearer, problems } from './common';
 import { MultipartyRef, PAPER } from './channel-schemas';
 import { answerChannelFailures } from './channel-problems';
-import { ledgerPageRoute } from './ledger-page';
+import { registerChaincodeRoutes } from './forward';
+import { act, page, read } from './rows';
 import { paymentRoutes } from './payments';
 
 /**
@@ -42,13 +42,10 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     async (request, reply) => reply.code(201).send(await multiparty.open(principalOf(request), request.body)),
   );
 
-  ledgerPageRoute(app, chaincode, { path: '/multiparty', fn: 'channels:listMultiparties', item: MultipartyRef, tags: TAG, summary: "The caller's multiparty channels, one page", operationId: 'listMultiparties' });
-
-  app.get(
-    '/multiparty/:id',
-    { schema: { tags: TAG, summary: 'A multiparty channel (parties only)', operationId: 'getMultiparty', security: bearer, params: IdParams, response: { 200: MultipartyRef, ...problems(403, 404) } } },
-    async (request) => chaincode.evaluate<MultipartyView>(principalOf(request), 'channels:getMultiparty', [request.params.id]),
-  );
+  registerChaincodeRoutes(app, chaincode, TAG, [
+    page({ url: '/multiparty', fn: 'channels:listMultiparties', summary: "The caller's multiparty channels, one page", operationId: 'listMultiparties', item: MultipartyRef }),
+    read({ url: '/multiparty/:id', fn: 'channels:getMultiparty', summary: 'A multiparty channel (parties only)', operationId: 'getMultiparty', params: IdParams, response: MultipartyRef, statuses: [403, 404] }),
+  ]);
 
   app.post(
     '/multiparty/:id/consent',
@@ -119,21 +116,16 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     async (request) => multiparty.close(principalOf(request), request.params.id),
   );
 
-  app.post(
-    '/multiparty/:id/exit',
-    {
-      config: { idempotent: true },
-      schema: {
-        tags: TAG,
-        summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
-        description:
-          'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
-        operationId: 'exitMultiparty', security: bearer,
-        params: IdParams,
-        headers: IdempotencyHeader,
-        response: { 200: MultipartyRef, ...problems(403, 404, 409) },
-      },
-    },
-    async (request, reply) => chaincode.submit<MultipartyView>(principalOf(request), 'channels:exitMultiparty', [request.params.id], reply),
-  );
+  registerChaincodeRoutes(app, chaincode, TAG, [
+    act({
+      url: '/multiparty/:id/exit',
+      fn: 'channels:exitMultiparty',
+      summary: 'Leave a multiparty channel alone after the multiparty timeout (exitMultiparty)',
+      description:
+        'The way out when other parties stop answering: once `multipartyTimeoutSeconds` (GET /v1/channels/settings, default 86400) have passed since the opening or the last update, any one party closes the multiparty channel without the others. Every member channel is released at its recorded on-ledger state (busy = null) and can then be closed as a two-party channel. Errors: 403 not a party, 404 unknown, 409 not OPEN or the timeout has not passed.',
+      operationId: 'exitMultiparty',
+      params: IdParams,
+      response: MultipartyRef,
+    }),
+  ]);
 };
