@@ -25,3 +25,4 @@ export type { Audience } from './shared/audience';
 export type { ChannelView } from './channels/channel';
 export type { MultipartyView } from './channels/multiparty';
 export type { ChannelSettings } from './channels/settings';
+export * from './schemas';

@@ -1,0 +1,26 @@
+/**
+ * The shapes the gateway shares with the chaincode (TypeBox schemas, i.e. JSON Schema): field
+ * schemas and each converted system's views and requests, each defined once beside its system.
+ * The gateway's request/response schemas and OpenAPI document are built from these.
+ */
+export {
+  Amount,
+  PositiveAmount,
+  AccountId,
+  RecordId,
+  MspId,
+  Timestamp,
+  TxId,
+  Sha256Hex,
+  ShareBps,
+  PageSize,
+  PageQuery,
+  Page,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  amountSchema,
+  text,
+} from './shared/schema';
+export { AccountView, AccountParams } from './accounts/schema';
+export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
+export { ConsortiumConfig, ConsortiumSeed, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
