@@ -23,4 +23,4 @@ export {
 } from './shared/schema';
 export { AccountView, AccountParams } from './accounts/schema';
 export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
-export { ConsortiumConfig, ConsortiumSeed, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
+export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';

@@ -52,3 +52,6 @@ export const ConsortiumSeed = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The body of a settings change (PATCH /consortium/settings; setEscrowActiveThreshold's argument). */
+export const ConsortiumSettingsRequest = Type.Object({ escrowActiveThreshold: EscrowActiveThreshold }, { additionalProperties: false });
