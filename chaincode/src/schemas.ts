@@ -24,3 +24,5 @@ export {
 export { AccountView, AccountParams } from './accounts/schema';
 export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
 export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
+export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';
+export { DbcsSettings, DbcsSettingsRequest } from './dbcs/schema';

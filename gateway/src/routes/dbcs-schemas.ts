@@ -212,12 +212,8 @@ export const Dispute = Type.Object(
   { $id: 'Dispute', description: 'A contract fraud dispute (Algorithm 3) with evidence and ruling' },
 );
 
-export const DbcsSettings = Type.Object({
-  disputeWindowSeconds: Type.Integer({ description: 'Seconds from a fraud report to the dispute deadline (default 604800, 7 days)' }),
-  penaltyShareBps: Type.Integer({ description: 'Least share of a publishing deposit a FRAUD ruling pays the client (default 10000)' }),
-  updatedAt: Type.Optional(Timestamp),
-  updatedBy: Type.Optional(AccountId),
-});
+/** The DBCS-SC settings, defined with the chaincode's settings record (chaincode/src/dbcs/schema.ts). */
+export { DbcsSettings } from '@covenant/chaincode';
 
 export { PageQuery } from './schemas';
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Page, RecordId } from './schemas';
+import { DbcsSettingsRequest } from '@covenant/chaincode';
 import { DbcsSettings, Dispute, PageQuery } from './dbcs-schemas';
 import { problems } from './common';
 import { asPage, forward, jsonArg, pageArgs, registerChaincodeRoutes } from './forward';
@@ -119,13 +120,7 @@ export const disputeRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
         description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
         operationId: 'setDbcsSettings',
-        body: Type.Object(
-          {
-            disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),
-            penaltyShareBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
-          },
-          { additionalProperties: false, minProperties: 1, examples: [{ disputeWindowSeconds: 604800, penaltyShareBps: 5000 }] },
-        ),
+        body: DbcsSettingsRequest,
         response: { 200: DbcsSettings, ...problems(403, 409) },
       },
       args: ({ body }) => [jsonArg(body)],
