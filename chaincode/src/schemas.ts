@@ -26,3 +26,15 @@ export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRe
 export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
 export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';
 export { DbcsSettings, DbcsSettingsRequest } from './dbcs/schema';
+export {
+  DelegateRegistryView,
+  DelegateStatus,
+  DelegateView,
+  InvalidReason,
+  InvestmentContractView,
+  Ratio,
+  SigningStatus,
+  SigningView,
+  MovementView,
+  DisputeView,
+} from './dbcs/records';
