@@ -4,15 +4,11 @@ import { TOTAL_BPS, shareOf } from '../shared/bps';
 import { parseRequest } from '../shared/validate';
 import {
   CreateEscrowRequest as CreateEscrowSchema,
-  DeclineRequest,
-  DisputeRequest,
-  RulingOutcome,
-  RulingRequest,
 } from './schema';
 
 /**
- * Parsing of the escrow transactions' JSON requests (creation, decline, dispute, ruling) and the
- * distribution rule of a creation. Pure; INVALID_ARGUMENT for anything malformed.
+ * Parsing of an escrow creation's JSON request (the other requests are checked by their schemas
+ * alone, escrow/schema.ts) and its distribution rule. Pure; INVALID_ARGUMENT for anything malformed.
  */
 export interface CreateEscrowRequest {
   id?: string;
@@ -70,20 +66,4 @@ export function distribute(total: bigint, recipients: CreateEscrowRequest['recip
   const sum = recipients.reduce((s, r) => s + (r.amount as bigint), 0n);
   if (sum !== total) throw invalidArgument(`recipient amounts must sum to the escrow amount ${total}, got ${sum}`);
   return recipients.map((r) => ({ account: r.account, amount: r.amount as bigint }));
-}
-
-
-/** Parses the body of a decline: `{reason?}` (DeclineRequest). INVALID_ARGUMENT otherwise. */
-export function parseDeclineRequest(body: unknown): { reason?: string } {
-  return parseRequest(DeclineRequest, body, 'decline');
-}
-
-/** Parses the body of a dispute: `{reason, evidenceHash?}` (DisputeRequest). INVALID_ARGUMENT otherwise. */
-export function parseDisputeRequest(body: unknown): { reason: string; evidenceHash?: string } {
-  return parseRequest(DisputeRequest, body, 'dispute');
-}
-
-/** Parses the body of a ruling: `{outcome: COMPLETE | REFUND, reasons}` (RulingRequest). INVALID_ARGUMENT otherwise. */
-export function parseRulingRequest(body: unknown): { outcome: RulingOutcome; reasons: string } {
-  return parseRequest(RulingRequest, body, 'ruling');
 }
