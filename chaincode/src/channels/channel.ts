@@ -1,3 +1,4 @@
+import { literalsOf } from '../shared/schema';
 import { decoderOf } from '../shared/validate';
 import { Channel, ChannelRecord, ChannelStatus, ChannelView, Closing } from './schema';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
@@ -20,7 +21,7 @@ import type { TpcState } from './state';
  * verifies signatures, moves money between accounts and the channel, and writes.
  */
 export type { Channel, ChannelStatus, ChannelView, Closing };
-export const CHANNEL_STATUSES: readonly ChannelStatus[] = ChannelStatus.anyOf.map((status) => status.const);
+export const CHANNEL_STATUSES: readonly ChannelStatus[] = literalsOf(ChannelStatus);
 
 export interface OpenRequest {
   id: string;

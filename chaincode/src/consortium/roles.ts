@@ -1,3 +1,4 @@
+import { literalsOf } from '../shared/schema';
 import { decoderOf } from '../shared/validate';
 import { Role, RoleRecord } from './schema';
 import { forbidden, invalidArgument } from '../shared/errors';
@@ -10,7 +11,7 @@ import type { CovenantContext } from '../shared/context';
  * - arbitrator: rules disputes (an arbitration institution's staff).
  */
 export type { Role, RoleRecord };
-export const ROLES: readonly Role[] = Role.anyOf.map((role) => role.const);
+export const ROLES: readonly Role[] = literalsOf(Role);
 
 const WHAT = 'role record';
 const ROLE = 'role';

@@ -1,3 +1,4 @@
+import { literalsOf } from '../shared/schema';
 import { decoderOf } from '../shared/validate';
 import { Delegate, DelegateRecord, DelegateRegistry, DelegateRegistryRecord, DelegateRegistryView, DelegateStatus, DelegateView, InvalidReason, RegistryStatus } from './records';
 import { alreadyExists, failedPrecondition, invalidArgument } from '../shared/errors';
@@ -23,8 +24,8 @@ import { optionalText, parseText, parseTimestamp } from '../shared/fields';
  * This module is pure: it checks rules and computes new values; the contract applies them.
  */
 export type { Delegate, DelegateRegistry, DelegateStatus, DelegateView, RegistryStatus };
-export const REGISTRY_STATUSES: readonly RegistryStatus[] = RegistryStatus.anyOf.map((status) => status.const);
-export const DELEGATE_STATUSES: readonly DelegateStatus[] = DelegateStatus.anyOf.map((status) => status.const);
+export const REGISTRY_STATUSES: readonly RegistryStatus[] = literalsOf(RegistryStatus);
+export const DELEGATE_STATUSES: readonly DelegateStatus[] = literalsOf(DelegateStatus);
 
 export const MAX_QUALIFICATION = 256;
 export const MAX_NOTE = 1024;

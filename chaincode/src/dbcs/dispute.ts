@@ -1,3 +1,4 @@
+import { literalsOf } from '../shared/schema';
 import { decoderOf } from '../shared/validate';
 import { Dispute, DisputeRecord, DisputeRuling, DisputeStatus, DisputeView, Evidence, PartyRole, Ruling } from './records';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
@@ -31,8 +32,8 @@ import type { InvestmentContract, Signing } from './investment';
  * Pure: computes the dispute values and the movements; the contract applies them to accounts.
  */
 export type { Dispute, DisputeRuling, DisputeStatus, DisputeView, Evidence, PartyRole, Ruling };
-export const DISPUTE_STATUSES: readonly DisputeStatus[] = DisputeStatus.anyOf.map((status) => status.const);
-export const RULINGS: readonly Ruling[] = Ruling.anyOf.map((ruling) => ruling.const);
+export const DISPUTE_STATUSES: readonly DisputeStatus[] = literalsOf(DisputeStatus);
+export const RULINGS: readonly Ruling[] = literalsOf(Ruling);
 
 export const MAX_EVIDENCE_TEXT = 4096;
 export const MAX_EVIDENCE_ITEMS = 100;

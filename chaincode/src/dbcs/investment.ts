@@ -1,11 +1,12 @@
-import { decoderOf } from '../shared/validate';
-import { ContractStatus, InvestmentContract, InvestmentContractRecord, InvestmentContractView, Ratio, Signing, SigningRecord, SigningStatus, SigningView } from './records';
+import { literalsOf } from '../shared/schema';
+import { decoderOf, parseRequest } from '../shared/validate';
+import { MAX_RATIO_PART, ContractStatus, InvestmentContract, InvestmentContractRecord, InvestmentContractView, Ratio, Signing, SigningRecord, SigningStatus, SigningView } from './records';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { TOTAL_BPS } from '../shared/bps';
 import { sha256Hex } from '../shared/hash';
-import { parseAccountId, parseObject } from '../shared/args';
+import { parseAccountId } from '../shared/args';
 import { optionalText, parseInteger, parseSha256, parseText } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
@@ -28,12 +29,12 @@ import { Audience, partiesAudience } from '../shared/audience';
  * Pure: rules and new values only; the contract moves the money and writes the state.
  */
 export type { ContractStatus, InvestmentContract, InvestmentContractView, Ratio, Signing, SigningStatus, SigningView };
-export const CONTRACT_STATUSES: readonly ContractStatus[] = ContractStatus.anyOf.map((status) => status.const);
-export const SIGNING_STATUSES: readonly SigningStatus[] = SigningStatus.anyOf.map((status) => status.const);
+export const CONTRACT_STATUSES: readonly ContractStatus[] = literalsOf(ContractStatus);
+export const SIGNING_STATUSES: readonly SigningStatus[] = literalsOf(SigningStatus);
 
 export const MAX_CONTRACT_NAME = 200;
 export const MAX_CONTENT = 65_536;
-export const MAX_RATIO_PART = 1_000_000;
+export { MAX_RATIO_PART };
 export const MAX_STATEMENT = 4096;
 
 // ---------------------------------------------------------------- contracts
@@ -61,8 +62,7 @@ export function parsePublishRequest(body: Record<string, unknown>): PublishReque
   if (body.contentHash !== undefined && parseSha256(body.contentHash, 'contentHash') !== contentHash) {
     throw invalidArgument('contentHash does not match the SHA-256 of content');
   }
-  const ratio = parseObject(body.ratio, 'ratio');
-  rejectUnknownFields(ratio, ['client', 'delegate'], 'ratio');
+  const ratio = parseRequest(Ratio, body.ratio, 'ratio');
   return {
     id: body.id === undefined ? undefined : parseId(body.id, 'id'),
     name: parseText(body.name, 'name', 1, MAX_CONTRACT_NAME),
@@ -70,10 +70,7 @@ export function parsePublishRequest(body: Record<string, unknown>): PublishReque
     contentHash,
     clientDeposit: parseAmount(body.clientDeposit, 'clientDeposit'),
     publishDeposit: parseAmount(body.publishDeposit, 'publishDeposit'),
-    ratio: {
-      client: parseInteger(ratio.client, 'ratio.client', 1, MAX_RATIO_PART),
-      delegate: parseInteger(ratio.delegate, 'ratio.delegate', 1, MAX_RATIO_PART),
-    },
+    ratio: { client: ratio.client, delegate: ratio.delegate },
     penaltyShareBps: body.penaltyShareBps === undefined ? undefined : parseInteger(body.penaltyShareBps, 'penaltyShareBps', 0, TOTAL_BPS),
   };
 }

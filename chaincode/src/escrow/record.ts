@@ -1,3 +1,4 @@
+import { literalsOf } from '../shared/schema';
 import { decoderOf } from '../shared/validate';
 import { Escrow, EscrowRecord, EscrowStatus, EscrowView, RulingOutcome } from './schema';
 import { invalidArgument } from '../shared/errors';
@@ -25,7 +26,7 @@ import { Audience, partiesAudience } from '../shared/audience';
  */
 export type { Escrow, EscrowStatus, RulingOutcome };
 /** The statuses, in lifecycle order (the EscrowStatus schema's members). */
-export const ESCROW_STATUSES: readonly EscrowStatus[] = EscrowStatus.anyOf.map((status) => status.const);
+export const ESCROW_STATUSES: readonly EscrowStatus[] = literalsOf(EscrowStatus);
 /** Statuses in which the initiator's hold is still locked; every other status is final. */
 export const OPEN_STATUSES: readonly EscrowStatus[] = ['PROPOSED', 'ACTIVE', 'DISPUTED'];
 

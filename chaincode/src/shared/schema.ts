@@ -1,4 +1,4 @@
-import { FormatRegistry, SchemaOptions, TSchema, Type } from '@sinclair/typebox';
+import { FormatRegistry, SchemaOptions, TLiteral, TSchema, TUnion, Type } from '@sinclair/typebox';
 import { DECIMAL, MAX_AMOUNT } from './amount';
 import { TOTAL_BPS } from './bps';
 import { HEX64 } from './hash';
@@ -73,6 +73,11 @@ export const Sha256Hex = Type.String({ pattern: HEX64.source, description: 'SHA-
 
 /** A share in basis points, 1..TOTAL_BPS (10000 = the whole). */
 export const ShareBps = Type.Integer({ minimum: 1, maximum: TOTAL_BPS, description: `Share in basis points; all shares sum to ${TOTAL_BPS}` });
+
+/** The values of a union of literals (a status schema), in its order: `['OPEN', 'CLOSED']`. */
+export function literalsOf<T extends TLiteral<string>[]>(union: TUnion<T>): readonly T[number]['const'][] {
+  return union.anyOf.map((literal) => literal.const);
+}
 
 /** A bounded free text of 1..`max` characters. */
 export function text(max: number, options: SchemaOptions = {}) {
