@@ -22,6 +22,4 @@ export { AUDIENCE_FIELD } from './shared/audience';
 export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';
 export type { Audience } from './shared/audience';
-export type { ChannelView } from './channels/channel';
-export type { MultipartyView } from './channels/multiparty';
-export type { ChannelSettings } from './channels/settings';
+export * from './schemas';

@@ -1,56 +1,18 @@
-import { asObject, big, int, str } from '../shared/decode';
+import { decoderOf } from '../shared/validate';
+import { Account, AccountRecord, AccountView } from './schema';
 import { addWithinCeiling } from '../shared/amount';
 import { failedPrecondition, insufficientFunds } from '../shared/errors';
 import { RecordStore } from '../shared/store';
 import type { CovenantContext } from '../shared/context';
 import { Audience, partiesAudience } from '../shared/audience';
 
-/**
- * An account: the money of one Fabric identity (DESIGN.md, "Money and accounts").
- * `balance` is spendable; `held` is reserved by escrows (and later deposits) and spendable by
- * no one until the hold is released. Both are minor units.
- */
-export interface Account {
-  id: string;
-  mspId: string;
-  identity: string;
-  certificate: string;
-  balance: bigint;
-  held: bigint;
-  /** Escrows this account confirmed as a recipient that are not yet completed or cancelled. */
-  activeEscrows: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The account as shown to callers: amounts as decimal strings, no certificate. */
-export interface AccountView {
-  id: string;
-  mspId: string;
-  balance: string;
-  held: string;
-  activeEscrows: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Account, AccountView };
 
 const WHAT = 'account';
 export const ACCOUNT = 'account';
 
-export function decodeAccount(raw: unknown): Account {
-  const o = asObject(raw, WHAT);
-  return {
-    id: str(o, 'id', WHAT),
-    mspId: str(o, 'mspId', WHAT),
-    identity: str(o, 'identity', WHAT),
-    certificate: str(o, 'certificate', WHAT),
-    balance: big(o, 'balance', WHAT),
-    held: big(o, 'held', WHAT),
-    activeEscrows: int(o, 'activeEscrows', WHAT),
-    createdAt: str(o, 'createdAt', WHAT),
-    updatedAt: str(o, 'updatedAt', WHAT),
-  };
-}
+/** Decodes a stored account; a corrupt one is a plain Error. */
+export const decodeAccount = decoderOf(AccountRecord, WHAT);
 
 /**
  * Who may read an account, and so receive its events: its owner (and its organisation's

@@ -1,6 +1,8 @@
-import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
+import { literalsOf } from '../shared/schema';
+import { decoderOf } from '../shared/validate';
+import { Channel, ChannelRecord, ChannelStatus, ChannelView, Closing } from './schema';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { DECIMAL, parseAmount } from '../shared/amount';
+import { parseAmount } from '../shared/amount';
 import { at } from '../shared/time';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { Signature, checkBalances, parseBalances, parseFinal, parsePairSignatures, parseVersion } from './signed';
@@ -18,36 +20,8 @@ import type { TpcState } from './state';
  * This module is pure: it checks the rules and computes the next channel value; the contract
  * verifies signatures, moves money between accounts and the channel, and writes.
  */
-export type ChannelStatus = 'OPEN' | 'CLOSING' | 'CLOSED';
-export const CHANNEL_STATUSES: readonly ChannelStatus[] = ['OPEN', 'CLOSING', 'CLOSED'];
-
-/** The state registered by a unilateral close, replaceable by a newer one until `deadline`. */
-export interface Closing {
-  version: number;
-  balances: [bigint, bigint];
-  /** Transaction time (ISO 8601) from which the channel may be settled; challenges end there. */
-  deadline: string;
-  /** The account that registered this state (by startClose or challengeClose). */
-  registeredBy: string;
-}
-
-export interface Channel {
-  id: string;
-  parties: [string, string];
-  /** MSP IDs of both parties' organisations, sorted: the channel key's endorsement policy. */
-  organizations: string[];
-  deposits: [bigint, bigint];
-  balances: [bigint, bigint];
-  version: number;
-  total: bigint;
-  status: ChannelStatus;
-  /** The multiparty channel this channel belongs to (the paper's busy = 1), or null when idle. */
-  busy: string | null;
-  closing?: Closing;
-  createdAt: string;
-  updatedAt: string;
-  closedAt?: string;
-}
+export type { Channel, ChannelStatus, ChannelView, Closing };
+export const CHANNEL_STATUSES: readonly ChannelStatus[] = literalsOf(ChannelStatus);
 
 export interface OpenRequest {
   id: string;
@@ -226,50 +200,8 @@ export function settleChannel(c: Channel, now: string): Channel {
 
 // ---------------------------------------------------------------- records and views
 
-function pair(o: Record<string, unknown>, field: string, what: string): [bigint, bigint] {
-  const v = o[field];
-  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'string' || !DECIMAL.test(x))) {
-    throw new Error(`corrupt ${what}: ${field} is not a pair of amounts`);
-  }
-  return [BigInt(v[0]), BigInt(v[1])];
-}
-
-export function parseChannelStatus(raw: string): ChannelStatus {
-  if (!(CHANNEL_STATUSES as readonly string[]).includes(raw)) throw new Error(`corrupt channel: status ${raw}`);
-  return raw as ChannelStatus;
-}
-
-export function decodeChannel(raw: unknown): Channel {
-  const o = asObject(raw, WHAT);
-  const parties = strArray(o, 'parties', WHAT);
-  if (parties.length !== 2) throw new Error('corrupt channel: parties is not a pair');
-  if (o.busy !== null && typeof o.busy !== 'string') throw new Error('corrupt channel: busy');
-  let closing: Closing | undefined;
-  if (o.closing !== undefined) {
-    const k = asObject(o.closing, 'channel closing');
-    closing = {
-      version: int(k, 'version', WHAT),
-      balances: pair(k, 'balances', WHAT),
-      deadline: str(k, 'deadline', WHAT),
-      registeredBy: str(k, 'registeredBy', WHAT),
-    };
-  }
-  return {
-    id: str(o, 'id', WHAT),
-    parties: parties as [string, string],
-    organizations: strArray(o, 'organizations', WHAT),
-    deposits: pair(o, 'deposits', WHAT),
-    balances: pair(o, 'balances', WHAT),
-    version: int(o, 'version', WHAT),
-    total: big(o, 'total', WHAT),
-    status: parseChannelStatus(str(o, 'status', WHAT)),
-    busy: o.busy as string | null,
-    closing,
-    createdAt: str(o, 'createdAt', WHAT),
-    updatedAt: str(o, 'updatedAt', WHAT),
-    closedAt: optStr(o, 'closedAt', WHAT),
-  };
-}
+/** Decodes a stored channel; a corrupt one is a plain Error. */
+export const decodeChannel = decoderOf(ChannelRecord, WHAT);
 
 const amounts = (p: [bigint, bigint]): [string, string] => [p[0].toString(), p[1].toString()];
 
@@ -277,7 +209,7 @@ const amounts = (p: [bigint, bigint]): [string, string] => [p[0].toString(), p[1
  * The channel as shown to callers: `{id, parties, deposits, balances, version, total, status,
  * busy, closing?, createdAt, updatedAt, closedAt?}`, amounts as decimal strings.
  */
-export function viewChannel(c: Channel) {
+export function viewChannel(c: Channel): ChannelView {
   return {
     id: c.id,
     parties: c.parties,
@@ -293,4 +225,3 @@ export function viewChannel(c: Channel) {
     closedAt: c.closedAt,
   };
 }
-export type ChannelView = ReturnType<typeof viewChannel>;

@@ -270,11 +270,7 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async updateMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
-    requireMultipartyParty(multiparty, ctx.caller.accountId, 'update it');
-    const next = updateMultiparty(multiparty, s, members, ctx.now);
-    await requireMultipartySignatures(ctx, multiparty, s, sigs);
-    return this.multipartySaved(ctx, 'MultipartyUpdated', next);
+    return this.signedMultipartyStep(ctx, [id, state, signatures], 'update it', updateMultiparty, 'MultipartyUpdated');
   }
 
   /**
@@ -287,11 +283,7 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async closeMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
-    requireMultipartyParty(multiparty, ctx.caller.accountId, 'close it');
-    const next = closeMultiparty(multiparty, s, members, ctx.now);
-    await requireMultipartySignatures(ctx, multiparty, s, sigs);
-    return this.multipartySaved(ctx, 'MultipartyClosed', next);
+    return this.signedMultipartyStep(ctx, [id, state, signatures], 'close it', closeMultiparty, 'MultipartyClosed');
   }
 
   /**
@@ -372,6 +364,16 @@ export class ChannelsContract extends CovenantContract {
   private channelEvent(ctx: CovenantContext, event: string, channel: Channel): string {
     const view = viewChannel(channel);
     return this.emitted(ctx, event, view, { channel: view }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
+  }
+
+  /** updateMPC, closeMPC: a party applies `transition` to the multiparty channel, every party's signatures required. */
+  private async signedMultipartyStep(ctx: CovenantContext, args: [string, string, string], action: string, transition: typeof updateMultiparty, event: string): Promise<string> {
+    const [id, state, signatures] = args;
+    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
+    requireMultipartyParty(multiparty, ctx.caller.accountId, action);
+    const next = transition(multiparty, s, members, ctx.now);
+    await requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.multipartySaved(ctx, event, next);
   }
 
   /** Writes a multiparty channel and its members, then emits `event`. */

@@ -1,4 +1,5 @@
-import { asObject, int, optStr, str, strArray } from '../shared/decode';
+import { decoderOf } from '../shared/validate';
+import { Multiparty, MultipartyRecord, MultipartyStatus, MultipartyView } from './schema';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { Signature, checkBalances, parseBalances, parseFinal, parseSignatureMap, parseVersion } from './signed';
@@ -17,25 +18,7 @@ import type { MpcChannelState, MpcState } from './state';
  *
  * Pure: the contract loads the member channels and certificates, verifies signatures and writes.
  */
-export type MultipartyStatus = 'OPEN' | 'CLOSED';
-
-export interface Multiparty {
-  id: string;
-  /** Account ids of every party, in the order the opening request gave them. */
-  parties: string[];
-  /** Member channel ids, sorted. */
-  channels: string[];
-  /** MSP IDs of every party's organisation, sorted: the multiparty key's endorsement policy. */
-  organizations: string[];
-  version: number;
-  status: MultipartyStatus;
-  createdAt: string;
-  /** Transaction time of the opening or the last update (or of the close). */
-  updatedAt: string;
-  closedAt?: string;
-  /** The party that left it alone after the timeout (exitMultiparty); absent for a cooperative close. */
-  exitedBy?: string;
-}
+export type { Multiparty, MultipartyStatus, MultipartyView };
 
 export interface OpenMultipartyRequest {
   id: string;
@@ -244,30 +227,15 @@ export function exitMultiparty(m: Multiparty, members: Channel[], by: string, ti
 
 // ---------------------------------------------------------------- records and views
 
-export function decodeMultiparty(raw: unknown): Multiparty {
-  const o = asObject(raw, WHAT);
-  const status = str(o, 'status', WHAT);
-  if (status !== 'OPEN' && status !== 'CLOSED') throw new Error(`corrupt multiparty channel: status ${status}`);
-  return {
-    id: str(o, 'id', WHAT),
-    parties: strArray(o, 'parties', WHAT),
-    channels: strArray(o, 'channels', WHAT),
-    organizations: strArray(o, 'organizations', WHAT),
-    version: int(o, 'version', WHAT),
-    status,
-    createdAt: str(o, 'createdAt', WHAT),
-    updatedAt: str(o, 'updatedAt', WHAT),
-    closedAt: optStr(o, 'closedAt', WHAT),
-    exitedBy: optStr(o, 'exitedBy', WHAT),
-  };
-}
+/** Decodes a stored multiparty channel; a corrupt one is a plain Error. */
+export const decodeMultiparty = decoderOf(MultipartyRecord, WHAT);
 
 /**
  * The multiparty channel as shown to callers: `{id, parties, channels, version, status, states,
  * createdAt, updatedAt, closedAt?, exitedBy?}`; `states` are the member channels' current
  * `{channel, version, balances}` (what the parties sign the next multiparty state over).
  */
-export function viewMultiparty(m: Multiparty, members: Channel[]) {
+export function viewMultiparty(m: Multiparty, members: Channel[]): MultipartyView {
   return {
     id: m.id,
     parties: m.parties,
@@ -281,4 +249,3 @@ export function viewMultiparty(m: Multiparty, members: Channel[]) {
     exitedBy: m.exitedBy,
   };
 }
-export type MultipartyView = ReturnType<typeof viewMultiparty>;

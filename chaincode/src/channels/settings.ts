@@ -1,5 +1,6 @@
-import { asObject, int } from '../shared/decode';
-import { SettingsRecord, SettingsStamp, decodeStamp } from '../shared/settings';
+import { SettingsRecord } from '../shared/settings';
+import { decoderOf } from '../shared/validate';
+import { ChannelSettings, ChannelSettingsRecord } from './schema';
 import { invalidArgument } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
 import { requireMemberAdmin } from '../consortium/config';
@@ -15,10 +16,7 @@ import { requireMemberAdmin } from '../consortium/config';
  *   recorded state (exitMultiparty, DESIGN.md: no member can hold another's funds hostage).
  *   Default 24 hours, 1 s..30 days. A change applies at once to every open multiparty channel.
  */
-export interface ChannelSettings extends SettingsStamp {
-  challengePeriodSeconds: number;
-  multipartyTimeoutSeconds: number;
-}
+export type { ChannelSettings };
 
 export const DEFAULT_CHALLENGE_PERIOD_SECONDS = 3600;
 export const MAX_CHALLENGE_PERIOD_SECONDS = 30 * 24 * 3600;
@@ -30,15 +28,11 @@ export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
 };
 const WHAT = 'channel settings';
 
-export function decodeChannelSettings(raw: unknown): ChannelSettings {
-  const o = asObject(raw, WHAT);
-  return {
-    challengePeriodSeconds: int(o, 'challengePeriodSeconds', WHAT),
-    // Records written before the setting existed carry only the challenge period.
-    multipartyTimeoutSeconds: o.multipartyTimeoutSeconds === undefined ? DEFAULT_MULTIPARTY_TIMEOUT_SECONDS : int(o, 'multipartyTimeoutSeconds', WHAT),
-    ...decodeStamp(o, WHAT),
-  };
-}
+/** Decodes the stored settings; records written before the multiparty timeout existed get its default. */
+export const decodeChannelSettings = decoderOf(ChannelSettingsRecord, WHAT, (o): ChannelSettings => ({
+  ...o,
+  multipartyTimeoutSeconds: o.multipartyTimeoutSeconds ?? DEFAULT_MULTIPARTY_TIMEOUT_SECONDS,
+}));
 
 /** The settings record, `channel-settings [current]`. */
 export const CHANNEL_SETTINGS = new SettingsRecord('channel-settings', 'current', decodeChannelSettings);

@@ -2,14 +2,15 @@ import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { parseObject, parseObjectArg, rejectUnknownFields } from '../shared/args';
+import { parseJsonArg } from '../shared/args';
+import { parseRequest } from '../shared/validate';
+import { ConsortiumSeed, EscrowActiveThreshold } from './schema';
 import { callerOfCertificate } from '../shared/identity';
 import { canonicalJson } from '../shared/canonical';
 import { AccountStore } from '../accounts/account';
 import {
   ConsortiumConfig,
   DEFAULT_ESCROW_ACTIVE_THRESHOLD,
-  MAX_ESCROW_ACTIVE_THRESHOLD,
   CONSORTIUM_CONFIG,
   findConfig,
   requireAdmin,
@@ -18,13 +19,9 @@ import {
 import { Role, parseRole, rolesOf, writeRoles } from './roles';
 import { EVERYONE } from '../shared/audience';
 
-const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
-
-function parseThreshold(raw: unknown): number {
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 1 || raw > MAX_ESCROW_ACTIVE_THRESHOLD) {
-    throw invalidArgument(`escrowActiveThreshold must be an integer from 1 to ${MAX_ESCROW_ACTIVE_THRESHOLD}`);
-  }
-  return raw;
+/** The threshold argument of setEscrowActiveThreshold (a decimal string) against EscrowActiveThreshold. */
+function parseThreshold(raw: string): number {
+  return parseRequest(EscrowActiveThreshold, /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : raw, 'escrowActiveThreshold');
 }
 
 /**
@@ -48,34 +45,20 @@ export class ConsortiumContract extends CovenantContract {
   async init(ctx: CovenantContext, seed: string): Promise<string> {
     requireAdmin(ctx);
     if (await findConfig(ctx)) throw alreadyExists('the consortium is already initialised');
-    const body = parseObjectArg(seed, 'seed');
-    rejectUnknownFields(body, ['members', 'escrowActiveThreshold', 'roles'], 'seed');
-    const members = body.members;
-    if (!Array.isArray(members) || members.length === 0 || members.some((m) => typeof m !== 'string' || !MSP_ID.test(m))) {
-      throw invalidArgument('seed.members must be a non-empty list of MSP IDs');
-    }
-    if (!members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not among seed.members');
+    const body = parseRequest(ConsortiumSeed, parseJsonArg(seed, 'seed'), 'seed');
+    if (!body.members.includes(ctx.caller.mspId)) throw forbidden('the caller organisation is not among seed.members');
     const config: ConsortiumConfig = {
-      members: [...new Set(members as string[])].sort(),
-      escrowActiveThreshold:
-        body.escrowActiveThreshold === undefined ? DEFAULT_ESCROW_ACTIVE_THRESHOLD : parseThreshold(body.escrowActiveThreshold),
+      members: [...new Set(body.members)].sort(),
+      escrowActiveThreshold: body.escrowActiveThreshold ?? DEFAULT_ESCROW_ACTIVE_THRESHOLD,
       initializedAt: ctx.now,
       updatedAt: ctx.now,
     };
-    const grants = Array.isArray(body.roles) ? body.roles : body.roles === undefined ? [] : undefined;
-    if (!grants) throw invalidArgument('seed.roles must be a list');
     const seeded: { accountId: string; mspId: string; roles: Role[] }[] = [];
-    for (const [i, grant] of grants.entries()) {
-      const g = parseObject(grant, `seed.roles[${i}]`);
-      if (typeof g.mspId !== 'string' || !config.members.includes(g.mspId)) {
-        throw invalidArgument(`seed.roles[${i}].mspId must be one of seed.members`);
-      }
-      if (typeof g.certificate !== 'string') throw invalidArgument(`seed.roles[${i}].certificate must be a PEM string`);
-      if (!Array.isArray(g.roles)) throw invalidArgument(`seed.roles[${i}].roles must be a list`);
-      const who = callerOfCertificate(g.mspId, g.certificate);
-      const roles = g.roles.map(parseRole);
+    for (const [i, grant] of (body.roles ?? []).entries()) {
+      if (!config.members.includes(grant.mspId)) throw invalidArgument(`seed.roles[${i}].mspId must be one of seed.members`);
+      const who = callerOfCertificate(grant.mspId, grant.certificate);
       if (seeded.some((s) => s.accountId === who.accountId)) throw invalidArgument(`seed.roles[${i}] repeats an identity`);
-      seeded.push({ accountId: who.accountId, mspId: who.mspId, roles });
+      seeded.push({ accountId: who.accountId, mspId: who.mspId, roles: grant.roles });
     }
     await CONSORTIUM_CONFIG.save(ctx, config, config.members);
     for (const s of seeded) await writeRoles(ctx, s.accountId, s.mspId, s.roles);
@@ -101,7 +84,7 @@ export class ConsortiumContract extends CovenantContract {
   @Returns('string')
   async setEscrowActiveThreshold(ctx: CovenantContext, value: string): Promise<string> {
     const config = await requireMemberAdmin(ctx, 'do this');
-    const threshold = parseThreshold(/^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value);
+    const threshold = parseThreshold(value);
     const updated = { ...config, escrowActiveThreshold: threshold, updatedAt: ctx.now };
     await CONSORTIUM_CONFIG.save(ctx, updated, config.members);
     ctx.emit('SettingChanged', { setting: 'escrowActiveThreshold', from: config.escrowActiveThreshold, to: threshold, by: ctx.caller.accountId }, EVERYONE);

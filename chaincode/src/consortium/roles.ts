@@ -1,4 +1,6 @@
-import { asObject, str, strArray } from '../shared/decode';
+import { literalsOf } from '../shared/schema';
+import { decoderOf } from '../shared/validate';
+import { Role, RoleRecord } from './schema';
 import { forbidden, invalidArgument } from '../shared/errors';
 import type { CovenantContext } from '../shared/context';
 
@@ -8,15 +10,8 @@ import type { CovenantContext } from '../shared/context';
  * - issuer: may mint money into accounts (a bank or broker);
  * - arbitrator: rules disputes (an arbitration institution's staff).
  */
-export const ROLES = ['arbitrator', 'issuer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface RoleRecord {
-  accountId: string;
-  mspId: string;
-  roles: Role[];
-  updatedAt: string;
-}
+export type { Role, RoleRecord };
+export const ROLES: readonly Role[] = literalsOf(Role);
 
 const WHAT = 'role record';
 const ROLE = 'role';
@@ -28,15 +23,7 @@ export function parseRole(raw: unknown): Role {
   return raw as Role;
 }
 
-export function decodeRoleRecord(raw: unknown): RoleRecord {
-  const o = asObject(raw, WHAT);
-  return {
-    accountId: str(o, 'accountId', WHAT),
-    mspId: str(o, 'mspId', WHAT),
-    roles: strArray(o, 'roles', WHAT).map(parseRole),
-    updatedAt: str(o, 'updatedAt', WHAT),
-  };
-}
+export const decodeRoleRecord = decoderOf(RoleRecord, WHAT);
 
 export function roleKey(ctx: CovenantContext, accountId: string): string {
   return ctx.state.key(ROLE, [accountId]);

@@ -1,4 +1,6 @@
-import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
+import { literalsOf } from '../shared/schema';
+import { decoderOf } from '../shared/validate';
+import { Delegate, DelegateRecord, DelegateRegistry, DelegateRegistryRecord, DelegateRegistryView, DelegateStatus, DelegateView, InvalidReason, RegistryStatus } from './records';
 import { alreadyExists, failedPrecondition, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
 import { parseAmount } from '../shared/amount';
@@ -21,55 +23,9 @@ import { optionalText, parseText, parseTimestamp } from '../shared/fields';
  *
  * This module is pure: it checks rules and computes new values; the contract applies them.
  */
-export type RegistryStatus = 'ACTIVE' | 'INACTIVE';
-export const REGISTRY_STATUSES: readonly RegistryStatus[] = ['ACTIVE', 'INACTIVE'];
-
-export type DelegateStatus = 'REQUESTED' | 'AUTHORIZED' | 'REVOKED' | 'REFUNDED';
-export const DELEGATE_STATUSES: readonly DelegateStatus[] = ['REQUESTED', 'AUTHORIZED', 'REVOKED', 'REFUNDED'];
-
-/** An issuer's delegate registry: the paper's deployed delegate authorization contract. */
-export interface DelegateRegistry {
-  issuer: string;
-  issuerMspId: string;
-  name?: string;
-  status: RegistryStatus;
-  /** Deposit a sales manager pays (holds) with RequestDelegate, minor units. */
-  delegateDeposit: bigint;
-  statusReason?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Delegate {
-  issuer: string;
-  /** The sales manager's account id. */
-  manager: string;
-  managerMspId: string;
-  status: DelegateStatus;
-  /** The deposit record: amount held on the manager's account, and the paying transaction. */
-  deposit: bigint;
-  depositTxId: string;
-  requestMessage?: string;
-  /** The delegate qualification the issuer grants (paper: s.delegate), e.g. "signatory". */
-  qualification?: string;
-  /** Any other information (paper: s.note), e.g. personalization. */
-  note?: string;
-  /** Validity period, ISO 8601 UTC: valid while validFrom <= now < validUntil. */
-  validFrom?: string;
-  validUntil?: string;
-  /** Number of issuer updates (UpdateDelegate) since authorization. */
-  revision: number;
-  /** Signings this delegate is named in that are not yet finished (completed, ruled, cancelled). */
-  openSignings: number;
-  /** MSP IDs of the issuer's and the manager's organisations: the key's endorsement policy. */
-  organizations: string[];
-  requestedAt: string;
-  authorizedAt?: string;
-  revokedAt?: string;
-  revokeReason?: string;
-  refundedAt?: string;
-  updatedAt: string;
-}
+export type { Delegate, DelegateRegistry, DelegateStatus, DelegateView, RegistryStatus };
+export const REGISTRY_STATUSES: readonly RegistryStatus[] = literalsOf(RegistryStatus);
+export const DELEGATE_STATUSES: readonly DelegateStatus[] = literalsOf(DelegateStatus);
 
 export const MAX_QUALIFICATION = 256;
 export const MAX_NOTE = 1024;
@@ -218,16 +174,7 @@ function checkWindow(from: string, until: string): void {
 // ---------------------------------------------------------------- verification
 
 /** Why a delegate is not valid for a client right now; empty when it is valid. */
-export type InvalidReason =
-  | 'REGISTRY_NOT_FOUND'
-  | 'REGISTRY_INACTIVE'
-  | 'ISSUER_ROLE_MISSING'
-  | 'NOT_REGISTERED'
-  | 'NOT_AUTHORIZED'
-  | 'REVOKED'
-  | 'REFUNDED'
-  | 'NOT_YET_VALID'
-  | 'EXPIRED';
+export type { InvalidReason };
 
 /**
  * The paper's verification rule (seeds/004, "Model for DBCS": s may sign with c iff (s, d) in SA):
@@ -274,54 +221,14 @@ export function parseDelegateStatus(raw: string): DelegateStatus {
   return raw as DelegateStatus;
 }
 
-export function decodeRegistry(raw: unknown): DelegateRegistry {
-  const W = 'delegate registry';
-  const o = asObject(raw, W);
-  return {
-    issuer: str(o, 'issuer', W),
-    issuerMspId: str(o, 'issuerMspId', W),
-    name: optStr(o, 'name', W),
-    status: parseRegistryStatus(str(o, 'status', W)),
-    delegateDeposit: big(o, 'delegateDeposit', W),
-    statusReason: optStr(o, 'statusReason', W),
-    createdAt: str(o, 'createdAt', W),
-    updatedAt: str(o, 'updatedAt', W),
-  };
-}
+export const decodeRegistry = decoderOf(DelegateRegistryRecord, 'delegate registry');
+export const decodeDelegate = decoderOf(DelegateRecord, 'delegate');
 
-export function decodeDelegate(raw: unknown): Delegate {
-  const W = 'delegate';
-  const o = asObject(raw, W);
-  return {
-    issuer: str(o, 'issuer', W),
-    manager: str(o, 'manager', W),
-    managerMspId: str(o, 'managerMspId', W),
-    status: parseDelegateStatus(str(o, 'status', W)),
-    deposit: big(o, 'deposit', W),
-    depositTxId: str(o, 'depositTxId', W),
-    requestMessage: optStr(o, 'requestMessage', W),
-    qualification: optStr(o, 'qualification', W),
-    note: optStr(o, 'note', W),
-    validFrom: optStr(o, 'validFrom', W),
-    validUntil: optStr(o, 'validUntil', W),
-    revision: int(o, 'revision', W),
-    openSignings: int(o, 'openSignings', W),
-    organizations: strArray(o, 'organizations', W),
-    requestedAt: str(o, 'requestedAt', W),
-    authorizedAt: optStr(o, 'authorizedAt', W),
-    revokedAt: optStr(o, 'revokedAt', W),
-    revokeReason: optStr(o, 'revokeReason', W),
-    refundedAt: optStr(o, 'refundedAt', W),
-    updatedAt: str(o, 'updatedAt', W),
-  };
-}
-
-export function viewRegistry(r: DelegateRegistry) {
+export function viewRegistry(r: DelegateRegistry): DelegateRegistryView {
   return { ...r, delegateDeposit: r.delegateDeposit.toString() };
 }
 
 /** The delegate as shown to callers: the deposit as a decimal string and whether it is still held. */
-export function viewDelegate(d: Delegate) {
+export function viewDelegate(d: Delegate): DelegateView {
   return { ...d, deposit: d.deposit.toString(), depositHeld: d.status !== 'REFUNDED' };
 }
-export type DelegateView = ReturnType<typeof viewDelegate>;

@@ -1,4 +1,6 @@
-import { asObject, big, optStr, str, strArray } from '../shared/decode';
+import { literalsOf } from '../shared/schema';
+import { decoderOf } from '../shared/validate';
+import { Dispute, DisputeRecord, DisputeRuling, DisputeStatus, DisputeView, Evidence, PartyRole, Ruling } from './records';
 import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { rejectUnknownFields } from '../shared/args';
 import type { Movement } from './common';
@@ -29,57 +31,9 @@ import type { InvestmentContract, Signing } from './investment';
  *
  * Pure: computes the dispute values and the movements; the contract applies them to accounts.
  */
-export type DisputeStatus = 'OPEN' | 'ESCALATED' | 'RULED';
-export const DISPUTE_STATUSES: readonly DisputeStatus[] = ['OPEN', 'ESCALATED', 'RULED'];
-export type Ruling = 'FRAUD' | 'NO_FRAUD';
-export const RULINGS: readonly Ruling[] = ['FRAUD', 'NO_FRAUD'];
-export type PartyRole = 'client' | 'issuer' | 'delegate';
-
-export interface Evidence {
-  by: string;
-  role: PartyRole;
-  kind: 'text' | 'document';
-  text?: string;
-  /** SHA-256 hex of a document kept off-ledger. */
-  documentHash?: string;
-  description?: string;
-  at: string;
-  txId: string;
-}
-
-export interface DisputeRuling {
-  ruling: Ruling;
-  /** Penalty for FRAUD, Settlement for NO_FRAUD (the paper's function names). */
-  outcome: 'PENALTY' | 'SETTLEMENT';
-  reason: string;
-  arbitrator: string;
-  at: string;
-  txId: string;
-  movements: Movement[];
-}
-
-export interface Dispute {
-  id: string;
-  signingId: string;
-  contractId: string;
-  issuer: string;
-  delegate: string;
-  client: string;
-  status: DisputeStatus;
-  /** Signing status when fraud was reported: REQUESTED or SIGNED. */
-  reportedFrom: 'REQUESTED' | 'SIGNED';
-  statement?: string;
-  openedAt: string;
-  /** After this time an unruled OPEN dispute may be escalated by a party. */
-  deadline: string;
-  escalatedAt?: string;
-  escalatedBy?: string;
-  escalationReason?: string;
-  evidence: Evidence[];
-  ruling?: DisputeRuling;
-  organizations: string[];
-  updatedAt: string;
-}
+export type { Dispute, DisputeRuling, DisputeStatus, DisputeView, Evidence, PartyRole, Ruling };
+export const DISPUTE_STATUSES: readonly DisputeStatus[] = literalsOf(DisputeStatus);
+export const RULINGS: readonly Ruling[] = literalsOf(Ruling);
 
 export const MAX_EVIDENCE_TEXT = 4096;
 export const MAX_EVIDENCE_ITEMS = 100;
@@ -226,69 +180,9 @@ export function ruleDispute(args: {
 
 // ---------------------------------------------------------------- codecs
 
-function decodeMovement(raw: unknown): Movement {
-  const W = 'movement';
-  const o = asObject(raw, W);
-  return { kind: str(o, 'kind', W), from: str(o, 'from', W), to: str(o, 'to', W), amount: big(o, 'amount', W) };
-}
+export const decodeDispute = decoderOf(DisputeRecord, 'dispute');
 
-export function decodeDispute(raw: unknown): Dispute {
-  const W = 'dispute';
-  const o = asObject(raw, W);
-  if (!Array.isArray(o.evidence)) throw new Error('corrupt dispute: evidence is not a list');
-  const status = str(o, 'status', W);
-  if (!(DISPUTE_STATUSES as readonly string[]).includes(status)) throw new Error(`corrupt dispute: status ${status}`);
-  const reportedFrom = str(o, 'reportedFrom', W);
-  if (reportedFrom !== 'REQUESTED' && reportedFrom !== 'SIGNED') throw new Error('corrupt dispute: reportedFrom');
-  let ruling: DisputeRuling | undefined;
-  if (o.ruling !== undefined) {
-    const r = asObject(o.ruling, W);
-    if (!Array.isArray(r.movements)) throw new Error('corrupt dispute: movements is not a list');
-    ruling = {
-      ruling: str(r, 'ruling', W) as Ruling,
-      outcome: str(r, 'outcome', W) as DisputeRuling['outcome'],
-      reason: str(r, 'reason', W),
-      arbitrator: str(r, 'arbitrator', W),
-      at: str(r, 'at', W),
-      txId: str(r, 'txId', W),
-      movements: r.movements.map(decodeMovement),
-    };
-  }
-  return {
-    id: str(o, 'id', W),
-    signingId: str(o, 'signingId', W),
-    contractId: str(o, 'contractId', W),
-    issuer: str(o, 'issuer', W),
-    delegate: str(o, 'delegate', W),
-    client: str(o, 'client', W),
-    status: status as DisputeStatus,
-    reportedFrom,
-    statement: optStr(o, 'statement', W),
-    openedAt: str(o, 'openedAt', W),
-    deadline: str(o, 'deadline', W),
-    escalatedAt: optStr(o, 'escalatedAt', W),
-    escalatedBy: optStr(o, 'escalatedBy', W),
-    escalationReason: optStr(o, 'escalationReason', W),
-    evidence: o.evidence.map((raw) => {
-      const e = asObject(raw, 'evidence');
-      return {
-        by: str(e, 'by', W),
-        role: str(e, 'role', W) as PartyRole,
-        kind: str(e, 'kind', W) as Evidence['kind'],
-        text: optStr(e, 'text', W),
-        documentHash: optStr(e, 'documentHash', W),
-        description: optStr(e, 'description', W),
-        at: str(e, 'at', W),
-        txId: str(e, 'txId', W),
-      };
-    }),
-    ruling,
-    organizations: strArray(o, 'organizations', W),
-    updatedAt: str(o, 'updatedAt', W),
-  };
-}
-
-export function viewDispute(d: Dispute) {
+export function viewDispute(d: Dispute): DisputeView {
   return {
     ...d,
     evidenceCount: d.evidence.length,

@@ -1,10 +1,12 @@
-import { asObject, big, int, optStr, str, strArray } from '../shared/decode';
+import { literalsOf } from '../shared/schema';
+import { decoderOf, parseRequest } from '../shared/validate';
+import { MAX_RATIO_PART, ContractStatus, InvestmentContract, InvestmentContractRecord, InvestmentContractView, Ratio, Signing, SigningRecord, SigningStatus, SigningView } from './records';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { parseId, rejectUnknownFields } from '../shared/args';
 import { TOTAL_BPS } from '../shared/bps';
 import { sha256Hex } from '../shared/hash';
-import { parseAccountId, parseObject } from '../shared/args';
+import { parseAccountId } from '../shared/args';
 import { optionalText, parseInteger, parseSha256, parseText } from '../shared/fields';
 import { Audience, partiesAudience } from '../shared/audience';
 
@@ -26,75 +28,13 @@ import { Audience, partiesAudience } from '../shared/audience';
  *
  * Pure: rules and new values only; the contract moves the money and writes the state.
  */
-export type ContractStatus = 'ACTIVE' | 'INACTIVE' | 'CLOSED';
-export const CONTRACT_STATUSES: readonly ContractStatus[] = ['ACTIVE', 'INACTIVE', 'CLOSED'];
-export type SigningStatus = 'REQUESTED' | 'SIGNED' | 'COMPLETED' | 'DISPUTED' | 'SETTLED' | 'PENALIZED' | 'CANCELLED';
-export const SIGNING_STATUSES: readonly SigningStatus[] = ['REQUESTED', 'SIGNED', 'COMPLETED', 'DISPUTED', 'SETTLED', 'PENALIZED', 'CANCELLED'];
-
-/** Agreed investment proportion, client parts : delegate parts (the paper's example: 9:1). */
-export interface Ratio {
-  client: number;
-  delegate: number;
-}
-
-export interface InvestmentContract {
-  id: string;
-  issuer: string;
-  issuerMspId: string;
-  name: string;
-  content: string;
-  /** SHA-256 hex of `content` (UTF-8). */
-  contentHash: string;
-  /** Deposit a client pays (holds) with RequestSigning, minor units. */
-  clientDeposit: bigint;
-  /** Publishing deposit the issuer paid with ContractPublishDeposit, minor units. */
-  publishDeposit: bigint;
-  /** What is still held of the publishing deposit (it shrinks with each Penalty). */
-  publishDepositHeld: bigint;
-  ratio: Ratio;
-  /** Share of `publishDeposit` a FRAUD ruling moves to the client, basis points. */
-  penaltyShareBps: number;
-  status: ContractStatus;
-  statusReason?: string;
-  /** Signings in REQUESTED, SIGNED or DISPUTED. */
-  openSignings: number;
-  completedSignings: number;
-  fraudRulings: number;
-  createdAt: string;
-  updatedAt: string;
-  closedAt?: string;
-}
-
-export interface Signing {
-  id: string;
-  contractId: string;
-  issuer: string;
-  delegate: string;
-  client: string;
-  status: SigningStatus;
-  /** The client's deposit, held on the client's account while the signing is open. */
-  deposit: bigint;
-  /** Invested amounts committed with SignedByEntity, held on each party's account. */
-  clientAmount?: bigint;
-  delegateAmount?: bigint;
-  clientSignedAt?: string;
-  delegateSignedAt?: string;
-  signedAt?: string;
-  /** The client's fraud report statement, when it reported fraud. */
-  disputeId?: string;
-  completedAt?: string;
-  cancelledAt?: string;
-  cancelledBy?: string;
-  cancelReason?: string;
-  /** MSP IDs of issuer, delegate and client: the key's endorsement policy. */
-  organizations: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ContractStatus, InvestmentContract, InvestmentContractView, Ratio, Signing, SigningStatus, SigningView };
+export const CONTRACT_STATUSES: readonly ContractStatus[] = literalsOf(ContractStatus);
+export const SIGNING_STATUSES: readonly SigningStatus[] = literalsOf(SigningStatus);
 
 export const MAX_CONTRACT_NAME = 200;
 export const MAX_CONTENT = 65_536;
-export const MAX_RATIO_PART = 1_000_000;
+export { MAX_RATIO_PART };
 export const MAX_STATEMENT = 4096;
 
 // ---------------------------------------------------------------- contracts
@@ -122,8 +62,7 @@ export function parsePublishRequest(body: Record<string, unknown>): PublishReque
   if (body.contentHash !== undefined && parseSha256(body.contentHash, 'contentHash') !== contentHash) {
     throw invalidArgument('contentHash does not match the SHA-256 of content');
   }
-  const ratio = parseObject(body.ratio, 'ratio');
-  rejectUnknownFields(ratio, ['client', 'delegate'], 'ratio');
+  const ratio = parseRequest(Ratio, body.ratio, 'ratio');
   return {
     id: body.id === undefined ? undefined : parseId(body.id, 'id'),
     name: parseText(body.name, 'name', 1, MAX_CONTRACT_NAME),
@@ -131,10 +70,7 @@ export function parsePublishRequest(body: Record<string, unknown>): PublishReque
     contentHash,
     clientDeposit: parseAmount(body.clientDeposit, 'clientDeposit'),
     publishDeposit: parseAmount(body.publishDeposit, 'publishDeposit'),
-    ratio: {
-      client: parseInteger(ratio.client, 'ratio.client', 1, MAX_RATIO_PART),
-      delegate: parseInteger(ratio.delegate, 'ratio.delegate', 1, MAX_RATIO_PART),
-    },
+    ratio: { client: ratio.client, delegate: ratio.delegate },
     penaltyShareBps: body.penaltyShareBps === undefined ? undefined : parseInteger(body.penaltyShareBps, 'penaltyShareBps', 0, TOTAL_BPS),
   };
 }
@@ -320,68 +256,10 @@ function parseContractStatus(raw: unknown): ContractStatus {
   return raw as ContractStatus;
 }
 
-function parseSigningStatus(raw: string): SigningStatus {
-  if (!(SIGNING_STATUSES as readonly string[]).includes(raw)) throw new Error(`corrupt signing: status ${raw}`);
-  return raw as SigningStatus;
-}
+export const decodeContract = decoderOf(InvestmentContractRecord, 'investment contract');
+export const decodeSigning = decoderOf(SigningRecord, 'signing');
 
-const optBig = (o: Record<string, unknown>, field: string, what: string) => (o[field] === undefined ? undefined : big(o, field, what));
-
-export function decodeContract(raw: unknown): InvestmentContract {
-  const W = 'investment contract';
-  const o = asObject(raw, W);
-  const ratio = asObject(o.ratio, W);
-  return {
-    id: str(o, 'id', W),
-    issuer: str(o, 'issuer', W),
-    issuerMspId: str(o, 'issuerMspId', W),
-    name: str(o, 'name', W),
-    content: str(o, 'content', W),
-    contentHash: str(o, 'contentHash', W),
-    clientDeposit: big(o, 'clientDeposit', W),
-    publishDeposit: big(o, 'publishDeposit', W),
-    publishDepositHeld: big(o, 'publishDepositHeld', W),
-    ratio: { client: int(ratio, 'client', W), delegate: int(ratio, 'delegate', W) },
-    penaltyShareBps: int(o, 'penaltyShareBps', W),
-    status: parseContractStatus(str(o, 'status', W)),
-    statusReason: optStr(o, 'statusReason', W),
-    openSignings: int(o, 'openSignings', W),
-    completedSignings: int(o, 'completedSignings', W),
-    fraudRulings: int(o, 'fraudRulings', W),
-    createdAt: str(o, 'createdAt', W),
-    updatedAt: str(o, 'updatedAt', W),
-    closedAt: optStr(o, 'closedAt', W),
-  };
-}
-
-export function decodeSigning(raw: unknown): Signing {
-  const W = 'signing';
-  const o = asObject(raw, W);
-  return {
-    id: str(o, 'id', W),
-    contractId: str(o, 'contractId', W),
-    issuer: str(o, 'issuer', W),
-    delegate: str(o, 'delegate', W),
-    client: str(o, 'client', W),
-    status: parseSigningStatus(str(o, 'status', W)),
-    deposit: big(o, 'deposit', W),
-    clientAmount: optBig(o, 'clientAmount', W),
-    delegateAmount: optBig(o, 'delegateAmount', W),
-    clientSignedAt: optStr(o, 'clientSignedAt', W),
-    delegateSignedAt: optStr(o, 'delegateSignedAt', W),
-    signedAt: optStr(o, 'signedAt', W),
-    disputeId: optStr(o, 'disputeId', W),
-    completedAt: optStr(o, 'completedAt', W),
-    cancelledAt: optStr(o, 'cancelledAt', W),
-    cancelledBy: optStr(o, 'cancelledBy', W),
-    cancelReason: optStr(o, 'cancelReason', W),
-    organizations: strArray(o, 'organizations', W),
-    createdAt: str(o, 'createdAt', W),
-    updatedAt: str(o, 'updatedAt', W),
-  };
-}
-
-export function viewContract(c: InvestmentContract) {
+export function viewContract(c: InvestmentContract): InvestmentContractView {
   return {
     ...c,
     clientDeposit: c.clientDeposit.toString(),
@@ -390,6 +268,6 @@ export function viewContract(c: InvestmentContract) {
   };
 }
 
-export function viewSigning(s: Signing) {
+export function viewSigning(s: Signing): SigningView {
   return { ...s, deposit: s.deposit.toString(), clientAmount: s.clientAmount?.toString(), delegateAmount: s.delegateAmount?.toString() };
 }

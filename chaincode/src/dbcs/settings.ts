@@ -1,10 +1,7 @@
-import { asObject, int } from '../shared/decode';
-import { SettingsRecord, SettingsStamp, decodeStamp } from '../shared/settings';
-import { rejectUnknownFields } from '../shared/args';
-import { invalidArgument } from '../shared/errors';
+import { SettingsRecord } from '../shared/settings';
 import type { CovenantContext } from '../shared/context';
-import { TOTAL_BPS } from '../shared/bps';
-import { parseInteger } from '../shared/fields';
+import { decoderOf, parseRequest } from '../shared/validate';
+import { DEFAULT_DISPUTE_WINDOW_SECONDS, DEFAULT_PENALTY_SHARE_BPS, DbcsSettings, DbcsSettingsRequest, MAX_DISPUTE_WINDOW_SECONDS } from './schema';
 
 /**
  * DBCS-SC ledger settings, one record changed by organisation administrators and guarded by the
@@ -18,14 +15,9 @@ import { parseInteger } from '../shared/fields';
  *   contract's terms. Default 10000 (the whole publishing deposit).
  * Source: seeds/004, "Algorithmic design", Algorithm 3; the deadline and escalation are Covenant's.
  */
-export interface DbcsSettings extends SettingsStamp {
-  disputeWindowSeconds: number;
-  penaltyShareBps: number;
-}
+export type { DbcsSettings };
+export { DEFAULT_DISPUTE_WINDOW_SECONDS, DEFAULT_PENALTY_SHARE_BPS, MAX_DISPUTE_WINDOW_SECONDS };
 
-export const DEFAULT_DISPUTE_WINDOW_SECONDS = 7 * 24 * 3600;
-export const MAX_DISPUTE_WINDOW_SECONDS = 366 * 24 * 3600;
-export const DEFAULT_PENALTY_SHARE_BPS = TOTAL_BPS;
 export const DEFAULT_SETTINGS: DbcsSettings = {
   disputeWindowSeconds: DEFAULT_DISPUTE_WINDOW_SECONDS,
   penaltyShareBps: DEFAULT_PENALTY_SHARE_BPS,
@@ -33,14 +25,7 @@ export const DEFAULT_SETTINGS: DbcsSettings = {
 
 const WHAT = 'dbcs settings';
 
-export function decodeSettings(raw: unknown): DbcsSettings {
-  const o = asObject(raw, WHAT);
-  return {
-    disputeWindowSeconds: int(o, 'disputeWindowSeconds', WHAT),
-    penaltyShareBps: int(o, 'penaltyShareBps', WHAT),
-    ...decodeStamp(o, WHAT),
-  };
-}
+export const decodeSettings = decoderOf(DbcsSettings, WHAT);
 
 /** The settings record, `dbcs-settings [current]`. */
 export const DBCS_SETTINGS = new SettingsRecord('dbcs-settings', 'current', decodeSettings);
@@ -51,21 +36,15 @@ export function currentSettings(ctx: CovenantContext): Promise<DbcsSettings> {
 }
 
 /**
- * Applies a settings change `{disputeWindowSeconds?, penaltyShareBps?}` (at least one) to the
- * current settings. INVALID_ARGUMENT for unknown fields or values out of range
- * (1 s..366 days; 0..10000 bps).
+ * Applies a settings change `{disputeWindowSeconds?, penaltyShareBps?}` (at least one;
+ * DbcsSettingsRequest) to the current settings. INVALID_ARGUMENT for unknown fields or values out
+ * of range (1 s..366 days; 0..10000 bps).
  */
-export function changeSettings(current: DbcsSettings, body: Record<string, unknown>, by: string, now: string): DbcsSettings {
-  rejectUnknownFields(body, ['disputeWindowSeconds', 'penaltyShareBps'], 'settings');
-  if (body.disputeWindowSeconds === undefined && body.penaltyShareBps === undefined) {
-    throw invalidArgument('settings must change disputeWindowSeconds or penaltyShareBps');
-  }
+export function changeSettings(current: DbcsSettings, body: unknown, by: string, now: string): DbcsSettings {
+  const change = parseRequest(DbcsSettingsRequest, body, 'settings');
   return {
-    disputeWindowSeconds:
-      body.disputeWindowSeconds === undefined
-        ? current.disputeWindowSeconds
-        : parseInteger(body.disputeWindowSeconds, 'disputeWindowSeconds', 1, MAX_DISPUTE_WINDOW_SECONDS),
-    penaltyShareBps: body.penaltyShareBps === undefined ? current.penaltyShareBps : parseInteger(body.penaltyShareBps, 'penaltyShareBps', 0, TOTAL_BPS),
+    disputeWindowSeconds: change.disputeWindowSeconds ?? current.disputeWindowSeconds,
+    penaltyShareBps: change.penaltyShareBps ?? current.penaltyShareBps,
     updatedAt: now,
     updatedBy: by,
   };

@@ -2,14 +2,15 @@ import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
 import { alreadyExists, failedPrecondition, forbidden, invalidArgument } from '../shared/errors';
-import { parseObjectArg } from '../shared/args';
+import { parseJsonArg } from '../shared/args';
 import { canonicalJson } from '../shared/canonical';
 import { keyHistory } from '../shared/history';
 import { AccountStore, credit, hold, releaseHold } from '../accounts/account';
 import { escrowActiveThreshold } from '../consortium/config';
 import { rolesOf } from '../consortium/roles';
 import { Escrow, decodeEscrow, escrowAudience, mayRead, parseStatus, viewEscrow } from './record';
-import { parseCreateRequest, parseDeclineRequest, parseDisputeRequest, parseRulingRequest } from './requests';
+import { parseCreateRequest } from './requests';
+import { DeclineRequest, DisputeRequest, RulingRequest } from './schema';
 import { cancelEscrow, completeEscrow, confirmEscrow, declineEscrow, proposeEscrow, reclaimEscrow, settlementOf } from './lifecycle';
 import { disputeEscrow, ruleEscrow } from './arbitration';
 import { EscrowStore, PARTY_ROLES, PartyRole } from './store';
@@ -40,7 +41,7 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async create(ctx: CovenantContext, request: string): Promise<string> {
-    const parsed = parseCreateRequest(parseObjectArg(request, 'request'));
+    const parsed = parseCreateRequest(parseJsonArg(request, 'request'));
     const accounts = new AccountStore(ctx);
     const escrows = new EscrowStore(ctx);
     const initiator = await accounts.own();
@@ -101,10 +102,7 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async complete(ctx: CovenantContext, id: string): Promise<string> {
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    const next = completeEscrow(escrow, ctx.caller.accountId, ctx.now);
-    return this.applied(ctx, escrow, next, 'EscrowCompleted');
+    return this.step(ctx, id, (escrow) => completeEscrow(escrow, ctx.caller.accountId, ctx.now), () => 'EscrowCompleted');
   }
 
   /**
@@ -117,10 +115,7 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async cancel(ctx: CovenantContext, id: string): Promise<string> {
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    const next = cancelEscrow(escrow, ctx.caller.accountId, ctx.now);
-    return this.applied(ctx, escrow, next, next.status === 'CANCELLED' ? 'EscrowCancelled' : 'EscrowCancelApproved');
+    return this.step(ctx, id, (escrow) => cancelEscrow(escrow, ctx.caller.accountId, ctx.now), (next) => (next.status === 'CANCELLED' ? 'EscrowCancelled' : 'EscrowCancelApproved'));
   }
 
   /**
@@ -133,10 +128,8 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async decline(ctx: CovenantContext, id: string, request: string): Promise<string> {
-    const parsed = parseDeclineRequest(parseObjectArg(request, 'request'));
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    return this.applied(ctx, escrow, declineEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), 'EscrowDeclined');
+    const parsed = this.request(DeclineRequest, request);
+    return this.step(ctx, id, (escrow) => declineEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), () => 'EscrowDeclined');
   }
 
   /**
@@ -147,9 +140,7 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async reclaim(ctx: CovenantContext, id: string): Promise<string> {
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    return this.applied(ctx, escrow, reclaimEscrow(escrow, ctx.caller.accountId, ctx.now), 'EscrowExpired');
+    return this.step(ctx, id, (escrow) => reclaimEscrow(escrow, ctx.caller.accountId, ctx.now), () => 'EscrowExpired');
   }
 
   /**
@@ -162,10 +153,8 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async dispute(ctx: CovenantContext, id: string, request: string): Promise<string> {
-    const parsed = parseDisputeRequest(parseObjectArg(request, 'request'));
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    return this.applied(ctx, escrow, disputeEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), 'EscrowDisputed');
+    const parsed = this.request(DisputeRequest, request);
+    return this.step(ctx, id, (escrow) => disputeEscrow(escrow, ctx.caller.accountId, parsed, ctx.now), () => 'EscrowDisputed');
   }
 
   /**
@@ -181,14 +170,19 @@ export class EscrowContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async rule(ctx: CovenantContext, id: string, request: string): Promise<string> {
-    const parsed = parseRulingRequest(parseObjectArg(request, 'request'));
-    const escrows = new EscrowStore(ctx);
-    const escrow = await escrows.get(id);
-    const next = ruleEscrow(escrow, ctx.caller.accountId, parsed, ctx.now);
-    if (!(await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator')) {
-      throw forbidden(`the caller no longer holds the arbitrator role and cannot rule escrow ${id}`);
-    }
-    return this.applied(ctx, escrow, next, 'EscrowRuled');
+    const parsed = this.request(RulingRequest, request);
+    return this.step(
+      ctx,
+      id,
+      async (escrow) => {
+        const next = ruleEscrow(escrow, ctx.caller.accountId, parsed, ctx.now);
+        if (!(await rolesOf(ctx, ctx.caller.accountId)).includes('arbitrator')) {
+          throw forbidden(`the caller no longer holds the arbitrator role and cannot rule escrow ${id}`);
+        }
+        return next;
+      },
+      () => 'EscrowRuled',
+    );
   }
 
   /** One escrow's view; its parties and its named arbitrator may read it. Errors: NOT_FOUND, FORBIDDEN. */
@@ -237,6 +231,17 @@ export class EscrowContract extends CovenantContract {
     const escrow = await new EscrowStore(ctx).get(id);
     if (!mayRead(escrow, ctx.caller.accountId)) throw forbidden(`only a party to escrow ${id} or its arbitrator may read it`);
     return escrow;
+  }
+
+  /**
+   * One step of an escrow's lifecycle: loads escrow `id` (NOT_FOUND), computes its next value
+   * (`transition` checks the rules and the caller), then writes it with its money movement
+   * (`applied`) and emits `event(next)`.
+   */
+  private async step(ctx: CovenantContext, id: string, transition: (escrow: Escrow) => Escrow | Promise<Escrow>, event: (next: Escrow) => string): Promise<string> {
+    const escrow = await new EscrowStore(ctx).get(id);
+    const next = await transition(escrow);
+    return this.applied(ctx, escrow, next, event(next));
   }
 
   /**

@@ -2,6 +2,9 @@ import { Contract } from 'fabric-contract-api';
 import { CovenantContext } from './context';
 import { canonicalJson } from './canonical';
 import type { Audience } from './audience';
+import type { StaticDecode, TSchema } from '@sinclair/typebox';
+import { parseJsonArg } from './args';
+import { parseRequest } from './validate';
 
 /**
  * The base of every Covenant contract: the Fabric contract `name` (the gateway calls
@@ -17,6 +20,15 @@ export abstract class CovenantContract extends Contract {
 
   override createContext(): CovenantContext {
     return new CovenantContext();
+  }
+
+  /**
+   * A transaction's JSON argument `raw` checked against its request schema and decoded:
+   * INVALID_ARGUMENT when it is not JSON or names the first field that does not conform.
+   * `what` names the argument in refusals.
+   */
+  protected request<S extends TSchema>(schema: S, raw: string, what = 'request'): StaticDecode<S> {
+    return parseRequest(schema, parseJsonArg(raw, what), what);
   }
 
   /**

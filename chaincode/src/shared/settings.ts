@@ -1,17 +1,15 @@
 import type { CovenantContext } from './context';
 import type { Decoder } from './state';
-import { optStr } from './decode';
+import { Static, Type } from '@sinclair/typebox';
+import { AccountId, Timestamp } from './schema';
 
-/** Who last changed a settings record, and when (ISO 8601); absent while the defaults are in force. */
-export interface SettingsStamp {
-  updatedAt?: string;
-  updatedBy?: string;
-}
-
-/** Decodes the SettingsStamp members of a stored settings record (`what` names it in corrupt-state errors). */
-export function decodeStamp(o: Record<string, unknown>, what: string): SettingsStamp {
-  return { updatedAt: optStr(o, 'updatedAt', what), updatedBy: optStr(o, 'updatedBy', what) };
-}
+/**
+ * The members of every settings record (and view): who last changed it, and when (ISO 8601);
+ * absent while the defaults are in force. Spread into a settings record's schema.
+ */
+export const SETTINGS_STAMP = { updatedAt: Type.Optional(Timestamp), updatedBy: Type.Optional(AccountId) };
+const SettingsStamp = Type.Object(SETTINGS_STAMP);
+export type SettingsStamp = Static<typeof SettingsStamp>;
 
 /**
  * One consortium-wide settings record (consortium config, channel settings, DBCS-SC settings):

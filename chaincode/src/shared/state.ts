@@ -2,6 +2,8 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { ChaincodeStub } from 'fabric-shim';
 import { canonicalBytes } from './canonical';
 import { invalidArgument } from './errors';
+import { DEFAULT_PAGE_SIZE, PageSize } from './schema';
+import { firstError } from './validate';
 
 /** Decodes a parsed JSON record into a typed one, throwing when it is not of the expected shape. */
 export type Decoder<T> = (raw: unknown) => T;
@@ -12,8 +14,7 @@ export interface Page<T> {
   bookmark: string;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema';
 
 /**
  * One transaction's view of the world state.
@@ -107,11 +108,10 @@ function checkKeyAttributes(attributes: string[]): void {
   }
 }
 
-/** Parses the `pageSize` argument of a listing: 1..100, default 20. */
+/** Parses the `pageSize` argument of a listing (the PageSize schema: 1..100, default 20). */
 export function parsePageSize(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
-  if (!/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > MAX_PAGE_SIZE) {
-    throw invalidArgument(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  }
+  const problem = firstError(PageSize, raw, 'pageSize');
+  if (problem) throw invalidArgument(problem);
   return Number(raw);
 }

@@ -1,4 +1,5 @@
-import { TString, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { ChannelView, MultipartyView, Pair } from '@covenant/chaincode';
 import { AccountId, Amount, RecordId, Timestamp } from './schemas';
 
 /**
@@ -9,12 +10,8 @@ import { AccountId, Amount, RecordId, Timestamp } from './schemas';
 /** The channel protocol's source, cited by the routes' descriptions. */
 export const PAPER = 'Research on Multiparty Payment Technology Based on Blockchain and Smart Contract Mechanism (J. Math. 2022), section 3';
 export const TAGS = ['channels'];
-/**
- * The two parties' values, in the channel's party order: exactly two items. An array with
- * minItems/maxItems rather than Type.Tuple, whose draft-07 `items: [...]` is not valid in
- * OpenAPI 3.1 (JSON Schema 2020-12) and which Ajv's draft-07 mode would not read as prefixItems.
- */
-export const Pair = (t: TString) => Type.Array(t, { minItems: 2, maxItems: 2 });
+/** The two parties' values, in the channel's party order (chaincode/src/channels/schema.ts). */
+export { Pair };
 
 export const SignedState = Type.Object({
   version: Type.Integer({ minimum: 0 }),
@@ -23,23 +20,8 @@ export const SignedState = Type.Object({
   signatures: Pair(Type.String({ description: 'Base64 DER ECDSA signature over tpcStateBytes' })),
 });
 
-export const Channel = Type.Object(
-  {
-    id: Type.String(),
-    parties: Pair(AccountId),
-    deposits: Pair(Amount),
-    balances: Pair(Amount),
-    version: Type.Integer({ description: 'Version of the state last put on the ledger' }),
-    total: Amount,
-    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]),
-    busy: Type.Union([Type.String(), Type.Null()], { description: 'Multiparty channel holding this channel, or null' }),
-    closing: Type.Optional(Type.Object({ version: Type.Integer(), balances: Pair(Amount), deadline: Timestamp, registeredBy: AccountId })),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    closedAt: Type.Optional(Timestamp),
-  },
-  { $id: 'Channel' },
-);
+/** The channel view, schema `$id` Channel, defined with the chaincode's channel record. */
+export const Channel = ChannelView;
 export const ChannelRef = Type.Ref(Channel);
 
 export const ChannelProposal = Type.Object(
@@ -58,20 +40,6 @@ export const ChannelProposal = Type.Object(
   { description: 'A channel opening that takes a deposit from the counterparty, waiting for its answer' },
 );
 
-
-export const Multiparty = Type.Object(
-  {
-    id: Type.String(),
-    parties: Type.Array(AccountId),
-    channels: Type.Array(Type.String()),
-    version: Type.Integer(),
-    status: Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]),
-    states: Type.Array(Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(Amount) }), { description: "Member channels' current states" }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    closedAt: Type.Optional(Timestamp),
-    exitedBy: Type.Optional(AccountId),
-  },
-  { $id: 'Multiparty' },
-);
+/** The multiparty channel view, schema `$id` Multiparty, defined with the chaincode's record. */
+export const Multiparty = MultipartyView;
 export const MultipartyRef = Type.Ref(Multiparty);

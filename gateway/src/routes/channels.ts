@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth';
 import { HttpProblem, problem } from '../http/problem';
-import type { ChannelSettings, ChannelView } from '@covenant/chaincode';
+import { ChannelSettings, type ChannelView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { ChannelService, ProposalView } from '../channels/service';
 import type { Principal } from '../identity/store';
 import { DEFAULT_PROPOSAL_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/protocol';
-import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 import { answerChannelFailures } from './channel-problems';
@@ -18,13 +18,6 @@ export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-sch
 export { multipartyRoutes } from './multiparty';
 export { offchainRoutes } from './offchain';
 export { paymentRoutes } from './payments';
-
-const ChannelSettings = Type.Object({
-  challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
-  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
-  updatedAt: Type.Optional(Timestamp),
-  updatedBy: Type.Optional(AccountId),
-});
 
 const OpenChannel = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { ConsortiumSettingsRequest } from '@covenant/chaincode';
 import { ConsortiumConfig } from './schemas';
 import { problems } from './common';
 import { chaincodeRoutes, forward } from './forward';
@@ -15,7 +15,7 @@ export const consortiumRoutes = chaincodeRoutes(['consortium'], [
       summary: 'Change settings (an organisation administrator)',
       description: '`escrowActiveThreshold`: most escrows a recipient may have confirmed and not yet settled (default 100).',
       operationId: 'setConsortiumSettings',
-      body: Type.Object({ escrowActiveThreshold: Type.Integer({ minimum: 1, maximum: 1000000 }) }, { additionalProperties: false }),
+      body: ConsortiumSettingsRequest,
       response: { 200: ConsortiumConfig, ...problems(403, 409) },
     },
     args: ({ body }) => [String(body.escrowActiveThreshold)],

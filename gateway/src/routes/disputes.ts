@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { DbcsSettingsRequest } from '@covenant/chaincode';
 import { RecordId } from './schemas';
 import { DbcsSettings, Dispute } from './dbcs-schemas';
 import { chaincodeRoutes } from './forward';
@@ -88,13 +89,7 @@ export const disputeRoutes = chaincodeRoutes(['disputes'], [
     summary: 'Change the dispute window or the least penalty share (an organisation administrator)',
     description: '`disputeWindowSeconds` (1 to 31622400): time from a fraud report to the dispute deadline. `penaltyShareBps` (0 to 10000): least share of a publishing deposit a FRAUD ruling pays the client; fixed on each contract when published. Errors: 400, 403 not an administrator of a member.',
     operationId: 'setDbcsSettings',
-    body: Type.Object(
-      {
-        disputeWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 31622400 })),
-        penaltyShareBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
-      },
-      { additionalProperties: false, minProperties: 1, examples: [{ disputeWindowSeconds: 604800, penaltyShareBps: 5000 }] },
-    ),
+    body: DbcsSettingsRequest,
     response: DbcsSettings,
     statuses: [403, 409],
   }),

@@ -1,84 +1,13 @@
 import { TSchema, Type } from '@sinclair/typebox';
-import { AccountId, Escrow, EscrowStatus, IdParams, PageQuery, PositiveAmount, RecordId, RulingOutcome, Timestamp, TxId } from './schemas';
+import { CreateEscrowRequest as CreateEscrow, DeclineRequest as Decline, DisputeRequest as Dispute, RulingRequest as Ruling } from '@covenant/chaincode';
+import { Escrow, EscrowStatus, IdParams, PageQuery, Timestamp, TxId } from './schemas';
 import { problems } from './common';
 import { ChaincodeRoute, asItems, chaincodeRoutes, created, forward } from './forward';
 import { act, page, read } from './rows';
 
 const EscrowRef = Type.Ref(Escrow);
 
-const CreateEscrow = Type.Object(
-  {
-    id: Type.Optional(RecordId),
-    amount: PositiveAmount,
-    recipients: Type.Array(
-      Type.Object(
-        {
-          account: AccountId,
-          shareBps: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'Share in basis points; all shares sum to 10000' })),
-          amount: Type.Optional(PositiveAmount),
-        },
-        { additionalProperties: false, description: 'Exactly one of shareBps and amount' },
-      ),
-      {
-        minItems: 1,
-        maxItems: 50,
-        // The chaincode's rule (chaincode/src/escrow/requests.ts): every recipient gives shareBps, or every one
-        // gives amount; none gives both.
-        oneOf: [exclusively('shareBps', 'amount', 'By shares'), exclusively('amount', 'shareBps', 'By amounts')],
-      },
-    ),
-    terms: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-    termsHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
-    acceptBy: Type.Optional(
-      Type.String({
-        format: 'date-time',
-        description: 'Acceptance deadline, ISO 8601 UTC ("2026-12-01T00:00:00Z"): after the transaction time and at most 366 days after it; default 7 days. Confirmations after it are refused; then the initiator may reclaim a PROPOSED escrow.',
-      }),
-    ),
-    arbitrator: Type.Optional(AccountId),
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      {
-        amount: '100000',
-        recipients: [
-          { account: '1111111111111111111111111111111111111111', shareBps: 6000 },
-          { account: '2222222222222222222222222222222222222222', shareBps: 4000 },
-        ],
-        terms: 'Delivery of 40 pallets by 2026-12-01',
-        acceptBy: '2026-11-15T00:00:00Z',
-        arbitrator: '3333333333333333333333333333333333333333',
-      },
-    ],
-  },
-);
-
-/** Array items that each give property `has` and not `lacks` (one branch of the recipients rule). */
-function exclusively(has: 'shareBps' | 'amount', lacks: 'shareBps' | 'amount', title: string) {
-  const field = (name: string) => (name === 'shareBps' ? Type.Integer() : Type.String());
-  return { title, items: Type.Object({ account: AccountId, [has]: field(has) }, { not: Type.Object({ [lacks]: field(lacks) }) }) };
-}
-
-const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 4096, description });
-
-const Decline = Type.Object(
-  { reason: Type.Optional(Reason('Why the recipient declines, up to 4096 characters')) },
-  { additionalProperties: false, examples: [{ reason: 'We never agreed to this price' }] },
-);
-
-const Dispute = Type.Object(
-  {
-    reason: Reason('What the parties disagree on, up to 4096 characters'),
-    evidenceHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 hex of a document kept off the ledger' })),
-  },
-  { additionalProperties: false, examples: [{ reason: 'Goods delivered on 2026-11-20; payment not released', evidenceHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] },
-);
-
-const Ruling = Type.Object(
-  { outcome: RulingOutcome, reasons: Reason("The arbitrator's written reasons, up to 4096 characters") },
-  { additionalProperties: false, examples: [{ outcome: 'REFUND', reasons: 'The carrier record shows the goods were never shipped.' }] },
-);
+// The request bodies are defined once, with the chaincode that parses them (chaincode/src/escrow/schema.ts).
 
 const ListQuery = Type.Composite([
   Type.Object({

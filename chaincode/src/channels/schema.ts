@@ -1,0 +1,90 @@
+import { SchemaOptions, Static, StaticDecode, TSchema, Type } from '@sinclair/typebox';
+import { AccountId, MspId, Timestamp, amountSchema, storedAmount } from '../shared/schema';
+import { SETTINGS_STAMP } from '../shared/settings';
+
+/**
+ * The payment channels' shapes, defined once ("Research on Multiparty Payment Technology Based on
+ * Blockchain and Smart Contract Mechanism", J. Math. 2022, section 3): two-party channels,
+ * multiparty channels and the channel settings, each as stored (amounts as bigints once decoded)
+ * and as shown to callers (schema `$id`s Channel and Multiparty in the gateway's OpenAPI document).
+ */
+
+/**
+ * The two parties' values, in the channel's party order: exactly two items, typed as a pair. An
+ * array with minItems/maxItems rather than Type.Tuple, whose draft-07 `items: [...]` is not valid
+ * in OpenAPI 3.1 (JSON Schema 2020-12) and which Ajv's draft-07 mode would not read as prefixItems.
+ */
+export const Pair = <T extends TSchema>(item: T) => Type.Unsafe<[StaticDecode<T>, StaticDecode<T>]>(Type.Array(item, { minItems: 2, maxItems: 2 }));
+
+export const ChannelStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]);
+export type ChannelStatus = Static<typeof ChannelStatus>;
+
+/** The two-party channel's fields, with `amount` building each amount (a decimal string, or a stored bigint). */
+function channelFields<A extends TSchema>(amount: (options: SchemaOptions) => A) {
+  return {
+    id: Type.String(),
+    parties: Pair(AccountId),
+    deposits: Pair(amount({})),
+    balances: Pair(amount({})),
+    version: Type.Integer({ description: 'Version of the state last put on the ledger' }),
+    total: amount({}),
+    status: ChannelStatus,
+    busy: Type.Union([Type.String(), Type.Null()], { description: 'Multiparty channel holding this channel, or null' }),
+    closing: Type.Optional(
+      Type.Object(
+        { version: Type.Integer(), balances: Pair(amount({})), deadline: Timestamp, registeredBy: AccountId },
+        { description: 'The state registered by a unilateral close, replaceable by a newer one until deadline' },
+      ),
+    ),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    closedAt: Type.Optional(Timestamp),
+  };
+}
+
+/** The channel as shown to callers: amounts as decimal strings. */
+export const ChannelView = Type.Object(channelFields(amountSchema), { $id: 'Channel' });
+export type ChannelView = Static<typeof ChannelView>;
+
+/** The stored channel (`channel` [id]); `organizations`: both parties' MSP IDs, sorted (the key's endorsement policy). */
+export const ChannelRecord = Type.Object({ ...channelFields(storedAmount), organizations: Type.Array(MspId) });
+export type Channel = StaticDecode<typeof ChannelRecord>;
+export type Closing = NonNullable<Channel['closing']>;
+
+export const MultipartyStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]);
+export type MultipartyStatus = Static<typeof MultipartyStatus>;
+
+/** The multiparty channel's own fields (stored and shown), in two parts so the view's `states` sits between them. */
+const MULTIPARTY_HEAD = {
+  id: Type.String(),
+  parties: Type.Array(AccountId, { description: 'Every party, in the order the opening request gave them' }),
+  channels: Type.Array(Type.String(), { description: 'Member channel ids, sorted' }),
+  version: Type.Integer(),
+  status: MultipartyStatus,
+};
+const MULTIPARTY_TAIL = { createdAt: Timestamp, updatedAt: Timestamp, closedAt: Type.Optional(Timestamp), exitedBy: Type.Optional(AccountId) };
+
+/** A member channel's current state `{channel, version, balances}`, what the parties sign the next multiparty state over. */
+export const MemberState = Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(amountSchema()) });
+
+/** The multiparty channel as shown to callers, with its member channels' current states. */
+export const MultipartyView = Type.Object(
+  { ...MULTIPARTY_HEAD, states: Type.Array(MemberState, { description: "Member channels' current states" }), ...MULTIPARTY_TAIL },
+  { $id: 'Multiparty' },
+);
+export type MultipartyView = Static<typeof MultipartyView>;
+
+/** The stored multiparty channel (`multiparty` [id]); `organizations`: every party's MSP ID, sorted. */
+export const MultipartyRecord = Type.Object({ ...MULTIPARTY_HEAD, ...MULTIPARTY_TAIL, organizations: Type.Array(MspId) });
+export type Multiparty = Static<typeof MultipartyRecord>;
+
+/** The channel settings as shown to callers (and stored, once upgraded). */
+export const ChannelSettings = Type.Object({
+  challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
+  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
+  ...SETTINGS_STAMP,
+});
+export type ChannelSettings = Static<typeof ChannelSettings>;
+
+/** The stored settings: records written before the multiparty timeout existed lack it. */
+export const ChannelSettingsRecord = Type.Object({ ...ChannelSettings.properties, multipartyTimeoutSeconds: Type.Optional(ChannelSettings.properties.multipartyTimeoutSeconds) });

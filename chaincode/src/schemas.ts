@@ -1,0 +1,40 @@
+/**
+ * The shapes the gateway shares with the chaincode (TypeBox schemas, i.e. JSON Schema): field
+ * schemas and each converted system's views and requests, each defined once beside its system.
+ * The gateway's request/response schemas and OpenAPI document are built from these.
+ */
+export {
+  Amount,
+  PositiveAmount,
+  AccountId,
+  RecordId,
+  MspId,
+  Timestamp,
+  TxId,
+  Sha256Hex,
+  ShareBps,
+  PageSize,
+  PageQuery,
+  Page,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  amountSchema,
+  text,
+} from './shared/schema';
+export { AccountView, AccountParams } from './accounts/schema';
+export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
+export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
+export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';
+export { DbcsSettings, DbcsSettingsRequest } from './dbcs/schema';
+export {
+  DelegateRegistryView,
+  DelegateStatus,
+  DelegateView,
+  InvalidReason,
+  InvestmentContractView,
+  Ratio,
+  SigningStatus,
+  SigningView,
+  MovementView,
+  DisputeView,
+} from './dbcs/records';
