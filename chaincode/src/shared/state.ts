@@ -3,10 +3,10 @@ import type { ChaincodeStub } from 'fabric-shim';
 import { canonicalBytes } from './canonical';
 import { invalidArgument } from './errors';
 import { DEFAULT_PAGE_SIZE, PageSize } from './schema';
-import { firstError } from './validate';
+import { Decoder, firstError } from './validate';
 
-/** Decodes a parsed JSON record into a typed one, throwing when it is not of the expected shape. */
-export type Decoder<T> = (raw: unknown) => T;
+export type { Decoder } from './validate';
+
 
 export interface Page<T> {
   records: T[];

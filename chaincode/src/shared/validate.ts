@@ -1,7 +1,9 @@
 import type { StaticDecode, TSchema } from '@sinclair/typebox';
 import { Value, ValueError, ValueErrorType } from '@sinclair/typebox/value';
 import { invalidArgument } from './errors';
-import type { Decoder } from './state';
+
+/** Decodes a parsed JSON record into a typed one, throwing when it is not of the expected shape. */
+export type Decoder<T> = (raw: unknown) => T;
 
 /**
  * Checking values against the schemas of shared/schema.ts and the systems' schema.ts files, with
