@@ -195,6 +195,9 @@ start_peer() {
     "$BIN/peer" node start
 }
 
+# --------------------------------------------------------------------------------------------
+# Process names and endpoints (network.sh status)
+# --------------------------------------------------------------------------------------------
 proc_names() {
   local i n
   for i in "${ORDERERS[@]}"; do echo "orderer$i"; done
