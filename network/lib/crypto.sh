@@ -29,7 +29,7 @@ USERS=(
 )
 # lookup_user NAME -> sets U_ORG, U_CN (cryptogen user), U_ROLES
 lookup_user() {
-  local entry
+  local entry name org cn roles
   for entry in "${USERS[@]}"; do
     IFS=: read -r name org cn roles <<<"$entry"
     # shellcheck disable=SC2034 # U_ROLES is part of the lookup result

@@ -31,6 +31,9 @@ if node -e '
 ' "$GW_DIR" 2>/tmp/network-test.$$; then ok "gateway files: connection, identities, 0600 credentials, key hashes"; else ko "gateway files" "$(cat /tmp/network-test.$$)"; fi
 rm -f /tmp/network-test.$$
 
+# An operator's typo names the user it did not find (lookup_user once reported the last user tried).
+if out="$(bash "$NET" env nobody 2>&1)"; then ko "env nobody is refused" "$out"; elif [ "$out" = "unknown user nobody" ]; then ok "env nobody: refused, naming nobody"; else ko "env nobody names the unknown user" "$out"; fi
+
 if cfg="$(bash "$NET" query admin2 consortium:getConfig 2>&1)" && [ "$(printf '%s' "$cfg" | json members)" = '["Org1MSP","Org2MSP","Org3MSP"]' ]; then
   ok "consortium:getConfig lists the three members (read through Org2's peer)"
 else ko "consortium:getConfig" "$cfg"; fi
