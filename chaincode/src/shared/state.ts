@@ -7,7 +7,6 @@ import { Decoder, firstError } from './validate';
 
 export type { Decoder } from './validate';
 
-
 export interface Page<T> {
   records: T[];
   /** Fabric's bookmark for the next page; empty when this page is the last. */
