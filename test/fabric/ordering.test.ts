@@ -1,4 +1,5 @@
 import { IdentityStore } from '../../gateway/src/identity/store';
+import { FabricLedger } from '../../gateway/src/ledger/fabric/ledger';
 import { loadConnectionProfile } from '../../gateway/src/ledger/fabric/profile';
 import { BlockReader } from '../support/blocks';
 import { TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
@@ -14,6 +15,7 @@ if (TEST_LEDGER !== 'fabric') throw new Error('test/fabric runs against a networ
 
 describe('ordering on the real network', () => {
   let gw: TestGateway;
+  let ledger: FabricLedger;
   let blocks: BlockReader;
   let id: Record<string, string>;
 
@@ -21,10 +23,11 @@ describe('ordering on the real network', () => {
     gw = await startTestGateway();
     id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol', 'dave']);
     const identities = await IdentityStore.load(gw.identitiesDir);
-    blocks = new BlockReader(await loadConnectionProfile(gw.identitiesDir), 'Org1MSP', identities.principals.find((p) => p.name === 'admin1')!.identity);
+    ledger = new FabricLedger(await loadConnectionProfile(gw.identitiesDir), 'Org1MSP');
+    blocks = new BlockReader(ledger.network(identities.principals.find((p) => p.name === 'admin1')!.identity));
   }, 120_000);
   afterAll(async () => {
-    blocks?.close();
+    await ledger?.close();
     await gw?.close();
   });
 

@@ -1,9 +1,5 @@
-import { createPrivateKey } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import type { Network } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { ConnectionProfile } from '../../gateway/src/ledger/fabric/profile';
-import type { SigningIdentity } from '../../gateway/src/ledger/port';
 
 /** What a run of blocks holds: envelopes, distinct transaction ids and validation codes. */
 export interface BlockScan {
@@ -29,27 +25,16 @@ const CODE_NAMES = Object.fromEntries(Object.entries(peer.TxValidationCode).map(
  * transaction is known to be in the blocks once.
  */
 export class BlockReader {
-  private readonly client: grpc.Client;
-  private readonly gateway;
-
-  constructor(private readonly profile: ConnectionProfile, mspId: string, identity: SigningIdentity) {
-    const org = profile.organizations[mspId];
-    this.client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(Buffer.from(org.tlsRootCert)), { 'grpc.ssl_target_name_override': org.hostAlias });
-    this.gateway = connect({
-      client: this.client,
-      identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
-      hash: hash.sha256,
-    });
-  }
+  /** `network`: the channel through one peer, e.g. FabricLedger.network(identity). */
+  constructor(private readonly network: Network) {}
 
   private get qscc() {
-    return this.gateway.getNetwork(this.profile.channel).getContract('qscc');
+    return this.network.getContract('qscc');
   }
 
   /** The channel's height: the number of the next block to be committed. */
   async height(): Promise<bigint> {
-    const raw = await this.qscc.evaluateTransaction('GetChainInfo', this.profile.channel);
+    const raw = await this.qscc.evaluateTransaction('GetChainInfo', this.network.getName());
     return BigInt(common.BlockchainInfo.deserializeBinary(raw).getHeight());
   }
 
@@ -60,7 +45,7 @@ export class BlockReader {
     const codes: Record<string, number> = {};
     let envelopes = 0;
     for (let n = from; n < end; n++) {
-      const block = common.Block.deserializeBinary(await this.qscc.evaluateTransaction('GetBlockByNumber', this.profile.channel, String(n)));
+      const block = common.Block.deserializeBinary(await this.qscc.evaluateTransaction('GetBlockByNumber', this.network.getName(), String(n)));
       const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
       block.getData()?.getDataList_asU8().forEach((bytes, i) => {
         const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
@@ -73,10 +58,5 @@ export class BlockReader {
       });
     }
     return { from, to: end, envelopes, transactions: txIds.size, copiesPerTransaction: txIds.size === 0 ? 0 : envelopes / txIds.size, codes };
-  }
-
-  close(): void {
-    this.gateway.close();
-    this.client.close();
   }
 }

@@ -7,6 +7,7 @@ import {
   EndorseError,
   Gateway,
   GatewayError,
+  Network,
   Proposal,
   Status,
   StatusCode,
@@ -256,8 +257,17 @@ export class FabricLedger implements Ledger {
     return signer;
   }
 
+  /**
+   * The channel as `identity` sees it through this organisation's peer (fabric-gateway's Network,
+   * with this adapter's deadlines), for what the Ledger port does not cover, such as reading
+   * blocks with the query system chaincode (qscc).
+   */
+  network(identity: SigningIdentity): Network {
+    return this.gateway(identity).getNetwork(this.profile.channel);
+  }
+
   private contract(identity: SigningIdentity): Contract {
-    return this.gateway(identity).getNetwork(this.profile.channel).getContract(this.profile.chaincode);
+    return this.network(identity).getContract(this.profile.chaincode);
   }
 
   private gateway(identity: SigningIdentity, org = this.org): Gateway {
