@@ -1,4 +1,4 @@
-import type { GatewayDb } from './gateway-db';
+import { GatewayDb, jsonSublevel } from './gateway-db';
 
 /**
  * Key prefixes of the gateway database before its stores moved into sublevels (idempotency
@@ -47,7 +47,7 @@ export async function upgradeGatewayDb(db: GatewayDb): Promise<number> {
   const batch = db.batch();
   let moved = 0;
   for (const { prefix, sublevel, key = (rest: string) => rest, value = (raw: string): unknown => JSON.parse(raw) } of LEGACY) {
-    const target = db.sublevel<string, unknown>(sublevel, { valueEncoding: 'json' });
+    const target = jsonSublevel<unknown>(db, sublevel);
     for await (const [k, v] of db.iterator({ gte: prefix, lt: `${prefix}\uffff` })) {
       batch.put(key(k.slice(prefix.length)), value(dec.decode(v)), { sublevel: target });
       batch.del(k);
