@@ -13,6 +13,9 @@
 #   network.sh query  USER FN [ARG...]   evaluate a transaction as USER
 #   network.sh env USER            print `export ...` lines for the peer CLI as USER
 #   network.sh ports               print the port plan
+#   network.sh stop NODE           stop one node (orderer0, peer0.org2, chaincode.org1, ...), data kept
+#   network.sh start NODE          start a stopped node again and wait until it is healthy
+#   network.sh leader              print the orderer leading the channel's Raft cluster
 #   network.sh compose-init        generate crypto, block, packages, gateway files for docker-compose.yaml
 #   network.sh compose-setup       (run by the compose `setup` service) join, deploy, init
 set -Eeuo pipefail
@@ -117,12 +120,14 @@ source "$NET_DIR/lib/up-down.sh"
 source "$NET_DIR/lib/inspect.sh"
 # shellcheck source=SCRIPTDIR/lib/compose.sh
 source "$NET_DIR/lib/compose.sh"
+# shellcheck source=SCRIPTDIR/lib/nodes.sh
+source "$NET_DIR/lib/nodes.sh"
 
 # --------------------------------------------------------------------------------------------
 # Usage and command dispatch (the cmd_* functions are in lib/)
 # --------------------------------------------------------------------------------------------
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 CMD="${1:-}"
@@ -154,6 +159,9 @@ case "$CMD" in
   compose-init) cmd_compose_init "$@" ;;
   compose-setup) cmd_compose_setup "$@" ;;
   ports) cmd_ports ;;
+  stop) cmd_stop_node "$@" ;;
+  start) cmd_start_node "$@" ;;
+  leader) cmd_leader ;;
   -h | --help | help | "") usage ;;
   *)
     usage >&2

@@ -1,6 +1,6 @@
 import { EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { ChaincodeError, LedgerUnavailableError } from '../src/ledger/port';
-import { isStaleEndorsement, statusName, translate } from '../src/ledger/fabric/ledger';
+import { isStaleEndorsement, statusName, translate } from '../src/ledger/fabric/outcomes';
 import { toProblem } from '../src/http/problem';
 
 const cause = Object.assign(new Error('grpc'), { code: 10, details: '', metadata: undefined }) as never;
@@ -29,6 +29,13 @@ describe('fabric-gateway errors become port errors and problems', () => {
     expect(translated).toBeInstanceOf(LedgerUnavailableError);
     expect(translated).toMatchObject({ stage: 'endorse', fabricStatus: 'UNAVAILABLE', txId: 'tx2', retryable: true });
     expect(toProblem(translated)).toMatchObject({ status: 503, code: 'LEDGER_UNAVAILABLE', fabricStatus: 'UNAVAILABLE', txId: 'tx2' });
+  });
+
+  test("the gRPC status of a plan that no live peers satisfy is not mistaken for the chaincode's FAILED_PRECONDITION", () => {
+    const message = '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy';
+    const translated = translate(endorseError('tx6', message, [], 9), 'tx6');
+    expect(translated).toBeInstanceOf(LedgerUnavailableError);
+    expect(toProblem(translated)).toMatchObject({ status: 503, code: 'LEDGER_UNAVAILABLE', fabricStatus: 'FAILED_PRECONDITION', txId: 'tx6' });
   });
 
   test('an evaluation failure without a code is not mistaken for a refusal', () => {

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { FabricLedger, commitVerdict } from '../src/ledger/fabric/ledger';
-import { LedgerUnavailableError } from '../src/ledger/port';
+import { FabricLedger } from '../src/ledger/fabric/ledger';
+import { commitVerdict } from '../src/ledger/fabric/outcomes';
+import { LedgerConflictError, LedgerUnavailableError } from '../src/ledger/port';
 import type { PreparedTransaction, SigningIdentity } from '../src/ledger/port';
 
 /**
@@ -19,11 +20,14 @@ interface Fakes {
   log: string[];
   /** Commit status codes returned in turn. */
   statuses: number[];
+  /** Every submit fails with this error. */
   submitError?: Error;
+  /** The next submits fail with these errors, in turn (then they succeed). */
+  submitErrors?: Error[];
 }
 
-function fabric(fakes: Fakes): FabricLedger {
-  const ledger = new FabricLedger(profile, 'Org1MSP');
+function fabric(fakes: Fakes, options: { submitDeadlineMs?: number } = {}): FabricLedger {
+  const ledger = new FabricLedger(profile, 'Org1MSP', options);
   let proposals = 0;
   const transaction = (bytes: Uint8Array) => {
     const txId = Buffer.from(bytes).toString().split('|')[0];
@@ -34,6 +38,8 @@ function fabric(fakes: Fakes): FabricLedger {
       submit: async () => {
         fakes.log.push(`submit ${Buffer.from(bytes).toString()}`);
         if (fakes.submitError) throw fakes.submitError;
+        const failure = fakes.submitErrors?.shift();
+        if (failure) throw failure;
         return {
           getStatus: async () => {
             const code = fakes.statuses.shift() ?? StatusCode.VALID;
@@ -68,6 +74,12 @@ function fabric(fakes: Fakes): FabricLedger {
   };
   Object.assign(ledger as object, { gateway: () => gateway, contract: () => contract });
   return ledger;
+}
+
+/** fabric-gateway's SubmitError when no orderer takes the transaction (gRPC 14 UNAVAILABLE). */
+function unreachable(): Error {
+  const cause = Object.assign(new Error('grpc'), { code: 14, details: '', metadata: undefined }) as never;
+  return Object.assign(new GatewayError({ code: 14, details: [], cause, message: '14 UNAVAILABLE: no Raft leader' }), { name: 'SubmitError' });
 }
 
 describe('Fabric adapter: record before submit, resolve after', () => {
@@ -122,9 +134,7 @@ describe('Fabric adapter: record before submit, resolve after', () => {
 
     // Not knowable now: an error, never a fresh proposal.
     await expect(fabric({ log: [], statuses: [StatusCode.DUPLICATE_TXID] }).resolve(identity, recorded)).rejects.toMatchObject({ fabricStatus: 'DUPLICATE_TXID', retryable: true });
-    const cause = Object.assign(new Error('grpc'), { code: 14, details: '', metadata: undefined }) as never;
-    const unreachable = Object.assign(new GatewayError({ code: 14, details: [], cause, message: '14 UNAVAILABLE: orderer unreachable' }), { name: 'SubmitError' });
-    const failed = fabric({ log: [], statuses: [], submitError: unreachable }).resolve(identity, recorded);
+    const failed = fabric({ log: [], statuses: [], submitError: unreachable() }).resolve(identity, recorded);
     await expect(failed).rejects.toBeInstanceOf(LedgerUnavailableError);
     await expect(failed).rejects.toMatchObject({ stage: 'submit', txId: 'tx9', retryable: true });
     await ledger.close();
@@ -136,5 +146,42 @@ describe('Fabric adapter: record before submit, resolve after', () => {
     expect(commitVerdict(StatusCode.PHANTOM_READ_CONFLICT)).toBe('conflict');
     expect(commitVerdict(StatusCode.DUPLICATE_TXID)).toBe('duplicate');
     expect(commitVerdict(StatusCode.ENDORSEMENT_POLICY_FAILURE)).toBe('invalid');
+  });
+
+  test('ordering failover: while no orderer takes it, the same signed transaction is sent again, never a new proposal', async () => {
+    const fakes: Fakes = { log: [], statuses: [StatusCode.VALID], submitErrors: [unreachable(), unreachable()] };
+    const ledger = fabric(fakes);
+    const result = await ledger.submit(identity, 'accounts:transfer', ['b', '5'], { record: async (p) => void fakes.log.push(`record ${p.txId}`) });
+    expect(fakes.log).toEqual([
+      'endorse tx1 accounts:transfer',
+      'sign tx1',
+      'record tx1',
+      'submit tx1|signed:yes',
+      'submit tx1|signed:yes',
+      'submit tx1|signed:yes',
+      `status tx1 ${StatusCode.VALID}`,
+    ]);
+    expect(result.txId).toBe('tx1');
+    await ledger.close();
+  });
+
+  test('ordering that stays down past the deadline is LEDGER_UNAVAILABLE at the submit stage', async () => {
+    const fakes: Fakes = { log: [], statuses: [], submitError: unreachable() };
+    const ledger = fabric(fakes, { submitDeadlineMs: 400 });
+    await expect(ledger.submit(identity, 'accounts:transfer', ['b', '5'])).rejects.toMatchObject({ name: 'LedgerUnavailableError', stage: 'submit', txId: 'tx1' });
+    expect(fakes.log.filter((l) => l.startsWith('endorse'))).toHaveLength(1);
+    expect(fakes.log.filter((l) => l.startsWith('submit')).length).toBeGreaterThan(1);
+    await ledger.close();
+  });
+
+  test('conflicts are retried with fresh proposals until the deadline, then LedgerConflictError (409), not an outage', async () => {
+    const fakes: Fakes = { log: [], statuses: Array(1000).fill(StatusCode.MVCC_READ_CONFLICT) };
+    const ledger = fabric(fakes, { submitDeadlineMs: 600 });
+    const failure = ledger.submit(identity, 'accounts:transfer', ['b', '5']);
+    await expect(failure).rejects.toBeInstanceOf(LedgerConflictError);
+    await expect(failure).rejects.toMatchObject({ fabricStatus: 'MVCC_READ_CONFLICT' });
+    const proposals = fakes.log.filter((l) => l.startsWith('endorse')).length;
+    expect(proposals).toBeGreaterThan(2);
+    await ledger.close();
   });
 });

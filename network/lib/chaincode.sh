@@ -46,26 +46,35 @@ install_chaincode() {
   done
 }
 
+# start_chaincode_server ORG SEQUENCE NAME-SUFFIX : org ORG's fabric-chaincode-node server (native),
+# serving the package id PKGID_<ORG>; returns once started (not yet listening).
+start_chaincode_server() {
+  local n="$1" seq="$2" suffix="$3" name port id_var
+  name="chaincode.org$n$suffix"
+  id_var="PKGID_$n"
+  port="$(cc_port "$n" "$seq")"
+  port_busy "$port" && fail "port $port (chaincode server org$n) is already in use"
+  start_proc "$name" "--chaincode-id=${!id_var}" env \
+    CORE_CHAINCODE_LOGGING_LEVEL=INFO \
+    CORE_CHAINCODE_LOGGING_SHIM=INFO \
+    node "$CC_SERVER_JS" server \
+    --chaincode-address="127.0.0.1:$port" \
+    --chaincode-id="${!id_var}" \
+    --module-path="$CC_DIR"
+}
+
+# wait_chaincode_server ORG SEQUENCE NAME-SUFFIX : until org ORG's server listens on its port
+wait_chaincode_server() {
+  local n="$1" seq="$2" suffix="$3"
+  STEP_LOG="$LOGS/chaincode.org$n$suffix.log"
+  wait_until "chaincode server org$n listening on $(cc_port "$n" "$seq")" "$WAIT_SECS" "chaincode.org$n$suffix" port_busy "$(cc_port "$n" "$seq")"
+}
+
 # start_chaincode_servers SEQUENCE NAME-SUFFIX : one fabric-chaincode-node server per org (native)
 start_chaincode_servers() {
-  local seq="$1" suffix="$2" n name port id_var
-  for n in "${ORGS[@]}"; do
-    name="chaincode.org$n$suffix"
-    id_var="PKGID_$n"
-    port="$(cc_port "$n" "$seq")"
-    port_busy "$port" && fail "port $port (chaincode server org$n) is already in use"
-    start_proc "$name" "--chaincode-id=${!id_var}" env \
-      CORE_CHAINCODE_LOGGING_LEVEL=INFO \
-      CORE_CHAINCODE_LOGGING_SHIM=INFO \
-      node "$CC_SERVER_JS" server \
-      --chaincode-address="127.0.0.1:$port" \
-      --chaincode-id="${!id_var}" \
-      --module-path="$CC_DIR"
-  done
-  for n in "${ORGS[@]}"; do
-    STEP_LOG="$LOGS/chaincode.org$n$suffix.log"
-    wait_until "chaincode server org$n listening on $(cc_port "$n" "$seq")" "$WAIT_SECS" "chaincode.org$n$suffix" port_busy "$(cc_port "$n" "$seq")"
-  done
+  local seq="$1" suffix="$2" n
+  for n in "${ORGS[@]}"; do start_chaincode_server "$n" "$seq" "$suffix"; done
+  for n in "${ORGS[@]}"; do wait_chaincode_server "$n" "$seq" "$suffix"; done
 }
 
 # approve_and_commit SEQUENCE : approveformyorg x3 (skipped where already approved), commit

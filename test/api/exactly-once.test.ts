@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLedger, startGateway, RunningGateway, GatewayExtras } from '../../gateway/src/start';
 import type { GatewayConfig } from '../../gateway/src/config';
-import { LedgerUnavailableError } from '../../gateway/src/ledger/port';
+import { LedgerConflictError, LedgerUnavailableError } from '../../gateway/src/ledger/port';
 import type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from '../../gateway/src/ledger/port';
 import { LoggedEvent, committedEvents } from '../support/embedded-log';
 
@@ -70,17 +70,23 @@ class CommitStatusFailsOnce implements Ledger {
   }
 }
 
-/** The embedded ledger crashing after the journal write, before the commit. */
+/**
+ * The embedded ledger crashing after the journal write, before the commit; or, with
+ * `conflictNext`, failing there as a Fabric transaction does whose every proposal conflicted
+ * until the deadline (nothing committed).
+ */
 class CrashAfterRecordOnce extends CommitStatusFailsOnce {
   crashNext = false;
+  conflictNext = false;
   override async submit(identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
-    if (!this.crashNext) return super.submit(identity, fn, args, options);
-    this.crashNext = false;
+    if (!this.crashNext && !this.conflictNext) return super.submit(identity, fn, args, options);
+    const failure = this.crashNext ? new Error('crash after the record, before the commit') : new LedgerConflictError('transaction conflicted 9 times', 'MVCC_READ_CONFLICT', 9);
+    this.crashNext = this.conflictNext = false;
     return super.submit(identity, fn, args, {
       ...options,
       record: async (prepared) => {
         await options.record?.(prepared);
-        throw new Error('crash after the record, before the commit');
+        throw failure;
       },
     });
   }
@@ -220,5 +226,21 @@ embeddedOnly('exactly once across a 5xx after submit', () => {
     const replay = await h.post('alice', '/v1/transfers', { to: bank, amount: '29' }, 'crash-before-commit');
     expect(replay.body).toEqual(retried.body);
     expect(BigInt((await h.get('alice', '/v1/accounts/me')).body.balance)).toBe(before - 29n);
+  });
+
+  test('conflicts that outlast the deadline answer 409 LEDGER_CONFLICT with Retry-After; the same key later applies once', async () => {
+    const before = BigInt((await h.get('alice', '/v1/accounts/me')).body.balance);
+    ledger.conflictNext = true;
+    const conflicted = await h.post('alice', '/v1/transfers', { to: bank, amount: '31' }, 'after-conflict');
+    expect(conflicted.status).toBe(409);
+    expect(conflicted.body).toMatchObject({ code: 'LEDGER_CONFLICT', fabricStatus: 'MVCC_READ_CONFLICT' });
+    expect(conflicted.headers.get('retry-after')).toBe('1');
+    expect(BigInt((await h.get('alice', '/v1/accounts/me')).body.balance)).toBe(before);
+    // Not kept as the key's final answer: the retry is applied, once.
+    const retried = await h.post('alice', '/v1/transfers', { to: bank, amount: '31' }, 'after-conflict');
+    expect(retried.status).toBe(201);
+    expect(BigInt((await h.get('alice', '/v1/accounts/me')).body.balance)).toBe(before - 31n);
+    expect((await h.post('alice', '/v1/transfers', { to: bank, amount: '31' }, 'after-conflict')).body).toEqual(retried.body);
+    expect(BigInt((await h.get('alice', '/v1/accounts/me')).body.balance)).toBe(before - 31n);
   });
 });

@@ -1,5 +1,5 @@
 import type { Network } from '@hyperledger/fabric-gateway';
-import { common, peer } from '@hyperledger/fabric-protos';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
 
 /** What a run of blocks holds: envelopes, distinct transaction ids and validation codes. */
 export interface BlockScan {
@@ -58,5 +58,22 @@ export class BlockReader {
       });
     }
     return { from, to: end, envelopes, transactions: txIds.size, copiesPerTransaction: txIds.size === 0 ? 0 : envelopes / txIds.size, codes };
+  }
+
+  /**
+   * The MSP IDs of the peers that endorsed a committed transaction, sorted, and its validation
+   * code (qscc GetTransactionByID: the envelope's ChaincodeEndorsedAction endorsements).
+   */
+  async endorsers(txId: string): Promise<{ mspIds: string[]; code: string }> {
+    const processed = peer.ProcessedTransaction.deserializeBinary(await this.qscc.evaluateTransaction('GetTransactionByID', this.network.getName(), txId));
+    const payload = common.Payload.deserializeBinary(processed.getTransactionenvelope()!.getPayload_asU8());
+    const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    const action = peer.ChaincodeActionPayload.deserializeBinary(transaction.getActionsList()[0].getPayload_asU8());
+    const mspIds = action
+      .getAction()!
+      .getEndorsementsList()
+      .map((e) => msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid())
+      .sort();
+    return { mspIds, code: CODE_NAMES[processed.getValidationcode()] ?? `CODE_${processed.getValidationcode()}` };
   }
 }

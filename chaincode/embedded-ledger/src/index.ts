@@ -6,7 +6,7 @@
  */
 import './quiet-shim';
 export type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from './port';
-export { ChaincodeError, LedgerUnavailableError } from './port';
+export { ChaincodeError, LedgerConflictError, LedgerUnavailableError } from './port';
 export { EMBEDDED_CHANNEL, EmbeddedLedger } from './ledger';
 export type { CommittedTx, HistoryEntry, LevelDb, Write } from './store';
 export { LedgerStore } from './store';

@@ -22,7 +22,12 @@ export interface SigningIdentity {
 }
 
 export interface SubmitOptions {
-  /** Organisations whose peers must endorse (for keys guarded by key-level policies). */
+  /**
+   * Organisations whose peers must endorse. Default: planned per transaction by the ledger (on
+   * Fabric, the peer's Gateway endorses at this organisation's peer first and adds the
+   * organisations that the key-level policies of the keys the simulation writes name). Set it
+   * only to force a plan, as the key-level forgery test does.
+   */
   endorsingOrganizations?: string[];
   /**
    * Called with each endorsed transaction before it is sent for ordering (once per proposal: a
@@ -135,5 +140,24 @@ export class LedgerUnavailableError extends Error {
   ) {
     super(message);
     this.name = 'LedgerUnavailableError';
+  }
+}
+
+/**
+ * A transaction that kept conflicting with concurrent ones (MVCC_READ_CONFLICT or
+ * PHANTOM_READ_CONFLICT at commit, or peers endorsing different results while one catches up)
+ * after every fresh proposal the request's deadline allowed. Nothing it proposed committed; the
+ * same request sent again later (with the same Idempotency-Key) may succeed. The gateway answers
+ * it 409 LEDGER_CONFLICT with Retry-After, not as an outage.
+ */
+export class LedgerConflictError extends Error {
+  constructor(
+    message: string,
+    readonly fabricStatus: string,
+    readonly attempts: number,
+    readonly txId?: string,
+  ) {
+    super(message);
+    this.name = 'LedgerConflictError';
   }
 }

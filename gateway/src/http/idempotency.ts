@@ -5,7 +5,7 @@ import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
 import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
 import { principalOf } from './auth';
-import { HttpProblem, problem } from './problem';
+import { HttpProblem, isTransient, problem } from './problem';
 
 /**
  * Idempotent POSTs, exactly once across crashes and 5xx (DESIGN.md, "The gateway" and "Consent,
@@ -177,9 +177,9 @@ class IdempotencyStore {
     return payload;
   };
 
-  /** onError: marks a transient refusal (HttpProblem `transient`), which is answered but not stored. */
+  /** onError: marks a transient refusal (`isTransient`: 409 LEDGER_CONFLICT, a busy counterparty), which is answered but not stored. */
   readonly onError = async (request: FastifyRequest, _reply: FastifyReply, error: FastifyError): Promise<void> => {
-    if (request.idempotency && error instanceof HttpProblem && error.transient) request.idempotency.transient = true;
+    if (request.idempotency && isTransient(error)) request.idempotency.transient = true;
   };
 
   /** onResponse: closes the request's journal and releases waiters of this key, whatever the outcome. */

@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ErrorCode } from '@covenant/chaincode';
-import { ChaincodeError, LedgerUnavailableError } from '../ledger/port';
+import { ChaincodeError, LedgerConflictError, LedgerUnavailableError } from '../ledger/port';
 
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`). Every problem carries a stable
  * `code`: the chaincode's codes (DESIGN.md, "Chaincode rules") plus the gateway's own
- * (UNAUTHENTICATED, IDEMPOTENCY_KEY_REUSED, LEDGER_UNAVAILABLE, LEDGER_REJECTED, INTERNAL) and the
+ * (UNAUTHENTICATED, IDEMPOTENCY_KEY_REUSED, LEDGER_CONFLICT, LEDGER_UNAVAILABLE, LEDGER_REJECTED,
+ * INTERNAL) and the
  * HTTP layer's (REQUEST_TIMEOUT 408, PAYLOAD_TOO_LARGE 413, URI_TOO_LONG 414,
  * UNSUPPORTED_MEDIA_TYPE 415, HEADERS_TOO_LARGE 431, RATE_LIMITED 429, SHUTTING_DOWN 503).
  */
@@ -15,6 +16,7 @@ export type GatewayCode =
   | 'UNAUTHENTICATED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_KEY_IN_USE'
+  | 'LEDGER_CONFLICT'
   | 'LEDGER_UNAVAILABLE'
   | 'LEDGER_REJECTED'
   | 'INTERNAL'
@@ -51,6 +53,7 @@ const TITLES: Record<GatewayCode, string> = {
   UNAUTHENTICATED: 'Unauthenticated',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
   IDEMPOTENCY_KEY_IN_USE: 'Idempotency key in use by a request in progress',
+  LEDGER_CONFLICT: 'Conflict with concurrent transactions',
   LEDGER_UNAVAILABLE: 'Ledger unavailable',
   LEDGER_REJECTED: 'Transaction rejected by the ledger',
   INTERNAL: 'Internal error',
@@ -94,6 +97,12 @@ export function problem(status: number, code: GatewayCode, detail?: string, extr
   return { type: `urn:covenant:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[code], status, code, detail, ...extra };
 }
 
+/**
+ * Seconds a client should wait before sending a request again that ended in 409 LEDGER_CONFLICT
+ * (its `Retry-After`): by then the blocks that held the conflicting transactions are committed.
+ */
+export const CONFLICT_RETRY_AFTER_SECONDS = 1;
+
 /** An error a route throws to answer with a problem. */
 export class HttpProblem extends Error {
   /**
@@ -108,9 +117,26 @@ export class HttpProblem extends Error {
   }
 }
 
+/**
+ * True for a failure the same request may overcome if simply sent again: a transient HttpProblem
+ * (the other gateway busy with the same channel) or a LedgerConflictError. Such an answer is not
+ * kept for Idempotency-Key replays.
+ */
+export function isTransient(error: unknown): boolean {
+  return (error instanceof HttpProblem && error.transient) || error instanceof LedgerConflictError;
+}
+
 /** Maps any error thrown while handling a request to the problem the client sees. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof HttpProblem) return error.problem;
+  if (error instanceof LedgerConflictError) {
+    // A conflict is not an outage: 409 with Retry-After (sendProblem), the same request may be
+    // sent again with the same Idempotency-Key.
+    return problem(409, 'LEDGER_CONFLICT', `${error.message}: nothing was applied; retry after ${CONFLICT_RETRY_AFTER_SECONDS} s with the same Idempotency-Key`, {
+      txId: error.txId,
+      fabricStatus: error.fabricStatus,
+    });
+  }
   if (error instanceof ChaincodeError) {
     return problem(HTTP_STATUS[error.code], error.code, error.detail, error.txId ? { txId: error.txId } : {});
   }
@@ -154,6 +180,7 @@ export function rawProblemResponse(status: number, detail: string): string {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
   if (p.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (p.code === 'LEDGER_CONFLICT') reply.header('retry-after', String(CONFLICT_RETRY_AFTER_SECONDS));
   return reply
     .code(p.status)
     .type('application/problem+json')

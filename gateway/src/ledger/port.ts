@@ -3,4 +3,4 @@
  * chaincode's tests use it without the gateway) and re-exported here for the gateway's modules.
  */
 export type { EventCheckpoint, Ledger, LedgerEvent, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from '@covenant/embedded-ledger';
-export { ChaincodeError, LedgerUnavailableError } from '@covenant/embedded-ledger';
+export { ChaincodeError, LedgerConflictError, LedgerUnavailableError } from '@covenant/embedded-ledger';

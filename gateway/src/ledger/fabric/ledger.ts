@@ -1,26 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { Commit, Contract, Gateway, Network, Proposal, Status, Transaction, connect, hash, signers } from '@hyperledger/fabric-gateway';
 import {
-  Commit,
-  CommitStatusError,
-  Contract,
-  EndorseError,
-  Gateway,
-  GatewayError,
-  Network,
-  Proposal,
-  Status,
-  StatusCode,
-  Transaction,
-  connect,
-  hash,
-  signers,
-} from '@hyperledger/fabric-gateway';
-import { parseErrorMessage } from '@covenant/chaincode';
-import {
-  ChaincodeError,
   EventCheckpoint,
   Ledger,
+  LedgerConflictError,
   LedgerEvent,
   LedgerUnavailableError,
   PreparedTransaction,
@@ -28,35 +12,49 @@ import {
   SubmitOptions,
   SubmitResult,
 } from '../port';
+import { commitVerdict, isOrderingFailure, isStaleEndorsement, statusName, translate } from './outcomes';
 import type { ConnectionProfile } from './profile';
 
 /** Deadlines of every gRPC call (fabric-gateway connect options). */
-export const DEADLINES_MS = { evaluate: 10_000, endorse: 30_000, submit: 10_000, commitStatus: 60_000 };
+export const DEADLINES_MS = { evaluate: 10_000, endorse: 30_000, submit: 10_000, commitStatus: 15_000 };
 /**
- * Conflicts that a fresh proposal resolves are retried this many times with backoff:
- * MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT at commit (fabric#3748), and endorsements that
- * differ between peers because one peer has not yet committed the block another has
- * ("ProposalResponsePayloads do not match": nothing reached the orderer, so a retry is safe).
+ * How long one submit may keep trying, from its first proposal: fresh proposals after conflicts,
+ * resubmissions of the same signed transaction while the ordering service cannot take it
+ * (a Raft election takes a few seconds). Then a conflict is a LedgerConflictError, an
+ * ordering failure a LedgerUnavailableError.
  */
-export const MAX_ATTEMPTS = 4;
-const RETRYABLE = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
-
-export function statusName(code: number): string {
-  return Object.entries(StatusCode).find(([, v]) => v === code)?.[0] ?? `STATUS_${code}`;
-}
+export const SUBMIT_DEADLINE_MS = 30_000;
+/** How long read-your-writes waits for the other organisations' peers to commit a transaction. */
+export const OTHER_PEERS_COMMIT_WAIT_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and
+ * Jitter"): a random pause in [base, base·2^attempt], capped, so that transactions that
+ * conflicted with each other do not propose again in step.
+ */
+export function backoffMs(attempt: number, baseMs = 25, capMs = 1_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return baseMs + Math.floor(Math.random() * (ceiling - baseMs + 1));
+}
+
+/**
  * The Fabric adapter of the Ledger port: @hyperledger/fabric-gateway over one @grpc/grpc-js client
- * to this organisation's peer (its Gateway service plans endorsement and submits to the orderers).
+ * to each organisation's peer (this organisation's is the gateway peer, whose Gateway service
+ * plans endorsement and submits to the orderers).
  * The flow is explicit: proposal → endorse → sign (prepare) → record (the caller's journal) →
  * submit → commit status, each call with a deadline; `resolve` resubmits recorded signed bytes
  * and reads their commit status.
- * Every submit asks the peers of all consortium organisations to endorse, because key-level
- * (state-based) policies name organisations that discovery alone does not plan (fabric#2764).
- * Refusals from chaincode become ChaincodeError; every other failure a LedgerUnavailableError
- * naming the stage and the Fabric status.
+ * Endorsement is planned per transaction by the peer's Gateway: it simulates at this
+ * organisation's peer first, and the simulation's chaincode interest names the key-level
+ * (state-based) policies of every key written; discovery then adds the organisations those
+ * policies need (Fabric's gateway "planFromFirstEndorser", core/endorser buildChaincodeInterest).
+ * A transfer between two accounts of one organisation is endorsed by that organisation alone and
+ * succeeds while another organisation's peer is down.
+ * Refusals from chaincode become ChaincodeError; conflicts that outlast the deadline a
+ * LedgerConflictError; every other failure a LedgerUnavailableError naming the stage and the
+ * Fabric status.
  */
 export class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
@@ -65,12 +63,15 @@ export class FabricLedger implements Ledger {
   /** Gateway connections by identity and peer organisation. */
   private readonly gateways = new Map<string, Gateway>();
   private readonly signers = new Map<string, ReturnType<typeof signers.newPrivateKeySigner>>();
+  private readonly submitDeadlineMs: number;
 
   constructor(
     readonly profile: ConnectionProfile,
     readonly org: string,
+    options: { submitDeadlineMs?: number } = {},
   ) {
     if (!profile.organizations[org]) throw new Error(`organization ${org} is not in the connection profile (${Object.keys(profile.organizations).join(', ')})`);
+    this.submitDeadlineMs = options.submitDeadlineMs ?? SUBMIT_DEADLINE_MS;
     for (const [mspId, peer] of Object.entries(profile.organizations)) {
       const credentials = grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert));
       this.clients.set(mspId, new grpc.Client(peer.peerEndpoint, credentials, { 'grpc.ssl_target_name_override': peer.hostAlias }));
@@ -86,37 +87,60 @@ export class FabricLedger implements Ledger {
   }
 
   /**
-   * Prepare, record, submit, commit status (the Ledger port). A commit that fails with
-   * MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT, and an endorsement the peers disagree on (one a
-   * block behind), are retried with a fresh proposal, which is recorded again, up to
-   * MAX_ATTEMPTS. Throws ChaincodeError for a refusal, the error of `options.record` if recording
-   * fails (nothing sent), LedgerUnavailableError otherwise.
+   * Prepare, record, order, commit status (the Ledger port), within SUBMIT_DEADLINE_MS. A commit
+   * that fails with MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT, and an endorsement the peers
+   * disagree on (one a block behind), are retried with a fresh proposal (recorded again) after a
+   * jittered backoff; when the deadline leaves no room for another, LedgerConflictError.
+   * Throws ChaincodeError for a refusal, the error of `options.record` if recording fails
+   * (nothing sent), LedgerUnavailableError otherwise.
    */
   async submit(identity: SigningIdentity, fn: string, args: string[], options: SubmitOptions = {}): Promise<SubmitResult> {
-    const endorsingOrganizations = options.endorsingOrganizations ?? this.organizations;
+    const deadline = Date.now() + this.submitDeadlineMs;
+    const planned = options.endorsingOrganizations;
     for (let attempt = 1; ; attempt++) {
       let txId: string | undefined;
       let outcome: SubmitResult | { retry: string } | Error;
       try {
-        const proposal = this.contract(identity).newProposal(fn, { arguments: args, endorsingOrganizations });
+        const proposal = this.contract(identity).newProposal(fn, planned ? { arguments: args, endorsingOrganizations: planned } : { arguments: args });
         txId = proposal.getTransactionId();
         const transaction = await this.prepare(identity, proposal);
         await options.record?.({ txId, bytes: transaction.getBytes(), result: transaction.getResult() });
-        const submitted = await transaction.submit();
         outcome =
-          (await this.outcome(identity, submitted, await submitted.getStatus(), transaction.getResult(), endorsingOrganizations)) ??
+          (await this.order(identity, transaction, deadline)) ??
           new LedgerUnavailableError(`transaction ${txId} committed as DUPLICATE_TXID`, 'commit', 'DUPLICATE_TXID', txId, false);
       } catch (err) {
-        // A peer a block behind answers differently from the others: retry; on the last attempt
-        // report what the peers said (a refusal code if there is one).
-        outcome = isStaleEndorsement(err, endorsingOrganizations) && attempt < MAX_ATTEMPTS ? { retry: 'STALE_ENDORSEMENT' } : translate(err, txId);
+        // A peer a block behind answers differently from this organisation's: retry. Without an
+        // explicit plan this organisation's peer endorses first, so a refusal by it alone is real.
+        outcome = isStaleEndorsement(err, planned ?? [this.org]) ? { retry: 'STALE_ENDORSEMENT' } : translate(err, txId);
       }
       if (outcome instanceof Error) throw outcome;
       if (!('retry' in outcome)) return outcome;
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new LedgerUnavailableError(`transaction ${txId ?? ''} failed ${attempt} times with ${outcome.retry}`, 'commit', outcome.retry, txId, true);
+      const pause = backoffMs(attempt);
+      if (Date.now() + pause >= deadline) {
+        throw new LedgerConflictError(`transaction ${txId ?? ''} conflicted with concurrent transactions ${attempt} times (${outcome.retry})`, outcome.retry, attempt, txId);
       }
-      await sleep(100 * 2 ** attempt + Math.floor(Math.random() * 50));
+      await sleep(pause);
+    }
+  }
+
+  /**
+   * Sends a signed transaction for ordering and reads its commit status. While no orderer takes
+   * it (unreachable, no Raft leader or quorum) or its status does not come, the same signed bytes
+   * are sent again after a backoff until `deadline`: a transaction id commits at most once, so a
+   * repeat is harmless. Returns `outcome`'s verdict; throws the last ordering failure at the
+   * deadline.
+   */
+  private async order(identity: SigningIdentity, transaction: Transaction, deadline: number): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
+    for (let round = 1; ; round++) {
+      try {
+        const submitted = await transaction.submit();
+        const status = await submitted.getStatus({ deadline: Math.min(deadline, Date.now() + DEADLINES_MS.commitStatus) });
+        return await this.outcome(identity, submitted, status, transaction.getResult());
+      } catch (err) {
+        const pause = backoffMs(round, 100, 2_000);
+        if (!isOrderingFailure(err) || Date.now() + pause >= deadline) throw err;
+        await sleep(pause);
+      }
     }
   }
 
@@ -129,12 +153,11 @@ export class FabricLedger implements Ledger {
    * (stage submit or commit-status) when the peers cannot say now, and for DUPLICATE_TXID.
    */
   async resolve(identity: SigningIdentity, recorded: PreparedTransaction): Promise<SubmitResult | undefined> {
-    const organizations = this.organizations;
     try {
       const transaction = this.gateway(identity).newTransaction(recorded.bytes);
       if (transaction.getTransactionId() !== recorded.txId) throw new Error(`recorded bytes are transaction ${transaction.getTransactionId()}, not ${recorded.txId}`);
       const submitted = await transaction.submit();
-      const outcome = await this.outcome(identity, submitted, await submitted.getStatus(), recorded.result, organizations);
+      const outcome = await this.outcome(identity, submitted, await submitted.getStatus(), recorded.result);
       if (outcome === undefined) {
         throw new LedgerUnavailableError(`transaction ${recorded.txId}: the peers report a duplicate transaction id; its first commit decides`, 'commit-status', 'DUPLICATE_TXID', recorded.txId, true);
       }
@@ -214,11 +237,11 @@ export class FabricLedger implements Ledger {
    * fresh proposal; DUPLICATE_TXID → `undefined` (an earlier transaction with this id decides);
    * any other code → a LedgerUnavailableError naming it (the transaction is invalid for good).
    */
-  private async outcome(identity: SigningIdentity, commit: Commit, status: Status, result: Uint8Array, organizations: string[]): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
+  private async outcome(identity: SigningIdentity, commit: Commit, status: Status, result: Uint8Array): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
     const txId = status.transactionId;
     switch (commitVerdict(status.code)) {
       case 'valid':
-        await this.committedEverywhere(identity, commit, organizations);
+        await this.committedEverywhere(identity, commit);
         return { txId, blockNumber: status.blockNumber, payload: result };
       case 'conflict':
         return { retry: statusName(status.code) };
@@ -230,21 +253,25 @@ export class FabricLedger implements Ledger {
   }
 
   /**
-   * Waits until the other endorsing organisations' peers have committed the transaction too (the
-   * same signed commit status request, asked of each peer), so a request that follows at another
-   * organisation's gateway reads what this one wrote. Commit status only ever comes from one
-   * peer in fabric-gateway; a peer that is down or slow past the deadline is logged by the caller
-   * as nothing worse than a later stale read, so failures here are ignored.
+   * Read-your-writes across organisations: waits until the other organisations' peers have
+   * committed the transaction too (the same signed commit status request, asked of each peer), so
+   * a request that follows at another organisation's gateway (a counterparty confirming an escrow
+   * just created) reads what this one wrote. Every other peer is asked, not only endorsers: a
+   * transaction endorsed by one organisation alone may still concern another's parties. The peers
+   * commit the same block within milliseconds of each other, so this costs little; a peer that is
+   * down answers at once and one that lags is waited for at most OTHER_PEERS_COMMIT_WAIT_MS:
+   * failures here are ignored (nothing worse than a later stale read).
    */
-  private async committedEverywhere(identity: SigningIdentity, commit: Commit, organizations: string[]): Promise<void> {
-    const others = organizations.filter((o) => o !== this.org && this.clients.has(o));
+  private async committedEverywhere(identity: SigningIdentity, commit: Commit): Promise<void> {
+    const others = this.organizations.filter((o) => o !== this.org);
     if (others.length === 0) return;
     const signature = await this.signer(identity)(commit.getDigest());
+    const deadline = Date.now() + OTHER_PEERS_COMMIT_WAIT_MS;
     await Promise.all(
       others.map((org) =>
         this.gateway(identity, org)
           .newSignedCommit(commit.getBytes(), signature)
-          .getStatus({ deadline: Date.now() + DEADLINES_MS.commitStatus })
+          .getStatus({ deadline })
           .catch(() => undefined),
       ),
     );
@@ -288,54 +315,4 @@ export class FabricLedger implements Ledger {
     }
     return gateway;
   }
-}
-
-/**
- * A validation code, classified: `valid`; `conflict` (MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT:
- * a fresh proposal may succeed); `duplicate` (DUPLICATE_TXID: says nothing about the first
- * transaction with this id); `invalid` (any other code: the transaction never becomes valid).
- */
-export function commitVerdict(code: number): 'valid' | 'conflict' | 'duplicate' | 'invalid' {
-  if (code === StatusCode.VALID) return 'valid';
-  if (RETRYABLE.has(code)) return 'conflict';
-  if (code === StatusCode.DUPLICATE_TXID) return 'duplicate';
-  return 'invalid';
-}
-
-/**
- * True when the endorsing peers disagreed, as happens while one peer lags a block behind the
- * peer that answered the previous commit: their results differ ("ProposalResponsePayloads do not
- * match"), or some organisations' peers refused while others endorsed (a key not yet visible on
- * the lagging peer). A refusal by every organisation's peer is a real refusal, not stale.
- */
-export function isStaleEndorsement(err: unknown, endorsingOrganizations: string[] = []): boolean {
-  if (!(err instanceof EndorseError)) return false;
-  if ([err.message, ...err.details.map((d) => d.message)].some((m) => m.includes('ProposalResponsePayloads do not match'))) return true;
-  const refusing = new Set(err.details.map((d) => d.mspId));
-  return refusing.size > 0 && endorsingOrganizations.some((org) => !refusing.has(org));
-}
-
-/**
- * Turns a fabric-gateway error into the port's errors. A chaincode refusal reaches the client
- * inside the endorsement (or evaluation) error details as "... CODE: text".
- */
-export function translate(err: unknown, txId?: string): Error {
-  if (err instanceof ChaincodeError || err instanceof LedgerUnavailableError) return err;
-  if (err instanceof GatewayError) {
-    const messages = [err.message, ...err.details.map((d) => d.message)];
-    for (const message of messages) {
-      const match = /(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FORBIDDEN|INSUFFICIENT_FUNDS|FAILED_PRECONDITION): [\s\S]*$/.exec(message);
-      const parsed = match ? parseErrorMessage(match[0]) : undefined;
-      if (parsed) return new ChaincodeError(parsed.code, parsed.detail, txId);
-    }
-    const id = (err as { transactionId?: string }).transactionId ?? txId;
-    const grpcStatus = grpc.status[err.code] ?? String(err.code);
-    const detail = err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`).join('; ');
-    const text = `${err.message}${detail ? ` (${detail})` : ''}`;
-    if (err instanceof EndorseError) return new LedgerUnavailableError(text, 'endorse', grpcStatus, id);
-    if (err.name === 'SubmitError') return new LedgerUnavailableError(text, 'submit', grpcStatus, id);
-    if (err instanceof CommitStatusError) return new LedgerUnavailableError(text, 'commit-status', grpcStatus, id);
-    return new LedgerUnavailableError(text, txId ? 'endorse' : 'evaluate', grpcStatus, id);
-  }
-  return err instanceof Error ? err : new Error(String(err));
 }
