@@ -8,7 +8,7 @@ import type { Ledger } from '../../gateway/src/ledger/port';
 import { DEFAULT_DATA_DIR, GatewayConfig } from '../../gateway/src/config';
 import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
 import { IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
-import { issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
+import { OrgCa, issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
 
 /**
  * Starts the real gateway (the composition `npm start` runs) on 127.0.0.1 with ephemeral ports and
@@ -104,6 +104,11 @@ export interface TestGatewayOptions {
   faults?: Record<string, Faults>;
   /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
   settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs'>;
+  /**
+   * Client identities to issue besides the dev users (fabric mode only: the organisations' CAs
+   * sign them), e.g. the many payers of a benchmark; each gets an API key like the dev users.
+   */
+  extraUsers?: { name: string; mspId: string }[];
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -113,7 +118,8 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   const perOrg = TEST_LEDGER === 'fabric' || options.perOrg === true;
   const orgs = perOrg ? ORGS : ['Org1MSP'];
   const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
-  if (fresh) await prepareFabricDir(dir);
+  if (options.extraUsers?.length && !fresh) throw new Error('extraUsers: only for a fresh gateway on the fabric ledger');
+  if (fresh) await prepareFabricDir(dir, options.extraUsers ?? []);
   const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent', ...options.settings });
   // Embedded per-organisation gateways share one in-process ledger that the harness owns.
   let shared: { ledger: Ledger; identitiesDir: string } | undefined;
@@ -167,12 +173,36 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   return gw;
 }
 
+const networkCas = new Map<string, Promise<OrgCa>>();
+
+/**
+ * The certificate authority of organisation `mspId` of the network `npm run network:up` started
+ * (its cryptogen CA key and certificate, found beside the organisation's admin identity), to
+ * issue fresh client identities the peers accept.
+ */
+export function networkCa(mspId: string): Promise<OrgCa> {
+  let ca = networkCas.get(mspId);
+  if (!ca) {
+    ca = (async () => {
+      const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
+      const network = JSON.parse(await readFile(join(networkDir, 'identities.json'), 'utf8')) as { users: IdentityRecord[] };
+      const admin = network.users.find((u) => u.roles.includes('admin') && u.mspId === mspId);
+      if (!admin) throw new Error(`no admin of ${mspId} in the network's identities.json`);
+      const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(resolve(networkDir, admin.certificatePath))![1];
+      const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
+      return loadOrgCa(mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
+    })();
+    networkCas.set(mspId, ca);
+  }
+  return ca;
+}
+
 /**
  * Fabric mode: a temp data dir whose fabric/ folder has the network's connection profile, its
- * admins, and fresh client identities (bank, alice, bob, dave, carol, arbiter) issued by the
- * organisations' cryptogen CAs.
+ * admins, and fresh client identities (bank, alice, bob, dave, carol, arbiter, then `extra`)
+ * issued by the organisations' cryptogen CAs.
  */
-async function prepareFabricDir(dir: string): Promise<void> {
+async function prepareFabricDir(dir: string, extra: { name: string; mspId: string }[]): Promise<void> {
   const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
   const network = JSON.parse(await readFile(join(networkDir, 'identities.json'), 'utf8')) as { users: IdentityRecord[] };
   const target = join(dir, 'fabric');
@@ -188,11 +218,9 @@ async function prepareFabricDir(dir: string): Promise<void> {
   const admins = network.users.filter((u) => u.roles.includes('admin'));
   for (const admin of admins) add({ ...admin, certificatePath: resolve(networkDir, admin.certificatePath), privateKeyPath: resolve(networkDir, admin.privateKeyPath) });
   const suffix = Math.random().toString(36).slice(2, 8);
-  for (const user of DEV_USERS.filter((u) => u.ou === 'client')) {
-    const admin = admins.find((a) => a.mspId === user.mspId)!;
-    const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(resolve(networkDir, admin.certificatePath))![1];
-    const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
-    const ca = await loadOrgCa(user.mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
+  const clients = [...DEV_USERS.filter((u) => u.ou === 'client'), ...extra.map((u) => ({ ...u, roles: [] as string[] }))];
+  for (const user of clients) {
+    const ca = await networkCa(user.mspId);
     const issued = await issueIdentity(ca, `${user.name}-${suffix}`, 'client');
     const userDir = join(target, 'msp', user.name);
     await mkdir(userDir, { recursive: true });
