@@ -1,7 +1,9 @@
 /**
  * Fabric throughput ratios, measured side by side in one run with interleaved rounds (issue 11):
  *
- *   COVENANT_TEST_LEDGER=fabric npx tsx test/bench/fabric-throughput.ts [rounds]   # after network:up
+ *   COVENANT_TEST_LEDGER=fabric npx tsx test/bench/fabric-throughput.ts [rounds] [only]   # after network:up
+ *
+ * `only` (optional): run just the comparisons whose label contains it (e.g. "32", "escrow").
  *
  * 1. REST transfers (POST /v1/transfers through each payer's own organisation's gateway) against
  *    the same transfers submitted directly with plain fabric-gateway clients
@@ -76,6 +78,8 @@ function summary(c: Comparison): string {
 async function main(): Promise<void> {
   if (TEST_LEDGER !== 'fabric') throw new Error('this benchmark compares against direct Fabric clients: run it with COVENANT_TEST_LEDGER=fabric after npm run network:up');
   const rounds = Number(process.argv[2] ?? 3);
+  const only = process.argv[3];
+  const wanted = (label: string) => only === undefined || label.includes(only);
   const payers = Array.from({ length: CLIENTS }, (_, i) => ({ name: `payer${i}`, mspId: ORGS[i % ORGS.length] }));
   const payees = payers.map((p, i) => ({ name: `payee${i}`, mspId: p.mspId }));
   const gw = await startTestGateway(undefined, { extraUsers: [...payers, ...payees] });
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Fabric throughput, ${rounds} interleaved rounds per comparison\n`);
     const comparisons: Comparison[] = [];
     for (const [clients, perClient] of [[1, 10], [8, 6], [32, 4]] as const) {
+      if (!wanted(`transfer, ${clients} client(s)`)) continue;
       comparisons.push(await compare(`transfer, ${clients} client(s)`, ['REST', 'direct'], rounds, (side) => timed(clients, perClient, side === 0 ? transferRest : transferDirect)));
     }
 
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
       await fresh[c][i].submitTransaction('accounts:register');
       acknowledged++;
     };
-    comparisons.push(
+    if (wanted(`escrow create vs register, ${CLIENTS}`)) comparisons.push(
       await compare(`escrow create vs register, ${CLIENTS}`, ['escrow', 'register'], rounds, async (side, round) => {
         if (side === 1) {
           // Fresh identities for this round, issued before the clock starts.

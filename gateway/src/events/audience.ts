@@ -28,6 +28,18 @@ export function mayReceive(audience: Audience | undefined, viewer: Viewer): bool
 }
 
 /**
+ * The organisations whose members may read what an event is about: the parties' organisations;
+ * every organisation (`all`) when holders of a role (who may belong to any organisation) or
+ * everyone may read it, or when the audience is unknown. The Fabric adapter waits for these
+ * organisations' peers to commit a transaction before answering (read-your-writes across
+ * organisations).
+ */
+export function readerOrganizations(audience: Audience | undefined, all: readonly string[]): string[] {
+  if (!audience || audience.everyone || audience.roles.length > 0) return [...all];
+  return all.filter((org) => audience.organizations.includes(org));
+}
+
+/**
  * Splits an event payload (canonical JSON) into its audience and the data sent to the viewer:
  * the payload without the `audience` member, keys still sorted. A payload that is not a JSON
  * object, or whose audience is malformed, has no audience.

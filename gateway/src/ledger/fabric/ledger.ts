@@ -1,6 +1,5 @@
-import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { Commit, Contract, Gateway, Network, Proposal, Status, Transaction, connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { Commit, Contract, Gateway, Network, Proposal, Status, Transaction, connect } from '@hyperledger/fabric-gateway';
 import {
   EventCheckpoint,
   Ledger,
@@ -12,6 +11,9 @@ import {
   SubmitOptions,
   SubmitResult,
 } from '../port';
+import { readerOrganizations, splitAudience } from '../../events/audience';
+import { chaincodeEventOf } from './envelope';
+import { SigningScheme, signingScheme } from './signing';
 import { commitVerdict, isOrderingFailure, isStaleEndorsement, statusName, translate } from './outcomes';
 import type { ConnectionProfile } from './profile';
 
@@ -62,7 +64,7 @@ export class FabricLedger implements Ledger {
   private readonly clients = new Map<string, grpc.Client>();
   /** Gateway connections by identity and peer organisation. */
   private readonly gateways = new Map<string, Gateway>();
-  private readonly signers = new Map<string, ReturnType<typeof signers.newPrivateKeySigner>>();
+  private readonly schemes = new Map<string, SigningScheme>();
   private readonly submitDeadlineMs: number;
 
   constructor(
@@ -131,11 +133,12 @@ export class FabricLedger implements Ledger {
    * deadline.
    */
   private async order(identity: SigningIdentity, transaction: Transaction, deadline: number): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
+    const readers = this.readersOf(transaction.getBytes());
     for (let round = 1; ; round++) {
       try {
         const submitted = await transaction.submit();
         const status = await submitted.getStatus({ deadline: Math.min(deadline, Date.now() + DEADLINES_MS.commitStatus) });
-        return await this.outcome(identity, submitted, status, transaction.getResult());
+        return await this.outcome(identity, submitted, status, transaction.getResult(), readers);
       } catch (err) {
         const pause = backoffMs(round, 100, 2_000);
         if (!isOrderingFailure(err) || Date.now() + pause >= deadline) throw err;
@@ -157,7 +160,7 @@ export class FabricLedger implements Ledger {
       const transaction = this.gateway(identity).newTransaction(recorded.bytes);
       if (transaction.getTransactionId() !== recorded.txId) throw new Error(`recorded bytes are transaction ${transaction.getTransactionId()}, not ${recorded.txId}`);
       const submitted = await transaction.submit();
-      const outcome = await this.outcome(identity, submitted, await submitted.getStatus(), recorded.result);
+      const outcome = await this.outcome(identity, submitted, await submitted.getStatus(), recorded.result, this.readersOf(recorded.bytes));
       if (outcome === undefined) {
         throw new LedgerUnavailableError(`transaction ${recorded.txId}: the peers report a duplicate transaction id; its first commit decides`, 'commit-status', 'DUPLICATE_TXID', recorded.txId, true);
       }
@@ -227,7 +230,7 @@ export class FabricLedger implements Ledger {
    */
   private async prepare(identity: SigningIdentity, proposal: Proposal): Promise<Transaction> {
     const endorsed = await proposal.endorse();
-    const signature = await this.signer(identity)(endorsed.getDigest());
+    const signature = await this.scheme(identity).signer(endorsed.getDigest());
     return this.gateway(identity).newSignedTransaction(endorsed.getBytes(), signature);
   }
 
@@ -237,11 +240,11 @@ export class FabricLedger implements Ledger {
    * fresh proposal; DUPLICATE_TXID → `undefined` (an earlier transaction with this id decides);
    * any other code → a LedgerUnavailableError naming it (the transaction is invalid for good).
    */
-  private async outcome(identity: SigningIdentity, commit: Commit, status: Status, result: Uint8Array): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
+  private async outcome(identity: SigningIdentity, commit: Commit, status: Status, result: Uint8Array, readers: string[]): Promise<SubmitResult | { retry: string } | LedgerUnavailableError | undefined> {
     const txId = status.transactionId;
     switch (commitVerdict(status.code)) {
       case 'valid':
-        await this.committedEverywhere(identity, commit);
+        await this.committedAt(identity, commit, readers);
         return { txId, blockNumber: status.blockNumber, payload: result };
       case 'conflict':
         return { retry: statusName(status.code) };
@@ -253,19 +256,27 @@ export class FabricLedger implements Ledger {
   }
 
   /**
-   * Read-your-writes across organisations: waits until the other organisations' peers have
-   * committed the transaction too (the same signed commit status request, asked of each peer), so
-   * a request that follows at another organisation's gateway (a counterparty confirming an escrow
-   * just created) reads what this one wrote. Every other peer is asked, not only endorsers: a
-   * transaction endorsed by one organisation alone may still concern another's parties. The peers
-   * commit the same block within milliseconds of each other, so this costs little; a peer that is
-   * down answers at once and one that lags is waited for at most OTHER_PEERS_COMMIT_WAIT_MS:
-   * failures here are ignored (nothing worse than a later stale read).
+   * The organisations whose members may read what a transaction changed: those of its chaincode
+   * event's audience (events/audience.ts `readerOrganizations`), or all when it has none.
    */
-  private async committedEverywhere(identity: SigningIdentity, commit: Commit): Promise<void> {
-    const others = this.organizations.filter((o) => o !== this.org);
+  private readersOf(envelopeBytes: Uint8Array): string[] {
+    const event = chaincodeEventOf(envelopeBytes);
+    return readerOrganizations(event ? splitAudience(event.payload).audience : undefined, this.organizations);
+  }
+
+  /**
+   * Read-your-writes across organisations: waits until the peers of the other organisations whose
+   * members may read what the transaction changed (`readers`: the parties' organisations, from its
+   * event's audience) have committed it too, with the same signed commit status request, so that
+   * a request that follows at a counterparty's gateway (confirming an escrow just created) reads
+   * what this one wrote. A transfer between two accounts of this organisation waits for no other
+   * peer. A peer that is down answers at once and one that lags is waited for at most
+   * OTHER_PEERS_COMMIT_WAIT_MS: failures here are ignored (nothing worse than a later stale read).
+   */
+  private async committedAt(identity: SigningIdentity, commit: Commit, readers: string[]): Promise<void> {
+    const others = readers.filter((o) => o !== this.org && this.clients.has(o));
     if (others.length === 0) return;
-    const signature = await this.signer(identity)(commit.getDigest());
+    const signature = await this.scheme(identity).signer(commit.getDigest());
     const deadline = Date.now() + OTHER_PEERS_COMMIT_WAIT_MS;
     await Promise.all(
       others.map((org) =>
@@ -277,11 +288,11 @@ export class FabricLedger implements Ledger {
     );
   }
 
-  /** The identity's signer, its private key parsed once. */
-  private signer(identity: SigningIdentity) {
-    let signer = this.signers.get(identity.name);
-    if (!signer) this.signers.set(identity.name, (signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey))));
-    return signer;
+  /** The identity's hash and signer (ledger/fabric/signing.ts), its private key parsed once. */
+  private scheme(identity: SigningIdentity): SigningScheme {
+    let scheme = this.schemes.get(identity.name);
+    if (!scheme) this.schemes.set(identity.name, (scheme = signingScheme(identity.privateKey)));
+    return scheme;
   }
 
   /**
@@ -304,8 +315,7 @@ export class FabricLedger implements Ledger {
       gateway = connect({
         client: this.clients.get(org)!,
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-        signer: this.signer(identity),
-        hash: hash.sha256,
+        ...this.scheme(identity),
         evaluateOptions: () => ({ deadline: Date.now() + DEADLINES_MS.evaluate }),
         endorseOptions: () => ({ deadline: Date.now() + DEADLINES_MS.endorse }),
         submitOptions: () => ({ deadline: Date.now() + DEADLINES_MS.submit }),
