@@ -67,7 +67,8 @@ export class AccountsContract extends CovenantContract {
   }
 
   /**
-   * An account view `{id, mspId, balance, held, activeEscrows, createdAt, updatedAt}`.
+   * An account view `{id, mspId, balance, held, activeEscrows, subBalances?, createdAt, updatedAt}`
+   * (`balance`: the spendable total, sub-balances included).
    * Caller: the owner or an issuer. Errors: NOT_FOUND, FORBIDDEN.
    */
   @Transaction(false)
