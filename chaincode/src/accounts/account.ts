@@ -106,6 +106,18 @@ export class AccountStore extends RecordStore<Account> {
     return { ...stored, balance: stored.balance + sum(lanes), subBalanceBound: undefined };
   }
 
+  /**
+   * For queries (getAccount, getOwnAccount): `find`, with the sub-balances read by one range read
+   * rather than one read per lane. Never in a submit (its reads would not see the transaction's
+   * own writes, and Fabric refuses paged range reads there).
+   */
+  async view(id: string): Promise<Account | undefined> {
+    const stored = await super.find(id);
+    if (!stored?.subBalances) return stored;
+    const lanes = await this.lanes.committedBalances(stored.id, stored.subBalances);
+    return { ...stored, balance: stored.balance + sum(lanes), subBalanceBound: undefined };
+  }
+
   /** The caller's own account, or FAILED_PRECONDITION asking it to register first. */
   async own(): Promise<Account> {
     const account = await this.find(this.ctx.caller.accountId);

@@ -61,7 +61,7 @@ export class AccountsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async getOwnAccount(ctx: CovenantContext): Promise<string> {
-    const account = await new AccountStore(ctx).find(ctx.caller.accountId);
+    const account = await new AccountStore(ctx).view(ctx.caller.accountId);
     if (!account) throw notFound('the caller has no account: register it first');
     return canonicalJson(viewAccount(account));
   }
@@ -74,7 +74,8 @@ export class AccountsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async getAccount(ctx: CovenantContext, accountId: string): Promise<string> {
-    const account = await new AccountStore(ctx).get(accountId);
+    const account = await new AccountStore(ctx).view(accountId);
+    if (!account) throw notFound(`account ${accountId} does not exist`);
     if (account.id !== ctx.caller.accountId && !(await rolesOf(ctx, ctx.caller.accountId)).some((r) => (ACCOUNT_READER_ROLES as readonly string[]).includes(r))) {
       throw forbidden('only the owner or an issuer may read this account');
     }

@@ -71,6 +71,17 @@ export class SubBalanceStore {
     return out;
   }
 
+  /**
+   * For queries only: the balances of the account's sub-balances by one paged range read
+   * (committed state, any order), instead of a read per lane. A count other than `n` is corrupt
+   * state (a plain Error). Fabric refuses paged range reads in submits: those use `balances`.
+   */
+  async committedBalances(accountId: string, n: number): Promise<bigint[]> {
+    const page = await this.ctx.state.page(SUB_BALANCE, [accountId], MAX_SUB_BALANCES, '', (_key, raw) => decodeSubBalance(raw).balance);
+    if (page.records.length !== n) throw new Error(`invariant: account ${accountId} has ${n} sub-balances but ${page.records.length} lane keys`);
+    return page.records;
+  }
+
   /** Writes one lane's balance (an existing lane: its key-level policy stays). */
   async put(accountId: string, lane: number, balance: bigint): Promise<SubBalance> {
     const record: SubBalance = { account: accountId, lane, balance };

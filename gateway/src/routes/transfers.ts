@@ -7,6 +7,7 @@ import type { Principal } from '../identity/store';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import { journalContext } from '../ledger/journal';
 import { SubBalanceLanes } from '../ledger/sub-balance-lanes';
+import { CoalescedReads } from '../ledger/coalesced-reads';
 import { Account, AccountId, AccountParams, PositiveAmount, Timestamp, TxId } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 
@@ -34,14 +35,20 @@ interface Payment {
   [field: string]: unknown;
 }
 
+/** The gateway's hot-payer state: lane leases, and the account reads after fast-path commits. */
+interface Hot {
+  lanes: SubBalanceLanes;
+  reads: CoalescedReads<AccountView>;
+}
+
 /**
  * Submits accounts:`fn` (transfer or withdraw) for the principal, through the lane this gateway
  * leases for it (`fn`FromSubBalance) when its account is known to be split, and answers the
  * chaincode's result with `account` always the caller's account view (read after the commit when
- * the fast path answered only its lane). A repeated idempotent request calls the function its
+ * the fast path answered only its lane; concurrent requests of one payer share that read). A repeated idempotent request calls the function its
  * first attempt recorded, so the journal resolves that transaction. Throws the ledger's errors.
  */
-async function pay<R>(chaincode: ChaincodeClient, lanes: SubBalanceLanes, principal: Principal, fn: 'transfer' | 'withdraw', args: string[], reply: FastifyReply): Promise<R> {
+async function pay<R>(chaincode: ChaincodeClient, { lanes, reads }: Hot, principal: Principal, fn: 'transfer' | 'withdraw', args: string[], reply: FastifyReply): Promise<R> {
   const payer = principal.identity.certificate;
   const fast = `accounts:${fn}FromSubBalance`;
   const recorded = journalContext.getStore()?.recorded[0]?.fn;
@@ -55,7 +62,7 @@ async function pay<R>(chaincode: ChaincodeClient, lanes: SubBalanceLanes, princi
     lease?.release();
   }
   const { subBalance: _lane, ...payment } = result;
-  const account = payment.account ?? (await chaincode.evaluate<AccountView>(principal, 'accounts:getOwnAccount', []));
+  const account = payment.account ?? (await reads.read(payer, () => chaincode.evaluate<AccountView>(principal, 'accounts:getOwnAccount', [])));
   lanes.learn(payer, account.subBalances);
   return { ...payment, account } as R;
 }
@@ -65,7 +72,7 @@ async function pay<R>(chaincode: ChaincodeClient, lanes: SubBalanceLanes, princi
  * chaincode/src/accounts/README.md). Chaincode contract `accounts`. One SubBalanceLanes per app.
  */
 export const transferRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient }> = async (app, { chaincode }) => {
-  const lanes = new SubBalanceLanes();
+  const hot: Hot = { lanes: new SubBalanceLanes(), reads: new CoalescedReads() };
 
   app.post(
     '/transfers',
@@ -84,7 +91,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
     },
     async (request, reply) => {
       const { to, amount } = request.body;
-      return reply.code(201).send(await pay<Static<typeof Transfer>>(chaincode, lanes, principalOf(request), 'transfer', [to, amount], reply));
+      return reply.code(201).send(await pay<Static<typeof Transfer>>(chaincode, hot, principalOf(request), 'transfer', [to, amount], reply));
     },
   );
 
@@ -103,7 +110,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
         response: { 201: Withdrawal, ...problems(409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await pay<Static<typeof Withdrawal>>(chaincode, lanes, principalOf(request), 'withdraw', [request.body.amount], reply)),
+    async (request, reply) => reply.code(201).send(await pay<Static<typeof Withdrawal>>(chaincode, hot, principalOf(request), 'withdraw', [request.body.amount], reply)),
   );
 
   app.put(
@@ -126,7 +133,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeCli
     async (request, reply) => {
       const principal = principalOf(request);
       const account = await chaincode.submit<AccountView>(principal, 'accounts:setSubBalances', [request.params.id, String(request.body.count)], reply);
-      lanes.learn(principal.identity.certificate, account.subBalances);
+      hot.lanes.learn(principal.identity.certificate, account.subBalances);
       return reply.send(account);
     },
   );
