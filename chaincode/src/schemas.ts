@@ -21,7 +21,7 @@ export {
   amountSchema,
   text,
 } from './shared/schema';
-export { AccountView, AccountParams } from './accounts/schema';
+export { AccountView, AccountParams, SubBalancesRequest, MAX_SUB_BALANCES } from './accounts/schema';
 export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
 export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
 export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';

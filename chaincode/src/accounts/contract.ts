@@ -1,15 +1,15 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
-import { forbidden, invalidArgument, notFound } from '../shared/errors';
+import { forbidden, notFound } from '../shared/errors';
 import { parseAmount } from '../shared/amount';
 import { canonicalJson } from '../shared/canonical';
 import { requireRole, rolesOf } from '../consortium/roles';
-import { ACCOUNT_READER_ROLES, Account, AccountStore, accountAudience, credit, debit, viewAccount } from './account';
-import { partiesAudience } from '../shared/audience';
+import { ACCOUNT_READER_ROLES, Account, AccountStore, accountAudience, credit, viewAccount } from './account';
+import { parseLane, parseSubBalanceCount } from './sub-balance';
+import * as payments from './payments';
 
 const MINT = 'mint';
-const WITHDRAWAL = 'withdrawal';
 
 /**
  * Accounts: one per Fabric identity; money enters by mint and leaves by withdraw
@@ -61,19 +61,21 @@ export class AccountsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async getOwnAccount(ctx: CovenantContext): Promise<string> {
-    const account = await new AccountStore(ctx).find(ctx.caller.accountId);
+    const account = await new AccountStore(ctx).view(ctx.caller.accountId);
     if (!account) throw notFound('the caller has no account: register it first');
     return canonicalJson(viewAccount(account));
   }
 
   /**
-   * An account view `{id, mspId, balance, held, activeEscrows, createdAt, updatedAt}`.
+   * An account view `{id, mspId, balance, held, activeEscrows, subBalances?, createdAt, updatedAt}`
+   * (`balance`: the spendable total, sub-balances included).
    * Caller: the owner or an issuer. Errors: NOT_FOUND, FORBIDDEN.
    */
   @Transaction(false)
   @Returns('string')
   async getAccount(ctx: CovenantContext, accountId: string): Promise<string> {
-    const account = await new AccountStore(ctx).get(accountId);
+    const account = await new AccountStore(ctx).view(accountId);
+    if (!account) throw notFound(`account ${accountId} does not exist`);
     if (account.id !== ctx.caller.accountId && !(await rolesOf(ctx, ctx.caller.accountId)).some((r) => (ACCOUNT_READER_ROLES as readonly string[]).includes(r))) {
       throw forbidden('only the owner or an issuer may read this account');
     }
@@ -119,18 +121,20 @@ export class AccountsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async transfer(ctx: CovenantContext, to: string, amount: string): Promise<string> {
-    const value = parseAmount(amount, 'amount');
-    const accounts = new AccountStore(ctx);
-    const from = await accounts.own();
-    if (to === from.id) throw invalidArgument('cannot transfer to the same account');
-    const recipient = await accounts.get(to);
-    const saved = await accounts.save(debit(from, value));
-    await accounts.save(credit(recipient, value));
-    const event = { txId: ctx.txId, from: from.id, to, amount: value, at: ctx.now };
-    // Only the two parties (and their organisations' administrators) see a transfer: issuers may
-    // read each account, but not who paid whom.
-    ctx.emit('Transferred', event, partiesAudience({ accounts: [from.id, to], organizations: [from.mspId, recipient.mspId] }));
-    return canonicalJson({ ...event, account: viewAccount(saved) });
+    return payments.transfer(ctx, to, amount);
+  }
+
+  /**
+   * `transfer` debiting sub-balance `lane` (0..63) of the caller when it holds `amount` (reads and
+   * writes that one payer key, so transfers on different lanes commit side by side); otherwise,
+   * or when the caller has no such lane, exactly `transfer`. Returns `transfer`'s result, with
+   * `subBalance {lane, balance}` (the lane after the debit) instead of `account` on the fast path.
+   * Errors: `transfer`'s, and INVALID_ARGUMENT for a bad lane. Event `Transferred`.
+   */
+  @Transaction()
+  @Returns('string')
+  async transferFromSubBalance(ctx: CovenantContext, to: string, amount: string, lane: string): Promise<string> {
+    return payments.transfer(ctx, to, amount, parseLane(lane));
   }
 
   /**
@@ -142,12 +146,32 @@ export class AccountsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async withdraw(ctx: CovenantContext, amount: string): Promise<string> {
-    const value = parseAmount(amount, 'amount');
+    return payments.withdraw(ctx, amount);
+  }
+
+  /** `withdraw` from sub-balance `lane` when it holds `amount`, as `transferFromSubBalance`. */
+  @Transaction()
+  @Returns('string')
+  async withdrawFromSubBalance(ctx: CovenantContext, amount: string, lane: string): Promise<string> {
+    return payments.withdraw(ctx, amount, parseLane(lane));
+  }
+
+  /**
+   * Splits the caller's spendable balance across `count` sub-balance keys (0..64; 0 or 1 merges
+   * them back onto the account key), evenly with the remainder to lane 0; each key carries the
+   * owner organisation's key-level policy. Caller: the owner of `accountId`. Returns the account
+   * view (`subBalances`: the count, absent for none). Errors: INVALID_ARGUMENT, FORBIDDEN (not the
+   * owner), FAILED_PRECONDITION (the caller has no account). Event `SubBalancesSet {account}`.
+   * Design: accounts/README.md, "Hot payers".
+   */
+  @Transaction()
+  @Returns('string')
+  async setSubBalances(ctx: CovenantContext, accountId: string, count: string): Promise<string> {
+    const n = parseSubBalanceCount(count);
+    if (accountId !== ctx.caller.accountId) throw forbidden('only the owner may split its balance into sub-balances');
     const accounts = new AccountStore(ctx);
-    const account = await accounts.save(debit(await accounts.own(), value));
-    const record = { txId: ctx.txId, account: account.id, amount: value, at: ctx.now };
-    await ctx.state.put(ctx.state.key(WITHDRAWAL, [ctx.txId]), record);
-    ctx.emit('Withdrawn', record, accountAudience(account));
-    return canonicalJson({ txId: ctx.txId, amount: value, at: ctx.now, account: viewAccount(account) });
+    const account = await accounts.setSubBalances(await accounts.own(), n);
+    ctx.emit('SubBalancesSet', { account: viewAccount(account) }, accountAudience(account));
+    return canonicalJson(viewAccount(account));
   }
 }

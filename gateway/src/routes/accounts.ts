@@ -1,19 +1,10 @@
 import { Static, Type } from '@sinclair/typebox';
-import { Account, AccountId, AccountParams, PositiveAmount, Roles, Timestamp, TxId } from './schemas';
+import { Account, AccountId, AccountParams, PositiveAmount, Roles } from './schemas';
 import { problems } from './common';
-import { chaincodeRoutes, created, forward } from './forward';
+import { chaincodeRoutes, forward } from './forward';
 import { read } from './rows';
 
 const AccountRef = Type.Ref(Account);
-const Transfer = Type.Object({
-  txId: TxId,
-  from: AccountId,
-  to: AccountId,
-  amount: PositiveAmount,
-  at: Timestamp,
-  account: AccountRef,
-});
-const Withdrawal = Type.Object({ txId: TxId, amount: PositiveAmount, at: Timestamp, account: AccountRef });
 const Role = Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]);
 const ROLES = ['roles'];
 
@@ -24,8 +15,8 @@ interface Registration {
 }
 
 /**
- * Accounts, money movements and roles (DESIGN.md, "Money and accounts"). Chaincode contract
- * `accounts` and, for roles, `consortium`.
+ * Accounts, mint and roles (DESIGN.md, "Money and accounts"). Chaincode contract `accounts` and,
+ * for roles, `consortium`. Transfers, withdrawals and sub-balances: transfers.ts.
  */
 export const accountRoutes = chaincodeRoutes(['accounts'], [
   forward({
@@ -57,36 +48,6 @@ export const accountRoutes = chaincodeRoutes(['accounts'], [
       response: { 200: AccountRef, ...problems(403, 404) },
     },
     args: ({ params, body }) => [params.id, body.amount],
-  }),
-  forward({
-    method: 'POST',
-    url: '/transfers',
-    idempotent: true,
-    fn: 'accounts:transfer',
-    schema: {
-      summary: "Transfer money from the caller's account",
-      description: 'Errors: 404 unknown recipient, 400 transfer to self, 422 insufficient funds.',
-      operationId: 'transfer',
-      body: Type.Object({ to: AccountId, amount: PositiveAmount }, { additionalProperties: false }),
-      response: { 201: Transfer, ...problems(404, 409, 422) },
-    },
-    args: ({ body }) => [body.to, body.amount],
-    answer: (result) => created(result),
-  }),
-  forward({
-    method: 'POST',
-    url: '/withdrawals',
-    idempotent: true,
-    fn: 'accounts:withdraw',
-    schema: {
-      summary: "Withdraw money from the caller's account out of the ledger",
-      description: 'Recorded as a withdrawal for the bank to pay out. Errors: 422 insufficient funds.',
-      operationId: 'withdraw',
-      body: Type.Object({ amount: PositiveAmount }, { additionalProperties: false }),
-      response: { 201: Withdrawal, ...problems(409, 422) },
-    },
-    args: ({ body }) => [body.amount],
-    answer: (result) => created(result),
   }),
   read({ url: '/accounts/:id/roles', fn: 'consortium:getRoles', tags: ROLES, summary: "An account's ledger roles", operationId: 'getRoles', params: AccountParams, response: Roles }),
   forward({

@@ -1,0 +1,54 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
+import type { DevCredentials } from '../../gateway/src/identity/dev-consortium';
+import { newApiKey } from '../../gateway/src/identity/dev-consortium';
+import { IDENTITIES_FILE, IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
+import { OrgCa, createOrgCa, issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
+import { TEST_LEDGER, TestGateway, TestGatewayOptions, startTestGateway } from './gateway';
+
+/**
+ * The CA that issues `mspId`'s client identities: on Fabric the organisation's cryptogen CA
+ * (its certificate and key beside the network's admins, as test/support/gateway.ts finds them),
+ * so peers accept the identities; on the embedded ledger a fresh development CA (the embedded
+ * ledger derives accounts from certificates and checks no chain).
+ */
+async function orgCa(mspId: string): Promise<OrgCa> {
+  if (TEST_LEDGER !== 'fabric') return createOrgCa(mspId);
+  const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
+  const network = JSON.parse(await readFile(join(networkDir, IDENTITIES_FILE), 'utf8')) as { users: IdentityRecord[] };
+  const admin = network.users.find((u) => u.mspId === mspId && u.roles.includes('admin'));
+  if (!admin) throw new Error(`no admin of ${mspId} in ${networkDir}`);
+  const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(resolve(networkDir, admin.certificatePath))![1];
+  const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
+  return loadOrgCa(mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
+}
+
+/**
+ * Adds client identities `names` of organisation `mspId` (no roles) to a test gateway's
+ * identities and credentials, then restarts its gateways over the same data so they serve them:
+ * for benchmarks that need more parties than the dev users. Returns the restarted gateway
+ * (`gw` is stopped). Names get a random suffix in their certificates, so each run has fresh
+ * accounts on a shared Fabric ledger.
+ */
+export async function withExtraUsers(gw: TestGateway, names: string[], mspId = 'Org1MSP', options?: TestGatewayOptions): Promise<TestGateway> {
+  const dir = gw.identitiesDir;
+  const ca = await orgCa(mspId);
+  const identities = JSON.parse(await readFile(join(dir, IDENTITIES_FILE), 'utf8')) as { users: IdentityRecord[] };
+  const credentials = JSON.parse(await readFile(join(dir, 'dev-credentials.json'), 'utf8')) as DevCredentials;
+  const suffix = Math.random().toString(36).slice(2, 8);
+  for (const name of names) {
+    const issued = await issueIdentity(ca, `${name}-${suffix}`, 'client');
+    const userDir = join(dir, 'msp', 'extra', name);
+    await mkdir(userDir, { recursive: true });
+    await writeFile(join(userDir, 'cert.pem'), issued.certificate);
+    await writeFile(join(userDir, 'key.pem'), issued.privateKey, { mode: 0o600 });
+    const apiKey = newApiKey();
+    identities.users.push({ name, mspId, roles: [], apiKeySha256: hashApiKey(apiKey), certificatePath: join(userDir, 'cert.pem'), privateKeyPath: join(userDir, 'key.pem') });
+    credentials.users.push({ name, mspId, roles: [], apiKey });
+  }
+  await gw.stop();
+  await writeFile(join(dir, 'dev-credentials.json'), JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  await writeFile(join(dir, IDENTITIES_FILE), JSON.stringify(identities, null, 2), { mode: 0o600 });
+  return startTestGateway(gw.dataDir, options);
+}
