@@ -27,6 +27,7 @@ import { loadConnectionProfile } from '../../gateway/src/ledger/fabric/profile';
 import { BlockReader } from '../support/blocks';
 import { DirectClients } from '../support/fabric-direct';
 import { TEST_LEDGER, networkCa, registerAll, startTestGateway } from '../support/gateway';
+import { withExtraUsers } from '../support/extra-users';
 import { median, msSince, percentile } from '../support/stats';
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
   const wanted = (label: string) => only === undefined || label.includes(only);
   const payers = Array.from({ length: CLIENTS }, (_, i) => ({ name: `payer${i}`, mspId: ORGS[i % ORGS.length] }));
   const payees = payers.map((p, i) => ({ name: `payee${i}`, mspId: p.mspId }));
-  const gw = await startTestGateway(undefined, { extraUsers: [...payers, ...payees] });
+  let gw = await startTestGateway();
+  for (const mspId of ORGS) gw = await withExtraUsers(gw, [...payers, ...payees].filter((u) => u.mspId === mspId).map((u) => u.name), mspId);
   const identities = await IdentityStore.load(gw.identitiesDir);
   const profile = await loadConnectionProfile(gw.identitiesDir);
   const direct = new DirectClients(profile);

@@ -20,12 +20,9 @@
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
 import { TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
 import { withExtraUsers } from '../support/extra-users';
+import { median } from '../support/stats';
 
 const N = 32;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface Round {
   perSecond: number;

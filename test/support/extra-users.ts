@@ -1,11 +1,10 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { DEFAULT_DATA_DIR } from '../../gateway/src/config';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DevCredentials } from '../../gateway/src/identity/dev-consortium';
 import { newApiKey } from '../../gateway/src/identity/dev-consortium';
 import { IDENTITIES_FILE, IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
-import { OrgCa, createOrgCa, issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
-import { TEST_LEDGER, TestGateway, TestGatewayOptions, startTestGateway } from './gateway';
+import { OrgCa, createOrgCa, issueIdentity } from '../../gateway/src/identity/dev-ca';
+import { TEST_LEDGER, TestGateway, TestGatewayOptions, networkCa, startTestGateway } from './gateway';
 
 /**
  * The CA that issues `mspId`'s client identities: on Fabric the organisation's cryptogen CA
@@ -14,14 +13,7 @@ import { TEST_LEDGER, TestGateway, TestGatewayOptions, startTestGateway } from '
  * ledger derives accounts from certificates and checks no chain).
  */
 async function orgCa(mspId: string): Promise<OrgCa> {
-  if (TEST_LEDGER !== 'fabric') return createOrgCa(mspId);
-  const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
-  const network = JSON.parse(await readFile(join(networkDir, IDENTITIES_FILE), 'utf8')) as { users: IdentityRecord[] };
-  const admin = network.users.find((u) => u.mspId === mspId && u.roles.includes('admin'));
-  if (!admin) throw new Error(`no admin of ${mspId} in ${networkDir}`);
-  const orgRoot = /^(.*\/peerOrganizations\/[^/]+)\//.exec(resolve(networkDir, admin.certificatePath))![1];
-  const caCertFile = (await readdir(join(orgRoot, 'ca'))).find((f) => f.endsWith('-cert.pem'))!;
-  return loadOrgCa(mspId, await readFile(join(orgRoot, 'ca', caCertFile), 'utf8'), await readFile(join(orgRoot, 'ca', 'priv_sk'), 'utf8'));
+  return TEST_LEDGER === 'fabric' ? networkCa(mspId) : createOrgCa(mspId);
 }
 
 /**

@@ -104,11 +104,6 @@ export interface TestGatewayOptions {
   faults?: Record<string, Faults>;
   /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
   settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs'>;
-  /**
-   * Client identities to issue besides the dev users (fabric mode only: the organisations' CAs
-   * sign them), e.g. the many payers of a benchmark; each gets an API key like the dev users.
-   */
-  extraUsers?: { name: string; mspId: string }[];
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -118,8 +113,7 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   const perOrg = TEST_LEDGER === 'fabric' || options.perOrg === true;
   const orgs = perOrg ? ORGS : ['Org1MSP'];
   const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
-  if (options.extraUsers?.length && !fresh) throw new Error('extraUsers: only for a fresh gateway on the fabric ledger');
-  if (fresh) await prepareFabricDir(dir, options.extraUsers ?? []);
+  if (fresh) await prepareFabricDir(dir);
   const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent', ...options.settings });
   // Embedded per-organisation gateways share one in-process ledger that the harness owns.
   let shared: { ledger: Ledger; identitiesDir: string } | undefined;
@@ -199,10 +193,10 @@ export function networkCa(mspId: string): Promise<OrgCa> {
 
 /**
  * Fabric mode: a temp data dir whose fabric/ folder has the network's connection profile, its
- * admins, and fresh client identities (bank, alice, bob, dave, carol, arbiter, then `extra`)
- * issued by the organisations' cryptogen CAs.
+ * admins, and fresh client identities (bank, alice, bob, dave, carol, arbiter) issued by the
+ * organisations' cryptogen CAs.
  */
-async function prepareFabricDir(dir: string, extra: { name: string; mspId: string }[]): Promise<void> {
+async function prepareFabricDir(dir: string): Promise<void> {
   const networkDir = join(process.env.COVENANT_DATA_DIR ?? DEFAULT_DATA_DIR, 'fabric');
   const network = JSON.parse(await readFile(join(networkDir, 'identities.json'), 'utf8')) as { users: IdentityRecord[] };
   const target = join(dir, 'fabric');
@@ -218,8 +212,7 @@ async function prepareFabricDir(dir: string, extra: { name: string; mspId: strin
   const admins = network.users.filter((u) => u.roles.includes('admin'));
   for (const admin of admins) add({ ...admin, certificatePath: resolve(networkDir, admin.certificatePath), privateKeyPath: resolve(networkDir, admin.privateKeyPath) });
   const suffix = Math.random().toString(36).slice(2, 8);
-  const clients = [...DEV_USERS.filter((u) => u.ou === 'client'), ...extra.map((u) => ({ ...u, roles: [] as string[] }))];
-  for (const user of clients) {
+  for (const user of DEV_USERS.filter((u) => u.ou === 'client')) {
     const ca = await networkCa(user.mspId);
     const issued = await issueIdentity(ca, `${user.name}-${suffix}`, 'client');
     const userDir = join(target, 'msp', user.name);
