@@ -11,7 +11,7 @@ node_kind() {
     peer0.org[0-9]) [[ " ${ORGS[*]} " == *" ${1#peer0.org} "* ]] && echo peer && return ;;
     chaincode.org[0-9]) [[ " ${ORGS[*]} " == *" ${1#chaincode.org} "* ]] && echo chaincode && return ;;
   esac
-  log "unknown node '$1': one of $(proc_names | grep -v '\.next$' | tr '\n' ' ')"
+  log "unknown node '$1': one of $(proc_names | grep -v '\.next$' | tr '\n' ' ')" >&2
   return 2
 }
 

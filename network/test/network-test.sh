@@ -67,5 +67,18 @@ if [ -n "$before" ]; then
   else ko "submit after upgrade" "$out"; fi
 fi
 
+# One node at a time, as an operator stops and restarts it (network.sh stop|start NODE).
+status_rc=0
+if out="$(bash "$NET" stop chaincode.org3 2>&1)" && { status="$(bash "$NET" status 2>/dev/null)" || status_rc=$?; } &&
+  [ "$status_rc" = 3 ] && grep -qE '^chaincode\.org3 +- +down' <<<"$status"; then
+  ok "stop chaincode.org3: status reports it down (exit 3)"
+else ko "stop chaincode.org3" "$out"; fi
+if out="$(bash "$NET" start chaincode.org3 2>&1)" && bash "$NET" status >/dev/null 2>&1; then
+  ok "start chaincode.org3: every process up again ($(printf '%s' "$out" | tail -n 1))"
+else ko "start chaincode.org3" "$out"; fi
+if out="$(bash "$NET" invoke carol accounts:register 2>&1)"; then ok "Org3 endorses again after its chaincode server restarted"; else ko "invoke after restart" "$(printf '%s' "$out" | tail -n 5)"; fi
+if leader="$(bash "$NET" leader 2>&1)" && [[ "$leader" =~ ^orderer[0-2]$ ]]; then ok "leader: $leader leads the Raft cluster"; else ko "leader" "$leader"; fi
+if out="$(bash "$NET" stop nosuchnode 2>&1)"; then ko "stop nosuchnode should fail"; else ok "stop of an unknown node is refused: $(printf '%s' "$out" | head -n 1)"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
