@@ -22,8 +22,11 @@ const USERS = ['bank', 'alice', 'bob', 'carol', 'dave'] as const;
 type User = (typeof USERS)[number];
 const THRESHOLD = 2;
 const GHOST = 'c'.repeat(40); // an account nobody registered
-/** How far ahead a `soon` acceptance deadline is set, in ms. */
-const SOON_MS = 150;
+/**
+ * How far ahead a `soon` acceptance deadline is set, in ms: far enough that the transaction
+ * creating the escrow is timestamped before it even on a loaded machine (150 ms was not).
+ */
+const SOON_MS = 1_000;
 type EscrowStep = 'confirm' | 'complete' | 'cancel' | 'decline' | 'reclaim' | 'dispute';
 
 // ---------------------------------------------------------------- operations
