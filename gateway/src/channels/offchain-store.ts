@@ -1,4 +1,5 @@
 import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
+import { GroupCommit } from '../group-commit';
 import type { SignedState, StateJson } from './protocol';
 
 export type { SignedState } from './protocol';
@@ -58,13 +59,17 @@ const partyRange = (party: string, after = '') => ({ ...(after ? { gt: partyKey(
  * The off-chain records, each kind in its own sublevel of the gateway database with JSON values:
  * `channels` (per party), `channel-proposals` (per party, listed by party) and
  * `channel-forwarding` (per party: `{cap?}` where the party allows routing through its channel).
+ * Channel records are written durably (synced to disk before `put` resolves), grouped with the
+ * channel writes of concurrent requests into one synced batch (group-commit.ts).
  */
 export class OffchainStore {
   private readonly channels: JsonSublevel<OffchainChannel>;
   private readonly proposals: JsonSublevel<ChannelProposal>;
   private readonly forwardingPermissions: JsonSublevel<{ cap?: string }>;
+  private readonly commits: GroupCommit;
 
   constructor(db: GatewayDb) {
+    this.commits = new GroupCommit(db);
     this.channels = jsonSublevel(db, 'channels');
     this.proposals = jsonSublevel(db, 'channel-proposals');
     this.forwardingPermissions = jsonSublevel(db, 'channel-forwarding');
@@ -75,9 +80,10 @@ export class OffchainStore {
     return this.channels.get(partyKey(party, id));
   }
 
-  /** Writes the record of the party the channel's `self` names. */
+  /** Writes the record of the party the channel's `self` names; resolves once it is synced to disk. */
   async put(channel: OffchainChannel): Promise<void> {
-    await this.channels.put(partyKey(channel.parties[channel.self], channel.id), { ...channel, updatedAt: new Date().toISOString() });
+    const value: OffchainChannel = { ...channel, updatedAt: new Date().toISOString() };
+    await this.commits.write([{ type: 'put', sublevel: this.channels, key: partyKey(channel.parties[channel.self], channel.id), value }]);
   }
 
   /** Every channel with a proposal sent but not known to be agreed (for recovery at start). */
