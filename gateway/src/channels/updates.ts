@@ -41,8 +41,9 @@ export type OnChainStep = 'checkpoint' | 'startClose' | 'challengeClose';
  * Updating and closing open two-party channels (updateTPC, closeTPC, J. Math. 2022, section 3.1),
  * both sides: the user's requests (pay, close, put the agreed state on-chain) and the other
  * gateway's messages (tpc-update, tpc-close, tpc-sync). A gateway writes its own proposal
- * (`pending`) before sending it and stores the fully signed state before answering, so a crash
- * never loses an agreed state; after a restart it asks the other side (tpc-sync) about every
+ * (`pending`) before sending it and stores the fully signed state (synced to disk) before
+ * answering, so a crash never loses an agreed state; one channel has one proposal in flight at a
+ * time (its lock), concurrent payments being netted into it rather than pipelined; after a restart it asks the other side (tpc-sync) about every
  * proposal it sent but did not store.
  */
 export class ChannelUpdates {
