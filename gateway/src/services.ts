@@ -42,6 +42,7 @@ export const services = fp<ServiceOptions>(
     app.decorate('multiparty', multiparty);
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
     app.addHook('onClose', async () => {
+      channels.closeConnections();
       if (options.ownsLedger !== false) await options.ledger.close();
       await options.gatewayDb.close();
     });

@@ -1,4 +1,4 @@
-import { X509Certificate, verify } from 'node:crypto';
+import { KeyObject, X509Certificate, verify } from 'node:crypto';
 import { invalidArgument } from './errors';
 
 /**
@@ -20,18 +20,38 @@ export function parseSignature(raw: unknown): { bytes: Buffer; encoding: 'ieee-p
   throw invalidArgument('signature must be 64 bytes (r||s) or a DER ECDSA signature');
 }
 
+/** How many certificates' public keys {@link p256KeyOfCertificate} keeps (oldest evicted first). */
+const KEY_CACHE_SIZE = 1024;
+const keyCache = new Map<string, KeyObject | null>();
+
+/**
+ * The ECDSA P-256 public key of the PEM `certificate`, or null when it does not parse or holds
+ * another kind of key. Memoised by the certificate's text (a pure function of it, so the result is
+ * the same with or without the cache): parsing an X.509 certificate costs more than the ECDSA
+ * verify it serves.
+ */
+export function p256KeyOfCertificate(certificate: string): KeyObject | null {
+  const cached = keyCache.get(certificate);
+  if (cached !== undefined) return cached;
+  let key: KeyObject | null;
+  try {
+    key = new X509Certificate(certificate).publicKey;
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') key = null;
+  } catch {
+    key = null;
+  }
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(certificate, key);
+  return key;
+}
+
 /**
  * True iff `signature` is a valid ECDSA P-256/SHA-256 signature of `message` by the key in the
  * PEM `certificate`. A certificate that is not P-256 (or does not parse) verifies nothing.
  */
 export function verifyWithCertificate(certificate: string, message: string | Uint8Array, signature: { bytes: Buffer; encoding: 'ieee-p1363' | 'der' }): boolean {
-  let key;
-  try {
-    key = new X509Certificate(certificate).publicKey;
-  } catch {
-    return false;
-  }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
+  const key = p256KeyOfCertificate(certificate);
+  if (!key) return false;
   try {
     return verify('sha256', typeof message === 'string' ? Buffer.from(message, 'utf8') : message, { key, dsaEncoding: signature.encoding }, signature.bytes);
   } catch {

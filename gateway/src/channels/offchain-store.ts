@@ -1,4 +1,5 @@
 import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
+import { GroupCommit } from '../group-commit';
 import type { SignedState, StateJson } from './protocol';
 
 export type { SignedState } from './protocol';
@@ -49,6 +50,9 @@ export interface ChannelProposal {
   updatedAt: string;
 }
 
+/** How many channel records the store keeps in memory (least recently used evicted first). */
+const CACHED_CHANNELS = 10_000;
+
 /** Key of one party's record of channel or proposal `id`: both parties may be users of this gateway. */
 const partyKey = (party: string, id: string) => `${party}!${id}`;
 /** Keys of `party`'s records, in id order, strictly after `after` when given. */
@@ -58,26 +62,54 @@ const partyRange = (party: string, after = '') => ({ ...(after ? { gt: partyKey(
  * The off-chain records, each kind in its own sublevel of the gateway database with JSON values:
  * `channels` (per party), `channel-proposals` (per party, listed by party) and
  * `channel-forwarding` (per party: `{cap?}` where the party allows routing through its channel).
+ * Channel records are written durably (synced to disk before `put` resolves), grouped with the
+ * channel writes of concurrent requests into one synced batch (group-commit.ts), and the most
+ * recently used ones are kept in memory (this store is the only writer of its sublevel), so a
+ * payment reads its channel without a disk read. Records returned are shared: treat them as
+ * immutable (write a changed copy with `put`).
  */
 export class OffchainStore {
   private readonly channels: JsonSublevel<OffchainChannel>;
   private readonly proposals: JsonSublevel<ChannelProposal>;
   private readonly forwardingPermissions: JsonSublevel<{ cap?: string }>;
+  private readonly commits: GroupCommit;
+  /** Channel records by key, least recently used first. */
+  private readonly cached = new Map<string, OffchainChannel>();
 
   constructor(db: GatewayDb) {
+    this.commits = new GroupCommit(db);
     this.channels = jsonSublevel(db, 'channels');
     this.proposals = jsonSublevel(db, 'channel-proposals');
     this.forwardingPermissions = jsonSublevel(db, 'channel-forwarding');
   }
 
   /** The channel as `party` (an account this gateway serves) knows it. */
-  get(id: string, party: string): Promise<OffchainChannel | undefined> {
-    return this.channels.get(partyKey(party, id));
+  async get(id: string, party: string): Promise<OffchainChannel | undefined> {
+    const key = partyKey(party, id);
+    const cached = this.cached.get(key);
+    if (cached) {
+      this.remember(key, cached);
+      return cached;
+    }
+    const stored = await this.channels.get(key);
+    // A put that completed during the read is newer than what the read returned.
+    if (stored && !this.cached.has(key)) this.remember(key, stored);
+    return this.cached.get(key) ?? stored;
   }
 
-  /** Writes the record of the party the channel's `self` names. */
+  /** Writes the record of the party the channel's `self` names; resolves once it is synced to disk. */
   async put(channel: OffchainChannel): Promise<void> {
-    await this.channels.put(partyKey(channel.parties[channel.self], channel.id), { ...channel, updatedAt: new Date().toISOString() });
+    const key = partyKey(channel.parties[channel.self], channel.id);
+    const value: OffchainChannel = { ...channel, updatedAt: new Date().toISOString() };
+    await this.commits.write([{ type: 'put', sublevel: this.channels, key, value }]);
+    this.remember(key, value);
+  }
+
+  /** Keeps `value` as the most recently used record of `key`. */
+  private remember(key: string, value: OffchainChannel): void {
+    this.cached.delete(key);
+    this.cached.set(key, value);
+    if (this.cached.size > CACHED_CHANNELS) this.cached.delete(this.cached.keys().next().value as string);
   }
 
   /** Every channel with a proposal sent but not known to be agreed (for recovery at start). */

@@ -37,6 +37,7 @@ export class ChannelService {
   private readonly locks = new KeyedLocks();
   private readonly openings: ChannelOpenings;
   private readonly updates: ChannelUpdates;
+  private readonly transport: PeerTransport;
 
   constructor(
     private readonly chaincode: ChaincodeClient,
@@ -45,7 +46,7 @@ export class ChannelService {
     peers: PeerDirectory,
     faults: Faults = {},
   ) {
-    this.messenger = new OffchainMessenger(identities, new CertificateCache(chaincode), new PeerTransport(peers));
+    this.messenger = new OffchainMessenger(identities, new CertificateCache(chaincode), (this.transport = new PeerTransport(peers)));
     this.bindings = new ChannelRecords(store, chaincode);
     const ctx: TwoPartyContext = { chaincode, records: this.bindings, messenger: this.messenger, locks: this.locks, faults };
     this.openings = new ChannelOpenings(ctx);
@@ -139,5 +140,10 @@ export class ChannelService {
   /** After a restart: asks the other side about every proposal that was sent but not stored. */
   recover(): Promise<number> {
     return this.updates.recover();
+  }
+
+  /** Closes the kept-alive connections to the other gateways (the gateway is shutting down). */
+  closeConnections(): void {
+    this.transport.close();
   }
 }

@@ -1,8 +1,14 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ChannelMessage, OffchainAnswer } from './protocol';
 import type { PeerDirectory } from './peers';
 
 /** How long a peer gateway has to answer a message. */
 const PEER_TIMEOUT_MS = 15_000;
+/** A kept-alive connection idle this long is closed by this side, well before the peer's 72 s keep-alive timeout. */
+const IDLE_CONNECTION_MS = 30_000;
+/** Most answers read from a peer (bytes): an answer is a signature, a state or a page of channels. */
+const MAX_ANSWER_BYTES = 1 << 20;
 
 /**
  * A peer gateway did not answer a message with a result: unreachable (no known address, or the
@@ -22,33 +28,83 @@ export class PeerFailure extends Error {
   }
 }
 
+/** An HTTP answer: status and parsed JSON body (`{}` when it is not JSON). */
+interface PeerAnswer {
+  status: number;
+  statusText: string;
+  body: OffchainAnswer & { detail?: string };
+}
+
 /**
  * Sends off-chain messages to the other organisations' gateways: a JSON POST to
- * `{peer}/v1/offchain`, answered with an {@link OffchainAnswer} or a problem+json refusal.
+ * `{peer}/v1/offchain`, answered with an {@link OffchainAnswer} or a problem+json refusal. The
+ * connections are kept alive and reused (node:http / node:https agents, one pool per peer
+ * origin): no TCP or TLS handshake per message once warm.
  */
 export class PeerTransport {
+  private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo', timeout: IDLE_CONNECTION_MS });
+  private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo', timeout: IDLE_CONNECTION_MS });
+
   constructor(private readonly peers: PeerDirectory) {}
 
   /** Delivers `m` to the gateway of organisation `mspId`; PeerFailure when it does not answer with a result. */
   async send(mspId: string, m: ChannelMessage): Promise<OffchainAnswer> {
     const url = this.peers.url(mspId);
     if (!url) throw new PeerFailure(mspId, `no gateway known for ${mspId} (set --peers)`);
-    let res: Response;
+    let res: PeerAnswer;
     try {
-      res = await fetch(`${url}/v1/offchain`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(m),
-        signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-      });
+      res = await this.post(new URL(`${url}/v1/offchain`), JSON.stringify(m));
     } catch (err) {
       throw new PeerFailure(mspId, `the gateway of ${mspId} is unreachable: ${(err as Error).message}`);
     }
-    const body = (await res.json().catch(() => ({}))) as OffchainAnswer & { detail?: string };
-    if (!res.ok) {
-      const transient = res.status >= 500 || /: retry$/.test(body.detail ?? '');
-      throw new PeerFailure(mspId, `the gateway of ${mspId} refused ${m.type}: ${body.detail ?? res.statusText}`, res.status, transient);
+    if (res.status < 200 || res.status >= 300) {
+      const transient = res.status >= 500 || /: retry$/.test(res.body.detail ?? '');
+      throw new PeerFailure(mspId, `the gateway of ${mspId} refused ${m.type}: ${res.body.detail ?? res.statusText}`, res.status, transient);
     }
-    return body;
+    return res.body;
+  }
+
+  /** Closes the idle kept-alive connections (the gateway is shutting down). */
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+
+  /** POSTs JSON `body` to `url` over a kept-alive connection; rejects on a network error or after PEER_TIMEOUT_MS. */
+  private post(url: URL, body: string): Promise<PeerAnswer> {
+    const secure = url.protocol === 'https:';
+    return new Promise<PeerAnswer>((resolve, reject) => {
+      const req = (secure ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: 'POST',
+          agent: secure ? this.https : this.http,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          timeout: PEER_TIMEOUT_MS,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) req.destroy(new Error('answer too large'));
+            else chunks.push(chunk);
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              parsed = {};
+            }
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: (parsed ?? {}) as PeerAnswer['body'] });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${PEER_TIMEOUT_MS} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 }

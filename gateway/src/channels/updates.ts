@@ -1,5 +1,6 @@
 import type { ChannelView } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
+import { LockedBatches, Outcome } from './batches';
 import { TwoPartyContext, fromSender, withSignedState } from './context';
 import { MessageHandlers, wasRefused } from './messenger';
 import type { OffchainChannel } from './offchain-store';
@@ -13,7 +14,7 @@ import {
   closingState,
   expectAnswer,
   inPartyOrder,
-  paymentState,
+  nettedPaymentState,
   refuse,
   stateJson,
   syncBytes,
@@ -21,7 +22,11 @@ import {
   verifySignature,
 } from './protocol';
 
-/** An off-chain payment as its payer sees it: the agreed state after it and the amount (minor units). */
+/**
+ * An off-chain payment as its payer sees it: the agreed state that includes it and the amount
+ * (minor units). Concurrent payments of one payer on one channel may be agreed in one state (see
+ * ChannelUpdates.pay): they then share its version and balances.
+ */
 export interface ChannelPayment {
   channel: string;
   version: number;
@@ -36,15 +41,19 @@ export type OnChainStep = 'checkpoint' | 'startClose' | 'challengeClose';
  * Updating and closing open two-party channels (updateTPC, closeTPC, J. Math. 2022, section 3.1),
  * both sides: the user's requests (pay, close, put the agreed state on-chain) and the other
  * gateway's messages (tpc-update, tpc-close, tpc-sync). A gateway writes its own proposal
- * (`pending`) before sending it and stores the fully signed state before answering, so a crash
- * never loses an agreed state; after a restart it asks the other side (tpc-sync) about every
+ * (`pending`) before sending it and stores the fully signed state (synced to disk) before
+ * answering, so a crash never loses an agreed state; one channel has one proposal in flight at a
+ * time (its lock), concurrent payments being netted into it rather than pipelined; after a restart it asks the other side (tpc-sync) about every
  * proposal it sent but did not store.
  */
 export class ChannelUpdates {
   /** The handlers of the update messages, by type. */
   readonly handlers: MessageHandlers;
+  /** Concurrent payments by payer and channel, each batch run under the channel's lock. */
+  private readonly payments: LockedBatches<{ principal: Principal; id: string; amount: bigint }, ChannelPayment>;
 
   constructor(private readonly ctx: TwoPartyContext) {
+    this.payments = new LockedBatches(this.ctx.locks, (batch) => this.payBatch(batch[0].principal, batch[0].id, batch.map((p) => p.amount)));
     this.handlers = {
       'tpc-update': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, false)),
       'tpc-close': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, true)),
@@ -56,13 +65,27 @@ export class ChannelUpdates {
     return this.ctx.records.store;
   }
 
-  /** Pays `amount` (minor units) to the other party off-chain: a new version both sign; nothing on the ledger. Refusals: INSUFFICIENT_FUNDS, the other gateway's. */
-  async pay(principal: Principal, id: string, amount: bigint): Promise<ChannelPayment> {
-    return this.ctx.locks.run(id, async () => {
-      const c = await this.own(principal, id);
-      const latest = await this.propose(principal, c, 'tpc-update', paymentState(c, amount));
-      return { channel: id, version: latest.version, balances: latest.balances, amount: amount.toString() };
-    });
+  /**
+   * Pays `amount` (minor units) to the other party off-chain: a new version both sign; nothing on
+   * the ledger. Payments of the same payer on the same channel that arrive while the channel is
+   * busy are netted, in arrival order, into one next state (one signature each side, one round
+   * trip, one synced write each side), which every one of them answers with. Refusals:
+   * INSUFFICIENT_FUNDS (this payment only), the other gateway's (every payment of the state).
+   */
+  pay(principal: Principal, id: string, amount: bigint): Promise<ChannelPayment> {
+    return this.payments.submit(id, `${this.ctx.messenger.accountIdOf(principal)}!${id}`, { principal, id, amount });
+  }
+
+  /** One netted payment state for `amounts` (in order), inside the channel's lock. */
+  private async payBatch(principal: Principal, id: string, amounts: bigint[]): Promise<Outcome<ChannelPayment>[]> {
+    const c = await this.own(principal, id);
+    const { state, refusals } = nettedPaymentState(c, amounts);
+    const latest = state && (await this.propose(principal, c, 'tpc-update', state));
+    return amounts.map((amount, i) =>
+      refusals[i] || !latest
+        ? { ok: false, error: refusals[i] }
+        : { ok: true, value: { channel: id, version: latest.version, balances: latest.balances, amount: amount.toString() } },
+    );
   }
 
   /** Cooperative close: both sign a final state with the latest balances; then closeChannel on-chain. */

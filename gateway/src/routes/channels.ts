@@ -204,7 +204,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
       schema: {
         tags: TAGS,
         summary: 'Pay the other party off-chain (updateTPC off-chain)',
-        description: `A new version with the amount moved to the other party, signed by both gateways; nothing is written on the ledger. Errors: 404 not the caller's channel, 409 the other gateway refused, 422 the caller's channel balance is too low, 503 the other gateway is unreachable (the payment stays pending and is resolved with it at the next request). Source: ${PAPER}.`,
+        description: `A new version with the amount moved to the other party, signed by both gateways and stored durably by both before the answer; nothing is written on the ledger. Payments by the same payer on the same channel made while an earlier one is in progress are agreed together in one new version (netted, in arrival order): each is answered on its own with that version's \`version\` and \`balances\` and its own \`amount\`. Errors: 404 not the caller's channel, 409 the other gateway refused, 422 the caller's channel balance is too low, 503 the other gateway is unreachable (the payment stays pending and is resolved with it at the next request). Source: ${PAPER}.`,
         operationId: 'payInChannel', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,

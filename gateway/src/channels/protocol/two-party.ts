@@ -1,6 +1,6 @@
 import { amounts, total } from './amounts';
 import type { ChannelMessage, StateJson } from './messages';
-import { refuse } from './refusal';
+import { ChannelRefusal, refuse } from './refusal';
 
 /**
  * What a gateway countersigns for its user on a two-party channel (DESIGN.md, "Consent,
@@ -134,6 +134,27 @@ export function paymentState(c: { id: string; self: 0 | 1; latest: StateJson }, 
   balances[c.self] -= amount;
   balances[1 - c.self] += amount;
   return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false };
+}
+
+/**
+ * Several payments of one payer, in order, netted into the one next state (version + 1) that pays
+ * them all: each amount (minor units) the payer's running balance covers is included, each other
+ * is refused INSUFFICIENT_FUNDS (and moves nothing). `state` is undefined when none is included.
+ * With one amount it is {@link paymentState}. The other party countersigns the netted state as any
+ * payment state ({@link checkNextState}): it only raises its balance.
+ */
+export function nettedPaymentState(c: { id: string; self: 0 | 1; latest: StateJson }, payments: readonly bigint[]): { state?: StateJson; refusals: (ChannelRefusal | undefined)[] } {
+  const balances = c.latest.balances.map(BigInt) as [bigint, bigint];
+  let included = 0;
+  const refusals = payments.map((amount) => {
+    if (balances[c.self] < amount) return refuse('INSUFFICIENT_FUNDS', `channel ${c.id} holds ${balances[c.self]} for the payer, ${amount} needed`);
+    balances[c.self] -= amount;
+    balances[1 - c.self] += amount;
+    included += 1;
+    return undefined;
+  });
+  const state = included > 0 ? { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false } : undefined;
+  return { state, refusals };
 }
 
 /** The cooperative close of `c`: the agreed balances, final, version + 1. */
