@@ -22,6 +22,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { TEST_LEDGER, registerAll, startTestGateway } from '../support/gateway';
+import { median } from '../support/stats';
 
 /**
  * A lean HTTP client for the timed payments: POSTs JSON over kept-alive connections (node:http),
@@ -50,7 +51,6 @@ function keepAliveClient(baseUrl: () => string, apiKey: string) {
   return { post, close: () => agent.destroy() };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
 /** ECDSA P-256 / SHA-256 verifies of a DER signature over a 120-byte state for `forSeconds`: per second. */
