@@ -85,3 +85,50 @@ describe('concurrent payments on one channel', () => {
     expect(next.body).toMatchObject({ version: bob.version + 1, balances: [String(Number(bob.balances[0]) - 1), String(received + 1)] });
   }, 60_000);
 });
+
+/**
+ * Exactly once for off-chain payments (a retry never applies a request twice): a payment whose
+ * proposal the other gateway countersigned, but which the payer's gateway failed to store (500,
+ * proposal pending), is recovered from the other side at the next request or at restart; a repeat
+ * with the same Idempotency-Key then answers that agreed state instead of paying again.
+ */
+describe('a payment retried with its Idempotency-Key after a failure', () => {
+  let gw: TestGateway;
+  let id: Record<string, string>;
+  let crashOnce = false;
+  const faults = { afterAgreeBeforeStore: () => { if (crashOnce) { crashOnce = false; throw new Error('crash between countersignature and store'); } } };
+
+  beforeAll(async () => {
+    gw = await startTestGateway(undefined, { perOrg: true, faults: { Org1MSP: faults } });
+    id = await registerAll(gw, ['bank', 'alice', 'bob']);
+    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
+  }, 120_000);
+  afterAll(() => gw.close());
+
+  const stateAt = async (name: string, channelId: string) => (await gw.as(name).get(`/v1/channels/${channelId}/state`)).body;
+  async function open(channelId: string, deposit: string) {
+    const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit, counterpartyDeposit: '0' });
+    expect(res.status).toBe(201);
+  }
+
+  test.each([
+    ['at its next request', false],
+    ['after a restart', true],
+  ])('a payment retried with its Idempotency-Key after a failure between countersignature and store is paid once (%s)', async (_when, restart) => {
+    const channelId = `retry-${restart ? 'restart' : 'live'}-${run}`;
+    await open(channelId, '1000');
+    const key = `pay-once-${channelId}`;
+    crashOnce = true; // bob countersigns; alice's gateway fails before storing: 500, proposal pending
+    const failed = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '7' }, { 'idempotency-key': key });
+    expect(failed.status).toBe(500);
+    if (restart) await gw.restart('Org1MSP', faults); // recovery at start adopts bob's agreed state
+    const retried = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '7' }, { 'idempotency-key': key });
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ channel: channelId, amount: '7', version: 1, balances: ['993', '7'] });
+    expect(await stateAt('bob', channelId)).toMatchObject({ version: 1, balances: ['993', '7'] });
+    expect(await stateAt('alice', channelId)).toEqual(await stateAt('bob', channelId));
+    // And the key keeps its answer.
+    expect((await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '7' }, { 'idempotency-key': key })).body).toEqual(retried.body);
+    expect(await stateAt('bob', channelId)).toMatchObject({ version: 1, balances: ['993', '7'] });
+  }, 60_000);
+});

@@ -11,6 +11,21 @@ export type { SignedState } from './protocol';
  * gateway's own half-signed proposal, written before it is sent: after a crash it tells the
  * gateway to ask the other side whether that proposal was countersigned.
  */
+/** A payment an idempotent request asked for: the request's id (TransactionJournal.requestId) and the amount. */
+export interface PendingPayment {
+  requestId: string;
+  amount: string;
+}
+
+/** A pending payment found agreed at recovery, with the agreed state that holds it. */
+export interface RecoveredPayment extends PendingPayment {
+  version: number;
+  balances: [string, string];
+}
+
+/** How many recovered payments a channel record keeps for repeats of their requests. */
+export const RECOVERED_PAYMENTS_KEPT = 256;
+
 export interface OffchainChannel {
   id: string;
   parties: [string, string];
@@ -18,6 +33,15 @@ export interface OffchainChannel {
   self: 0 | 1;
   latest: SignedState;
   pending?: StateJson;
+  /** The idempotent payment requests the pending proposal carries (see `recoveredPayments`). */
+  pendingPayments?: PendingPayment[];
+  /**
+   * Payments of idempotent requests whose proposal was left pending (the gateway failed after
+   * sending it, before storing the agreed state) and was later found agreed by the other side: a
+   * repeat of such a request answers from here instead of paying again. The most recent
+   * RECOVERED_PAYMENTS_KEPT.
+   */
+  recoveredPayments?: RecoveredPayment[];
   /** Set while the channel is a member of this multiparty channel: no two-party updates. */
   boundTo?: string;
   /**

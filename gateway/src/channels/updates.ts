@@ -3,7 +3,8 @@ import type { Principal } from '../identity/store';
 import { LockedBatches, Outcome } from './batches';
 import { TwoPartyContext, fromSender, withSignedState } from './context';
 import { MessageHandlers, wasRefused } from './messenger';
-import type { OffchainChannel } from './offchain-store';
+import { journalContext } from '../ledger/journal';
+import { OffchainChannel, PendingPayment, RECOVERED_PAYMENTS_KEPT, RecoveredPayment } from './offchain-store';
 import {
   ChannelMessage,
   SignedState,
@@ -50,10 +51,10 @@ export class ChannelUpdates {
   /** The handlers of the update messages, by type. */
   readonly handlers: MessageHandlers;
   /** Concurrent payments by payer and channel, each batch run under the channel's lock. */
-  private readonly payments: LockedBatches<{ principal: Principal; id: string; amount: bigint }, ChannelPayment>;
+  private readonly payments: LockedBatches<{ principal: Principal; id: string; amount: bigint; requestId?: string }, ChannelPayment>;
 
   constructor(private readonly ctx: TwoPartyContext) {
-    this.payments = new LockedBatches(this.ctx.locks, (batch) => this.payBatch(batch[0].principal, batch[0].id, batch.map((p) => p.amount)));
+    this.payments = new LockedBatches(this.ctx.locks, (batch) => this.payBatch(batch[0].principal, batch[0].id, batch));
     this.handlers = {
       'tpc-update': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, false)),
       'tpc-close': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, true)),
@@ -71,21 +72,28 @@ export class ChannelUpdates {
    * busy are netted, in arrival order, into one next state (one signature each side, one round
    * trip, one synced write each side), which every one of them answers with. Refusals:
    * INSUFFICIENT_FUNDS (this payment only), the other gateway's (every payment of the state).
+   * A repeat of an idempotent request (same caller and Idempotency-Key) whose proposal was left
+   * pending by a failure and then found agreed answers that agreed state: it is not paid again.
    */
   pay(principal: Principal, id: string, amount: bigint): Promise<ChannelPayment> {
-    return this.payments.submit(id, `${this.ctx.messenger.accountIdOf(principal)}!${id}`, { principal, id, amount });
+    const requestId = journalContext.getStore()?.requestId;
+    return this.payments.submit(id, `${this.ctx.messenger.accountIdOf(principal)}!${id}`, { principal, id, amount, requestId });
   }
 
-  /** One netted payment state for `amounts` (in order), inside the channel's lock. */
-  private async payBatch(principal: Principal, id: string, amounts: bigint[]): Promise<Outcome<ChannelPayment>[]> {
+  /** One netted payment state for the `batch` (in order), inside the channel's lock. */
+  private async payBatch(principal: Principal, id: string, batch: { amount: bigint; requestId?: string }[]): Promise<Outcome<ChannelPayment>[]> {
     const c = await this.own(principal, id);
-    const { state, refusals } = nettedPaymentState(c, amounts);
-    const latest = state && (await this.propose(principal, c, 'tpc-update', state));
-    return amounts.map((amount, i) =>
-      refusals[i] || !latest
-        ? { ok: false, error: refusals[i] }
-        : { ok: true, value: { channel: id, version: latest.version, balances: latest.balances, amount: amount.toString() } },
-    );
+    const recovered = (p: { requestId?: string }) => (p.requestId === undefined ? undefined : c.recoveredPayments?.find((r) => r.requestId === p.requestId));
+    const fresh = batch.filter((p) => !recovered(p));
+    const { state, refusals } = nettedPaymentState(c, fresh.map((p) => p.amount));
+    const carried = fresh.flatMap((p, i) => (refusals[i] || p.requestId === undefined ? [] : [{ requestId: p.requestId, amount: p.amount.toString() }]));
+    const latest = state && (await this.propose(principal, c, 'tpc-update', state, carried));
+    return batch.map((p) => {
+      const done = recovered(p);
+      if (done) return { ok: true, value: { channel: id, version: done.version, balances: done.balances, amount: done.amount } };
+      const refusal = refusals[fresh.indexOf(p)];
+      return refusal || !latest ? { ok: false, error: refusal } : { ok: true, value: { channel: id, version: latest.version, balances: latest.balances, amount: p.amount.toString() } };
+    });
   }
 
   /** Cooperative close: both sign a final state with the latest balances; then closeChannel on-chain. */
@@ -134,7 +142,7 @@ export class ChannelUpdates {
     const c = await this.ctx.records.usable(principal, await this.ctx.records.between(m.channel, m.from, m.to));
     checkNextState(c, state, closing);
     const mine = this.ctx.messenger.sign(principal, tpcBytes(c.id, state));
-    await this.store.put({ ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined });
+    await this.store.put({ ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined, pendingPayments: undefined });
     return { type: 'tpc-agree' as const, signature: mine };
   }
 
@@ -149,11 +157,14 @@ export class ChannelUpdates {
 
   // ------------------------------------------------------------------ internals
 
-  /** Writes the proposal, sends it, verifies the countersignature and stores the agreed state. */
-  private async propose(principal: Principal, c: OffchainChannel, type: 'tpc-update' | 'tpc-close', state: StateJson): Promise<SignedState> {
+  /**
+   * Writes the proposal (with the idempotent payments it carries), sends it, verifies the
+   * countersignature and stores the agreed state.
+   */
+  private async propose(principal: Principal, c: OffchainChannel, type: 'tpc-update' | 'tpc-close', state: StateJson, payments: PendingPayment[] = []): Promise<SignedState> {
     const bytes = tpcBytes(c.id, state);
     const mine = this.ctx.messenger.sign(principal, bytes);
-    await this.store.put({ ...c, pending: state });
+    await this.store.put({ ...c, pending: state, pendingPayments: payments.length > 0 ? payments : undefined });
     const other = c.parties[1 - c.self];
     let theirs: string;
     try {
@@ -161,13 +172,13 @@ export class ChannelUpdates {
     } catch (err) {
       // A refusal means the proposal was not countersigned: forget it. Anything else leaves it
       // pending for recovery.
-      if (wasRefused(err)) await this.store.put({ ...c, pending: undefined });
+      if (wasRefused(err)) await this.store.put({ ...c, pending: undefined, pendingPayments: undefined });
       throw err;
     }
     await this.ctx.messenger.verify(principal, other, bytes, theirs);
     this.ctx.faults.afterAgreeBeforeStore?.(c.id);
     const latest: SignedState = { ...state, signatures: inPartyOrder(c.self, mine, theirs) };
-    await this.store.put({ ...c, latest, pending: undefined });
+    await this.store.put({ ...c, latest, pending: undefined, pendingPayments: undefined });
     return latest;
   }
 
@@ -190,14 +201,27 @@ export class ChannelUpdates {
     const answer = await this.ctx.messenger.deliver(principal, { type: 'tpc-sync', channel: c.id, from: self, to: c.parties[1 - c.self], at, signature });
     const theirs = expectAnswer(answer, 'tpc-state').state;
     if (theirs.version <= c.latest.version) {
-      await this.store.put({ ...c, pending: undefined });
+      await this.store.put({ ...c, pending: undefined, pendingPayments: undefined });
       return false;
     }
     const bytes = tpcBytes(c.id, theirs);
     await this.ctx.messenger.verify(principal, c.parties[0], bytes, theirs.signatures[0]);
     await this.ctx.messenger.verify(principal, c.parties[1], bytes, theirs.signatures[1]);
     checkSyncedState(c.id, c.latest, theirs);
-    await this.store.put({ ...c, latest: theirs, pending: undefined });
+    await this.store.put({ ...c, latest: theirs, pending: undefined, pendingPayments: undefined, recoveredPayments: recoveredPayments(c, theirs) });
     return true;
   }
+}
+
+/**
+ * The channel's recovered payments after adopting `theirs`: when it is exactly the pending
+ * proposal (same version and balances), the payments that proposal carried were agreed, and
+ * repeats of their requests must answer it rather than pay again.
+ */
+function recoveredPayments(c: OffchainChannel, theirs: StateJson): RecoveredPayment[] | undefined {
+  const agreed =
+    c.pending !== undefined && c.pending.version === theirs.version && c.pending.balances.every((b, i) => b === theirs.balances[i]) && c.pending.final === theirs.final;
+  if (!agreed || !c.pendingPayments) return c.recoveredPayments;
+  const added = c.pendingPayments.map((p) => ({ ...p, version: theirs.version, balances: theirs.balances }));
+  return [...(c.recoveredPayments ?? []), ...added].slice(-RECOVERED_PAYMENTS_KEPT);
 }

@@ -141,7 +141,7 @@ class IdempotencyStore {
     const pending: Pending = {
       ...claim,
       storedAt: stored?.storedAt,
-      journal: new TransactionJournal((stored?.transactions ?? []).map(fromStored), (entries) => this.write(pending, entries.map(toStored))),
+      journal: new TransactionJournal((stored?.transactions ?? []).map(fromStored), (entries) => this.write(pending, entries.map(toStored)), storeKey),
     };
     request.idempotency = pending;
   };

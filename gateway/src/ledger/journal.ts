@@ -26,9 +26,15 @@ export class TransactionJournal {
   /** True once a recorded transaction was found committed: this answer replays the original one. */
   replayed = false;
 
+  /**
+   * @param requestId the identity of the idempotent request this journal belongs to (its caller
+   *   and Idempotency-Key, hashed): the same on every repeat, so that work which is not a ledger
+   *   transaction (an off-chain channel payment) can recognise a repeat of itself.
+   */
   constructor(
     private readonly entries: JournalEntry[],
     private readonly persist: (entries: JournalEntry[]) => Promise<void>,
+    readonly requestId?: string,
   ) {}
 
   /** The entries recorded so far, in submit order. */
