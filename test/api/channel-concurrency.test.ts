@@ -1,4 +1,5 @@
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { crashBeforeStore } from '../support/faults';
 
 /**
  * Concurrent off-chain payments on one channel (issue 11): the payer's gateway nets the payments
@@ -11,12 +12,12 @@ const run = Date.now().toString(36);
 describe('concurrent payments on one channel', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
-  let crashOnce = false;
+  const crash = crashBeforeStore();
 
   beforeAll(async () => {
     gw = await startTestGateway(undefined, {
       perOrg: true,
-      faults: { Org1MSP: { afterAgreeBeforeStore: () => { if (crashOnce) { crashOnce = false; throw new Error('crash between countersignature and store'); } } } },
+      faults: { Org1MSP: crash.faults },
     });
     id = await registerAll(gw, ['bank', 'alice', 'bob']);
     await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
@@ -68,7 +69,7 @@ describe('concurrent payments on one channel', () => {
     await open(channelId, '10000');
     const first = await Promise.all(Array.from({ length: 16 }, () => pay(channelId, 3)));
     expect(first.every((r) => r.status === 201)).toBe(true);
-    crashOnce = true; // the next state bob countersigns is not stored by alice's gateway
+    crash.arm(); // the next state bob countersigns is not stored by alice's gateway
     const second = await Promise.all(Array.from({ length: 24 }, () => pay(channelId, 2)));
     const acknowledged = 16 * 3 + 2 * second.filter((r) => r.status === 201).length;
     expect(second.some((r) => r.status === 500)).toBe(true);
@@ -95,11 +96,10 @@ describe('concurrent payments on one channel', () => {
 describe('a payment retried with its Idempotency-Key after a failure', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
-  let crashOnce = false;
-  const faults = { afterAgreeBeforeStore: () => { if (crashOnce) { crashOnce = false; throw new Error('crash between countersignature and store'); } } };
+  const crash = crashBeforeStore();
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, { perOrg: true, faults: { Org1MSP: faults } });
+    gw = await startTestGateway(undefined, { perOrg: true, faults: { Org1MSP: crash.faults } });
     id = await registerAll(gw, ['bank', 'alice', 'bob']);
     await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
   }, 120_000);
@@ -118,10 +118,10 @@ describe('a payment retried with its Idempotency-Key after a failure', () => {
     const channelId = `retry-${restart ? 'restart' : 'live'}-${run}`;
     await open(channelId, '1000');
     const key = `pay-once-${channelId}`;
-    crashOnce = true; // bob countersigns; alice's gateway fails before storing: 500, proposal pending
+    crash.arm(); // bob countersigns; alice's gateway fails before storing: 500, proposal pending
     const failed = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '7' }, { 'idempotency-key': key });
     expect(failed.status).toBe(500);
-    if (restart) await gw.restart('Org1MSP', faults); // recovery at start adopts bob's agreed state
+    if (restart) await gw.restart('Org1MSP', crash.faults); // recovery at start adopts bob's agreed state
     const retried = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '7' }, { 'idempotency-key': key });
     expect(retried.status).toBe(201);
     expect(retried.body).toMatchObject({ channel: channelId, amount: '7', version: 1, balances: ['993', '7'] });

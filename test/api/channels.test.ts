@@ -3,6 +3,7 @@ import { tpcStateBytes } from '@covenant/chaincode';
 import { IdentityStore } from '../../gateway/src/identity/store';
 import { ChaincodeError } from '../../gateway/src/ledger/port';
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { crashBeforeStore } from '../support/faults';
 
 /**
  * Two-party payment channels over HTTP with one gateway per organisation (alice at Org1's, bob at
@@ -21,12 +22,12 @@ describe('payment channels between two gateways', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
   let identities: IdentityStore;
-  let crashOnce = false;
+  const crash = crashBeforeStore();
 
   beforeAll(async () => {
     gw = await startTestGateway(undefined, {
       perOrg: true,
-      faults: { Org1MSP: { afterAgreeBeforeStore: () => { if (crashOnce) { crashOnce = false; throw new Error('crash between countersignature and store'); } } } },
+      faults: { Org1MSP: crash.faults },
     });
     id = await registerAll(gw, ['bank', 'alice', 'bob']);
     await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
@@ -187,7 +188,7 @@ describe('payment channels between two gateways', () => {
     const channelId = `crash-${run}`;
     await open(channelId, '1000', '0');
     await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '100' });
-    crashOnce = true;
+    crash.arm();
     const crashed = await gw.as('alice').post(`/v1/channels/${channelId}/payments`, { amount: '50' });
     expect(crashed.status).toBe(500);
     // bob's gateway countersigned and stored version 2 before answering.
