@@ -1,4 +1,4 @@
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TestGateway, startFundedGateway } from '../support/gateway';
 import { crashBeforeStore } from '../support/faults';
 
 /**
@@ -15,12 +15,7 @@ describe('concurrent payments on one channel', () => {
   const crash = crashBeforeStore();
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, {
-      perOrg: true,
-      faults: { Org1MSP: crash.faults },
-    });
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '100000' }, { perOrg: true, faults: { Org1MSP: crash.faults } }));
   }, 120_000);
   afterAll(() => gw.close());
 
@@ -99,9 +94,7 @@ describe('a payment retried with its Idempotency-Key after a failure', () => {
   const crash = crashBeforeStore();
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, { perOrg: true, faults: { Org1MSP: crash.faults } });
-    id = await registerAll(gw, ['bank', 'alice', 'bob']);
-    await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '100000' });
+    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '100000' }, { perOrg: true, faults: { Org1MSP: crash.faults } }));
   }, 120_000);
   afterAll(() => gw.close());
 
