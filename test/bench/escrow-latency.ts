@@ -1,6 +1,6 @@
 /**
  * Escrow create-to-commit latency over REST: POST /v1/escrows answers 201 only after the
- * transaction committed valid (fabric: endorse on every organisation, order, commit status;
+ * transaction committed valid (fabric: endorse by the organisations the keys need, order, commit status;
  * embedded: in-process commit), so the request's round trip is the create-to-commit latency.
  *
  *   npx tsx test/bench/escrow-latency.ts [count]            # embedded ledger
