@@ -63,6 +63,17 @@ CHANNEL=covenant
 # each copy (three envelopes per transaction, two of them DUPLICATE_TXID); under V2_0 it sends
 # each transaction to one orderer (test/fabric/ordering.test.ts counts the copies in the blocks).
 CHANNEL_CAPABILITY="${COVENANT_CHANNEL_CAPABILITY:-V2_0}"
+# The ordering service: etcdraft (3 Raft orderers, crash fault tolerant; the default) or BFT
+# (SmartBFT, 4 orderers, tolerates one Byzantine orderer; needs the V3_0 channel capability, under
+# which the peers' Gateway sends each transaction to every orderer and SmartBFT orders it once).
+# network/README.md, "Ordering service", has both measured.
+# A running network keeps the type it was started with (`up` records it in the run dir).
+ORDERER_TYPE="${COVENANT_ORDERER_TYPE:-$(cat "$RUN_DIR/state/orderer-type" 2>/dev/null || echo etcdraft)}"
+case "$ORDERER_TYPE" in
+  etcdraft) ORDERERS=(0 1 2) ;;
+  BFT) ORDERERS=(0 1 2 3); CHANNEL_CAPABILITY=V3_0 ;;
+  *) echo "COVENANT_ORDERER_TYPE must be etcdraft or BFT" >&2; exit 2 ;;
+esac
 # How long the orderer waits to fill a block before cutting it (configtx BatchTimeout). A lone
 # transaction waits for it in full: measured on a loaded 2-core machine, escrow create-to-commit
 # p50 was 615 ms at 500ms, 380 ms at 250ms, 232 ms at 100ms, 175 ms at 50ms; 12 concurrent
@@ -78,7 +89,6 @@ CC_POLICY="OR('Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')"
 CC_DIR="$REPO_DIR/chaincode"
 CC_SERVER_JS="$REPO_DIR/node_modules/.bin/fabric-chaincode-node"
 ORGS=(1 2 3)
-ORDERERS=(0 1 2)
 WAIT_SECS="${COVENANT_NET_WAIT_SECS:-90}"
 
 CFG="$RUN_DIR/config"

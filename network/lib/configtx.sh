@@ -63,25 +63,9 @@ Application: &ApplicationDefaults
     <<: *ApplicationCapabilities
 
 Orderer: &OrdererDefaults
-  OrdererType: etcdraft
-  EtcdRaft:
-    Consenters:
 EOF
-    for i in "${ORDERERS[@]}"; do
-      cat <<EOF
-      - Host: $(addr_host "$(orderer_addr "$i")")
-        Port: $(addr_port "$(orderer_addr "$i")")
-        ClientTLSCert: $(ord_dir "$i")/tls/server.crt
-        ServerTLSCert: $(ord_dir "$i")/tls/server.crt
-EOF
-    done
+    consenters_yaml
     cat <<EOF
-    Options:
-      TickInterval: 500ms
-      ElectionTick: 10
-      HeartbeatTick: 1
-      MaxInflightBlocks: 5
-      SnapshotIntervalSize: 16 MB
   BatchTimeout: $BATCH_TIMEOUT
   BatchSize:
     MaxMessageCount: 100
@@ -121,6 +105,61 @@ Profiles:
         <<: *ApplicationCapabilities
 EOF
   } >"$CFG/configtx.yaml"
+}
+
+# consenters_yaml : the Orderer section's consensus part for ORDERER_TYPE: etcdraft consenters and
+# options, or BFT's ConsenterMapping (each orderer's id, endpoint, MSP, enrollment and TLS
+# certificates) and SmartBFT options.
+consenters_yaml() {
+  local i
+  if [ "$ORDERER_TYPE" = BFT ]; then
+    printf '  OrdererType: BFT\n  ConsenterMapping:\n'
+    for i in "${ORDERERS[@]}"; do
+      cat <<EOF
+    - ID: $((i + 1))
+      Host: $(addr_host "$(orderer_addr "$i")")
+      Port: $(addr_port "$(orderer_addr "$i")")
+      MSPID: OrdererMSP
+      Identity: $(ord_dir "$i")/msp/signcerts/orderer$i.$ORD_DOMAIN-cert.pem
+      ClientTLSCert: $(ord_dir "$i")/tls/server.crt
+      ServerTLSCert: $(ord_dir "$i")/tls/server.crt
+EOF
+    done
+    cat <<EOF
+  SmartBFT:
+    RequestBatchMaxCount: 100
+    RequestBatchMaxInterval: $BATCH_TIMEOUT
+    RequestForwardTimeout: 2s
+    RequestComplainTimeout: 20s
+    RequestAutoRemoveTimeout: 3m
+    ViewChangeResendInterval: 5s
+    ViewChangeTimeout: 20s
+    LeaderHeartbeatTimeout: 1m
+    CollectTimeout: 1s
+    RequestBatchMaxBytes: 10485760
+    IncomingMessageBufferSize: 200
+    RequestPoolSize: 100000
+    LeaderHeartbeatCount: 10
+EOF
+    return
+  fi
+  printf '  OrdererType: etcdraft\n  EtcdRaft:\n    Consenters:\n'
+  for i in "${ORDERERS[@]}"; do
+    cat <<EOF
+      - Host: $(addr_host "$(orderer_addr "$i")")
+        Port: $(addr_port "$(orderer_addr "$i")")
+        ClientTLSCert: $(ord_dir "$i")/tls/server.crt
+        ServerTLSCert: $(ord_dir "$i")/tls/server.crt
+EOF
+  done
+  cat <<EOF
+    Options:
+      TickInterval: 500ms
+      ElectionTick: 10
+      HeartbeatTick: 1
+      MaxInflightBlocks: 5
+      SnapshotIntervalSize: 16 MB
+EOF
 }
 
 # genesis_step NOTE : the step "channel genesis block for '$CHANNEL' (NOTE)": configtxgen, from

@@ -61,6 +61,7 @@ cmd_start_node() {
 # cmd_leader : the orderer whose etcdraft is_leader gauge is 1 (operations /metrics), or exit 3
 cmd_leader() {
   require_network
+  [ "$ORDERER_TYPE" = etcdraft ] || { log "leader: the $ORDERER_TYPE ordering service has no Raft leader"; return 3; }
   local i metrics
   for i in "${ORDERERS[@]}"; do
     alive "orderer$i" || continue

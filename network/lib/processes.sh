@@ -143,6 +143,7 @@ start_orderer() {
     ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
     ORDERER_CHANNELPARTICIPATION_ENABLED=true \
     ORDERER_FILELEDGER_LOCATION="$RUN_DIR/data/orderer$i/ledger" \
+    ORDERER_CONSENSUS_TYPE="$ORDERER_TYPE" \
     ORDERER_CONSENSUS_WALDIR="$RUN_DIR/data/orderer$i/etcdraft/wal" \
     ORDERER_CONSENSUS_SNAPDIR="$RUN_DIR/data/orderer$i/etcdraft/snapshot" \
     ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \

@@ -29,6 +29,7 @@ import { DirectClients } from '../support/fabric-direct';
 import { TEST_LEDGER, networkCa, registerAll, startTestGateway } from '../support/gateway';
 import { withExtraUsers } from '../support/extra-users';
 import { median, msSince, percentile } from '../support/stats';
+import { keepAliveClient } from '../support/keep-alive-client';
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
 const CLIENTS = 32;
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   const direct = new DirectClients(profile);
   const ledger = new FabricLedger(profile, 'Org1MSP');
   const blocks = new BlockReader(ledger.network(identities.principals.find((p) => p.name === 'admin1')!.identity));
+  const rest: ReturnType<typeof keepAliveClient>[] = [];
   try {
     const names = [...payers, ...payees].map((u) => u.name);
     const ids: Record<string, string> = {};
@@ -101,8 +103,10 @@ async function main(): Promise<void> {
     const firstBlock = await blocks.height();
     let acknowledged = 0;
 
+    // Each payer's REST client: kept-alive connections to its own organisation's gateway.
+    rest.push(...payers.map((p) => keepAliveClient(() => gw.as(p.name).url, gw.as(p.name).apiKey)));
     const transferRest = async (c: number) => {
-      const res = await gw.as(payers[c].name).post('/v1/transfers', { to: ids[payees[c].name], amount: '1' });
+      const res = await rest[c].post('/v1/transfers', { to: ids[payees[c].name], amount: '1' });
       if (res.status !== 201) throw new Error(`REST transfer ${res.status}`);
       acknowledged++;
     };
@@ -161,6 +165,7 @@ async function main(): Promise<void> {
     );
   } finally {
     direct.close();
+    for (const client of rest) client.close();
     await ledger.close();
     await gw.close();
   }
