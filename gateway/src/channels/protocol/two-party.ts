@@ -127,21 +127,12 @@ export function checkNextState(c: { id: string; self: 0 | 1; latest: StateJson }
   if (closing && (next[0] !== prev[0] || next[1] !== prev[1])) throw refuse('FAILED_PRECONDITION', 'a closing state must keep the agreed balances');
 }
 
-/** The state paying `amount` (minor units) from party `self` to the other: version + 1; INSUFFICIENT_FUNDS when `self` holds less. */
-export function paymentState(c: { id: string; self: 0 | 1; latest: StateJson }, amount: bigint): StateJson {
-  const balances = c.latest.balances.map(BigInt) as [bigint, bigint];
-  if (balances[c.self] < amount) throw refuse('INSUFFICIENT_FUNDS', `channel ${c.id} holds ${balances[c.self]} for the payer, ${amount} needed`);
-  balances[c.self] -= amount;
-  balances[1 - c.self] += amount;
-  return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false };
-}
-
 /**
  * Several payments of one payer, in order, netted into the one next state (version + 1) that pays
  * them all: each amount (minor units) the payer's running balance covers is included, each other
  * is refused INSUFFICIENT_FUNDS (and moves nothing). `state` is undefined when none is included.
- * With one amount it is {@link paymentState}. The other party countersigns the netted state as any
- * payment state ({@link checkNextState}): it only raises its balance.
+ * One payment alone is the same rule with one amount. The other party countersigns the netted
+ * state as any payment state ({@link checkNextState}): it only raises its balance.
  */
 export function nettedPaymentState(c: { id: string; self: 0 | 1; latest: StateJson }, payments: readonly bigint[]): { state?: StateJson; refusals: (ChannelRefusal | undefined)[] } {
   const balances = c.latest.balances.map(BigInt) as [bigint, bigint];
