@@ -1,7 +1,6 @@
 'use strict';
 
-const { WorkloadModuleBase } = require('@hyperledger/caliper-core');
-const { prepareParties, request } = require('./parties');
+const { payerRound, request } = require('./parties');
 
 /**
  * Round `escrow-create`: escrow:create with the JSON request
@@ -13,24 +12,8 @@ const { prepareParties, request } = require('./parties');
  * Round arguments: `parties` (benchmark-config.ts), `mint` (minor units per payer, topped up when
  * a payer holds less than half of it).
  */
-class EscrowCreateWorkload extends WorkloadModuleBase {
-  async initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext) {
-    await super.initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext);
-    this.parties = await prepareParties(sutAdapter, roundArguments.parties, workerIndex, roundArguments.mint);
-    this.next = 0;
-  }
-
-  async submitTransaction() {
-    const { payerMspId, payers, payees } = this.parties;
-    const k = this.next++ % payers.length;
-    const escrow = { amount: '1', recipients: [{ account: payees[k].id, shareBps: 10000 }] };
-    return this.sutAdapter.sendRequests(request(payerMspId, payers[k].name, 'escrow:create', [JSON.stringify(escrow)]));
-  }
-}
-
-/** Caliper's entry point for a workload module. */
-function createWorkloadModule() {
-  return new EscrowCreateWorkload();
-}
-
-module.exports.createWorkloadModule = createWorkloadModule;
+module.exports.createWorkloadModule = payerRound(
+  ({ payerMspId, payers, payees }, k) =>
+    request(payerMspId, payers[k].name, 'escrow:create', [JSON.stringify({ amount: '1', recipients: [{ account: payees[k].id, shareBps: 10000 }] })]),
+  { funded: true },
+);

@@ -69,4 +69,26 @@ async function prepareParties(sutAdapter, parties, workerIndex, mint) {
   return { payerMspId, payeeMspId, payers, payees };
 }
 
-module.exports = { CHAINCODE, request, call, prepareParties };
+/**
+ * A Caliper workload module (its `createWorkloadModule`) whose round has each of the worker's
+ * payers in turn send `requestOf(parties, k)`: the parties are prepared once per round by
+ * prepareParties (with the round argument `mint` when `funded`), outside the measurement.
+ */
+function payerRound(requestOf, { funded }) {
+  const { WorkloadModuleBase } = require('@hyperledger/caliper-core');
+  class PayerRound extends WorkloadModuleBase {
+    async initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext) {
+      await super.initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext);
+      this.parties = await prepareParties(sutAdapter, roundArguments.parties, workerIndex, funded ? roundArguments.mint : undefined);
+      this.next = 0;
+    }
+
+    async submitTransaction() {
+      const k = this.next++ % this.parties.payers.length;
+      return this.sutAdapter.sendRequests(requestOf(this.parties, k));
+    }
+  }
+  return () => new PayerRound();
+}
+
+module.exports = { CHAINCODE, request, call, prepareParties, payerRound };
