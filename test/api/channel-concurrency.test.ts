@@ -70,7 +70,7 @@ describe('concurrent payments on one channel', () => {
     expect(second.some((r) => r.status === 500)).toBe(true);
     expect(second.every((r) => r.status === 201 || r.status === 500)).toBe(true);
 
-    await gw.restart('Org1MSP');
+    await gw.restart('Org1MSP', crash.faults);
     const bob = await stateAt('bob', channelId);
     expect(await stateAt('alice', channelId)).toEqual(bob);
     const received = Number(bob.balances[1]);
@@ -80,30 +80,11 @@ describe('concurrent payments on one channel', () => {
     const next = await pay(channelId, 1);
     expect(next.body).toMatchObject({ version: bob.version + 1, balances: [String(Number(bob.balances[0]) - 1), String(received + 1)] });
   }, 60_000);
-});
 
-/**
- * Exactly once for off-chain payments (a retry never applies a request twice): a payment whose
- * proposal the other gateway countersigned, but which the payer's gateway failed to store (500,
- * proposal pending), is recovered from the other side at the next request or at restart; a repeat
- * with the same Idempotency-Key then answers that agreed state instead of paying again.
- */
-describe('a payment retried with its Idempotency-Key after a failure', () => {
-  let gw: TestGateway;
-  let id: Record<string, string>;
-  const crash = crashBeforeStore();
-
-  beforeAll(async () => {
-    ({ gw, id } = await startFundedGateway(['bank', 'alice', 'bob'], { alice: '100000' }, { perOrg: true, faults: { Org1MSP: crash.faults } }));
-  }, 120_000);
-  afterAll(() => gw.close());
-
-  const stateAt = async (name: string, channelId: string) => (await gw.as(name).get(`/v1/channels/${channelId}/state`)).body;
-  async function open(channelId: string, deposit: string) {
-    const res = await gw.as('alice').post('/v1/channels', { id: channelId, counterparty: id.bob, deposit, counterpartyDeposit: '0' });
-    expect(res.status).toBe(201);
-  }
-
+  // Exactly once for off-chain payments (a retry never applies a request twice): a payment whose
+  // proposal the other gateway countersigned, but which the payer's gateway failed to store (500,
+  // proposal pending), is recovered from the other side at the next request or at restart; a
+  // repeat with the same Idempotency-Key then answers that agreed state instead of paying again.
   test.each([
     ['at its next request', false],
     ['after a restart', true],
