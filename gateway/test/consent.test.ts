@@ -1,6 +1,6 @@
-import { HttpProblem } from '../src/http/problem';
-import { channelProblem } from '../src/routes/channel-problems';
+import { toProblem } from '../src/http/problem';
 import {
+  ChannelRefusal,
   MultipartySigning,
   checkNextState,
   checkOpeningAtOnce,
@@ -25,10 +25,10 @@ function outcome(fn: () => unknown): string {
     fn();
     return 'signed';
   } catch (err) {
-    // A refusal as the HTTP edge answers it (routes/channel-problems.ts).
-    const answered = channelProblem(err);
-    if (answered instanceof HttpProblem) return `${answered.problem.status} ${answered.problem.code}`;
-    throw err;
+    // A refusal as the HTTP edge answers it (http/problem.ts).
+    if (!(err instanceof ChannelRefusal)) throw err;
+    const answered = toProblem(err);
+    return `${answered.status} ${answered.code}`;
   }
 }
 

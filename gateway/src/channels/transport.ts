@@ -13,7 +13,7 @@ const MAX_ANSWER_BYTES = 1 << 20;
 /**
  * A peer gateway did not answer a message with a result: unreachable (no known address, or the
  * request failed: `peerStatus` undefined) or it refused (`peerStatus`, its HTTP status, and its
- * problem's `code`). The routes map it to a problem (routes/channel-problems.ts).
+ * problem's `code`). The HTTP layer maps it to a problem (http/problem.ts, toProblem).
  */
 export class PeerFailure extends Error {
   constructor(

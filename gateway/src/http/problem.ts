@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ErrorCode } from '@covenant/chaincode';
 import { ChaincodeError, LedgerConflictError, LedgerUnavailableError } from '../ledger/port';
+import { ChannelRefusal } from '../channels/protocol';
+import { PeerFailure } from '../channels/transport';
 
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`). Every problem carries a stable
@@ -123,12 +125,28 @@ export class HttpProblem extends Error {
  * kept for Idempotency-Key replays.
  */
 export function isTransient(error: unknown): boolean {
-  return (error instanceof HttpProblem && error.transient) || error instanceof LedgerConflictError;
+  if (error instanceof HttpProblem || error instanceof ChannelRefusal || error instanceof PeerFailure) return error.transient;
+  return error instanceof LedgerConflictError;
+}
+
+/** The problem code a refusal by a peer gateway with HTTP status `status` becomes. */
+function peerCode(status: number): 'FORBIDDEN' | 'NOT_FOUND' | 'INVALID_ARGUMENT' | 'FAILED_PRECONDITION' {
+  return status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 400 ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION';
 }
 
 /** Maps any error thrown while handling a request to the problem the client sees. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof HttpProblem) return error.problem;
+  // The off-chain channel protocol: a refusal keeps its code, with the chaincode codes' statuses.
+  if (error instanceof ChannelRefusal) return problem(HTTP_STATUS[error.code], error.code, error.detail);
+  // The other party's gateway: unreachable or failing itself (5xx) is 503 LEDGER_UNAVAILABLE; its
+  // refusal keeps its status and code (400, 403, 404; other 4xx FAILED_PRECONDITION), except its
+  // 422, which is 409 here (the caller's own funds are not what is short).
+  if (error instanceof PeerFailure) {
+    const peer = error.peerStatus;
+    if (peer === undefined || peer >= 500) return problem(503, 'LEDGER_UNAVAILABLE', error.detail);
+    return problem(peer === 422 ? 409 : peer, peerCode(peer), error.detail);
+  }
   if (error instanceof LedgerConflictError) {
     // A conflict is not an outage: 409 with Retry-After (sendProblem), the same request may be
     // sent again with the same Idempotency-Key.

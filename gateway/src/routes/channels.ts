@@ -10,7 +10,6 @@ import { DEFAULT_PROPOSAL_SECONDS, MAX_PROPOSAL_SECONDS } from '../channels/prot
 import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
-import { answerChannelFailures } from './channel-problems';
 import { registerChaincodeRoutes } from './forward';
 import { page, read } from './rows';
 
@@ -46,7 +45,6 @@ const Payment = Type.Object({
  * POST /v1/offchain (offchain.ts; the protocol: channels/protocol/).
  */
 export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClient; channels: ChannelService }> = async (app, { chaincode, channels }) => {
-  answerChannelFailures(app);
   app.post(
     '/channels',
     {

@@ -8,7 +8,6 @@ import { DEFAULT_CONSENT_SECONDS, MAX_CONSENT_SECONDS } from '../channels/protoc
 import { AccountId, IdParams, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { MultipartyRef, PAPER } from './channel-schemas';
-import { answerChannelFailures } from './channel-problems';
 import { registerChaincodeRoutes } from './forward';
 import { act, page, read } from './rows';
 import { paymentRoutes } from './payments';
@@ -21,7 +20,6 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
   app,
   { chaincode, multiparty, routed },
 ) => {
-  answerChannelFailures(app);
   // Routed payments settle as multiparty transactions: their route is registered with these.
   await app.register(paymentRoutes, { routed });
   const TAG = ['multiparty'];

@@ -5,11 +5,9 @@ import { ChannelMessage, MESSAGE_TYPES } from '../channels/protocol';
 import { AccountId, Amount, RecordId } from './schemas';
 import { noSecurity, problems } from './common';
 import { ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
-import { answerChannelFailures } from './channel-problems';
 
 /** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
 export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
-  answerChannelFailures(app);
   const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
   const Message = Type.Object({
     type: Type.Union(MESSAGE_TYPES.map((t) => Type.Literal(t))),

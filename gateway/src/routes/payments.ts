@@ -4,14 +4,12 @@ import { principalOf } from '../http/auth';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { AccountId, PositiveAmount } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
-import { answerChannelFailures } from './channel-problems';
 
 /**
  * Payments along a route of channels (POST /v1/payments): the caller's gateway finds a route and
  * settles every hop atomically as one multiparty transaction (channels/route-payment.ts).
  */
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ routed: RoutePaymentService }> = async (app, { routed }) => {
-  answerChannelFailures(app);
   app.post(
     '/payments',
     {

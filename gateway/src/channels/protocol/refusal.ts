@@ -5,7 +5,7 @@ import type { ErrorCode } from '@covenant/chaincode';
  * chaincode's (DESIGN.md, "Chaincode rules"): INVALID_ARGUMENT (malformed), FORBIDDEN (a signature
  * or the user's consent is missing), NOT_FOUND, FAILED_PRECONDITION (the channel or proposal is
  * not in a state that allows it), INSUFFICIENT_FUNDS. The protocol knows nothing of HTTP: the
- * routes map a refusal to a problem (routes/channel-problems.ts).
+ * HTTP layer maps a refusal to a problem (http/problem.ts, toProblem).
  */
 export type RefusalCode = Exclude<ErrorCode, 'ALREADY_EXISTS'>;
 
