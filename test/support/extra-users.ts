@@ -1,10 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DevCredentials } from '../../gateway/src/identity/dev-consortium';
-import { newApiKey } from '../../gateway/src/identity/dev-consortium';
-import { IDENTITIES_FILE, IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
-import { OrgCa, createOrgCa, issueIdentity } from '../../gateway/src/identity/dev-ca';
-import { TEST_LEDGER, TestGateway, TestGatewayOptions, networkCa, startTestGateway } from './gateway';
+import { IDENTITIES_FILE, IdentityRecord } from '../../gateway/src/identity/store';
+import { OrgCa, createOrgCa } from '../../gateway/src/identity/dev-ca';
+import { TEST_LEDGER, TestGateway, TestGatewayOptions, issueClientInto, networkCa, startTestGateway, withApiKey } from './gateway';
 
 /**
  * The CA that issues `mspId`'s client identities: on Fabric the organisation's cryptogen CA
@@ -30,14 +29,9 @@ export async function withExtraUsers(gw: TestGateway, names: string[], mspId = '
   const credentials = JSON.parse(await readFile(join(dir, 'dev-credentials.json'), 'utf8')) as DevCredentials;
   const suffix = Math.random().toString(36).slice(2, 8);
   for (const name of names) {
-    const issued = await issueIdentity(ca, `${name}-${suffix}`, 'client');
-    const userDir = join(dir, 'msp', 'extra', name);
-    await mkdir(userDir, { recursive: true });
-    await writeFile(join(userDir, 'cert.pem'), issued.certificate);
-    await writeFile(join(userDir, 'key.pem'), issued.privateKey, { mode: 0o600 });
-    const apiKey = newApiKey();
-    identities.users.push({ name, mspId, roles: [], apiKeySha256: hashApiKey(apiKey), certificatePath: join(userDir, 'cert.pem'), privateKeyPath: join(userDir, 'key.pem') });
-    credentials.users.push({ name, mspId, roles: [], apiKey });
+    const keyed = withApiKey({ name, mspId, roles: [], ...(await issueClientInto(ca, `${name}-${suffix}`, join(dir, 'msp', 'extra', name))) });
+    identities.users.push(keyed.record);
+    credentials.users.push(keyed.credential);
   }
   await gw.stop();
   await writeFile(join(dir, 'dev-credentials.json'), JSON.stringify(credentials, null, 2), { mode: 0o600 });

@@ -205,24 +205,37 @@ async function prepareFabricDir(dir: string): Promise<void> {
   const records: IdentityRecord[] = [];
   const credentials: DevCredentials = { users: [] };
   const add = (record: Omit<IdentityRecord, 'apiKeySha256'>) => {
-    const apiKey = newApiKey();
-    records.push({ ...record, apiKeySha256: hashApiKey(apiKey) });
-    credentials.users.push({ name: record.name, mspId: record.mspId, roles: record.roles, apiKey });
+    const keyed = withApiKey(record);
+    records.push(keyed.record);
+    credentials.users.push(keyed.credential);
   };
   const admins = network.users.filter((u) => u.roles.includes('admin'));
   for (const admin of admins) add({ ...admin, certificatePath: resolve(networkDir, admin.certificatePath), privateKeyPath: resolve(networkDir, admin.privateKeyPath) });
   const suffix = Math.random().toString(36).slice(2, 8);
   for (const user of DEV_USERS.filter((u) => u.ou === 'client')) {
-    const ca = await networkCa(user.mspId);
-    const issued = await issueIdentity(ca, `${user.name}-${suffix}`, 'client');
-    const userDir = join(target, 'msp', user.name);
-    await mkdir(userDir, { recursive: true });
-    await writeFile(join(userDir, 'cert.pem'), issued.certificate);
-    await writeFile(join(userDir, 'key.pem'), issued.privateKey, { mode: 0o600 });
-    add({ name: user.name, mspId: user.mspId, roles: user.roles, certificatePath: join(userDir, 'cert.pem'), privateKeyPath: join(userDir, 'key.pem') });
+    const files = await issueClientInto(await networkCa(user.mspId), `${user.name}-${suffix}`, join(target, 'msp', user.name));
+    add({ name: user.name, mspId: user.mspId, roles: user.roles, ...files });
   }
   await writeFile(join(target, 'dev-credentials.json'), JSON.stringify(credentials, null, 2), { mode: 0o600 });
   await writeFile(join(target, 'identities.json'), JSON.stringify({ users: records }, null, 2), { mode: 0o600 });
+}
+
+/**
+ * Issues a fresh client identity (common name `commonName`) from `ca` into `userDir`: cert.pem,
+ * and key.pem readable by the owner only. Returns the paths an identity record names.
+ */
+export async function issueClientInto(ca: OrgCa, commonName: string, userDir: string): Promise<{ certificatePath: string; privateKeyPath: string }> {
+  const issued = await issueIdentity(ca, commonName, 'client');
+  await mkdir(userDir, { recursive: true });
+  await writeFile(join(userDir, 'cert.pem'), issued.certificate);
+  await writeFile(join(userDir, 'key.pem'), issued.privateKey, { mode: 0o600 });
+  return { certificatePath: join(userDir, 'cert.pem'), privateKeyPath: join(userDir, 'key.pem') };
+}
+
+/** An identity record with a new API key (its SHA-256 in the record) and the dev credential that holds the key. */
+export function withApiKey(record: Omit<IdentityRecord, 'apiKeySha256'>): { record: IdentityRecord; credential: DevCredentials['users'][number] } {
+  const apiKey = newApiKey();
+  return { record: { ...record, apiKeySha256: hashApiKey(apiKey) }, credential: { name: record.name, mspId: record.mspId, roles: record.roles, apiKey } };
 }
 
 /** Fabric mode: the organisations' admins grant the fresh bank and arbiter their ledger roles. */
