@@ -44,8 +44,8 @@ export type OnChainStep = 'checkpoint' | 'startClose' | 'challengeClose';
  * gateway's messages (tpc-update, tpc-close, tpc-sync). A gateway writes its own proposal
  * (`pending`) before sending it and stores the fully signed state (synced to disk) before
  * answering, so a crash never loses an agreed state; one channel has one proposal in flight at a
- * time (its lock), concurrent payments being netted into it rather than pipelined; after a restart it asks the other side (tpc-sync) about every
- * proposal it sent but did not store.
+ * time (its lock), concurrent payments being netted into it rather than pipelined; after a
+ * restart it asks the other side (tpc-sync) about every proposal it sent but did not store.
  */
 export class ChannelUpdates {
   /** The handlers of the update messages, by type. */

@@ -45,8 +45,9 @@ interface Hot {
  * Submits accounts:`fn` (transfer or withdraw) for the principal, through the lane this gateway
  * leases for it (`fn`FromSubBalance) when its account is known to be split, and answers the
  * chaincode's result with `account` always the caller's account view (read after the commit when
- * the fast path answered only its lane; concurrent requests of one payer share that read). A repeated idempotent request calls the function its
- * first attempt recorded, so the journal resolves that transaction. Throws the ledger's errors.
+ * the fast path answered only its lane; concurrent requests of one payer share that read). A
+ * repeated idempotent request calls the function its first attempt recorded, so the journal
+ * resolves that transaction. Throws the ledger's errors.
  */
 async function pay<R>(chaincode: ChaincodeClient, { lanes, reads }: Hot, principal: Principal, fn: 'transfer' | 'withdraw', args: string[], reply: FastifyReply): Promise<R> {
   const payer = principal.identity.certificate;
