@@ -2,6 +2,7 @@
  * Covenant chaincode. fabric-chaincode-node finds the contracts through this module's `contracts`
  * export (fabric-samples asset-transfer-basic layout); the first is the default contract.
  */
+import './shim-logging';
 import { AccountsContract } from './accounts/contract';
 import { ConsortiumContract } from './consortium/contract';
 import { EscrowContract } from './escrow/contract';

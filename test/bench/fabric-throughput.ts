@@ -17,7 +17,9 @@
  *    transaction once.
  * A round runs each side once (the order alternates between rounds); each client makes `perClient`
  * sequential transactions; a side's throughput is transactions / elapsed seconds. Prints each
- * round, the medians and the ratio of the medians.
+ * round, the medians and the ratio of the medians, and for the 32-client comparisons the CPU
+ * milliseconds each side cost per transaction in the peers, chaincode servers, orderers and this
+ * client (medians): on a saturated 2-core host the throughput ratio follows the CPU ratio.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
 import { IdentityStore } from '../../gateway/src/identity/store';
@@ -30,20 +32,36 @@ import { TEST_LEDGER, networkCa, registerAll, startTestGateway } from '../suppor
 import { withExtraUsers } from '../support/extra-users';
 import { median, msSince, percentile } from '../support/stats';
 import { keepAliveClient } from '../support/keep-alive-client';
+import { cpuPerTransaction, networkCpu } from '../support/network-cpu';
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
 const CLIENTS = 32;
+/** Transactions per client at 32 clients: 256 a side, a few seconds of steady load. */
+const AT_32 = 8;
 
-/** One side of a round: `clients` workers, each running `op` `perClient` times in sequence. */
-async function timed(clients: number, perClient: number, op: (client: number, i: number) => Promise<void>): Promise<{ tps: number; failures: number }> {
+/**
+ * One side of a round: `clients` workers, each running `op` `perClient` times in sequence. Also
+ * the CPU each part of the network spent per completed transaction (test/support/network-cpu.ts).
+ */
+async function timed(clients: number, perClient: number, op: (client: number, i: number) => Promise<void>): Promise<Side> {
   let failures = 0;
+  const cpuBefore = await networkCpu();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let i = 0; i < perClient; i++) await op(c, i).catch(() => void failures++);
     }),
   );
-  return { tps: (clients * perClient - failures) / (msSince(started) / 1000), failures };
+  const seconds = msSince(started) / 1000;
+  const done = clients * perClient - failures;
+  return { tps: done / seconds, failures, cpu: cpuPerTransaction(cpuBefore, await networkCpu(), Math.max(1, done)) };
+}
+
+type Cpu = ReturnType<typeof cpuPerTransaction>;
+interface Side {
+  tps: number;
+  failures: number;
+  cpu: Cpu;
 }
 
 interface Comparison {
@@ -51,12 +69,13 @@ interface Comparison {
   a: string;
   b: string;
   rounds: { a: number; b: number }[];
+  cpu: { a: Cpu[]; b: Cpu[] };
   failures: { a: number; b: number };
 }
 
 /** Interleaved rounds of two sides; the order alternates so that neither always goes first. */
-async function compare(label: string, names: [string, string], rounds: number, run: (side: 0 | 1, round: number) => Promise<{ tps: number; failures: number }>): Promise<Comparison> {
-  const result: Comparison = { label, a: names[0], b: names[1], rounds: [], failures: { a: 0, b: 0 } };
+async function compare(label: string, names: [string, string], rounds: number, run: (side: 0 | 1, round: number) => Promise<Side>): Promise<Comparison> {
+  const result: Comparison = { label, a: names[0], b: names[1], rounds: [], cpu: { a: [], b: [] }, failures: { a: 0, b: 0 } };
   for (let r = 0; r < rounds; r++) {
     const order: (0 | 1)[] = r % 2 === 0 ? [0, 1] : [1, 0];
     const tps = [0, 0];
@@ -64,6 +83,7 @@ async function compare(label: string, names: [string, string], rounds: number, r
       const out = await run(side, r);
       tps[side] = out.tps;
       result.failures[side === 0 ? 'a' : 'b'] += out.failures;
+      result.cpu[side === 0 ? 'a' : 'b'].push(out.cpu);
     }
     result.rounds.push({ a: tps[0], b: tps[1] });
     process.stdout.write(`  ${label} round ${r + 1}: ${names[0]} ${tps[0].toFixed(1)} tx/s, ${names[1]} ${tps[1].toFixed(1)} tx/s\n`);
@@ -75,6 +95,12 @@ function summary(c: Comparison): string {
   const a = median(c.rounds.map((r) => r.a));
   const b = median(c.rounds.map((r) => r.b));
   return `${c.label.padEnd(34)} ${c.a} ${a.toFixed(1).padStart(6)} tx/s   ${c.b} ${b.toFixed(1).padStart(6)} tx/s   ratio ${(a / b).toFixed(2)}   failures ${c.failures.a}/${c.failures.b}`;
+}
+
+/** Median CPU ms per transaction of each part, for one side of a comparison. */
+function cpuSummary(name: string, samples: Cpu[]): string {
+  const parts = (['total', 'peers', 'chaincode', 'orderers', 'client'] as const).map((part) => `${part} ${median(samples.map((s) => s[part])).toFixed(2)}`);
+  return `${name.padEnd(8)} CPU ms per transaction: ${parts.join(', ')}`;
 }
 
 async function main(): Promise<void> {
@@ -117,7 +143,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(`Fabric throughput, ${rounds} interleaved rounds per comparison\n`);
     const comparisons: Comparison[] = [];
-    for (const [clients, perClient] of [[1, 10], [8, 6], [32, 4]] as const) {
+    for (const [clients, perClient] of [[1, 10], [8, 6], [CLIENTS, AT_32]] as const) {
       if (!wanted(`transfer, ${clients} client(s)`)) continue;
       comparisons.push(await compare(`transfer, ${clients} client(s)`, ['REST', 'direct'], rounds, (side) => timed(clients, perClient, side === 0 ? transferRest : transferDirect)));
     }
@@ -140,11 +166,11 @@ async function main(): Promise<void> {
           fresh.length = 0;
           for (let c = 0; c < CLIENTS; c++) {
             const mspId = ORGS[c % ORGS.length];
-            const issued = await Promise.all(Array.from({ length: 4 }, (_, i) => networkCa(mspId).then((ca) => issueIdentity(ca, `fresh-${round}-${c}-${i}-${Date.now().toString(36)}`, 'client'))));
+            const issued = await Promise.all(Array.from({ length: AT_32 }, (_, i) => networkCa(mspId).then((ca) => issueIdentity(ca, `fresh-${round}-${c}-${i}-${Date.now().toString(36)}`, 'client'))));
             fresh.push(issued.map((id) => direct.contract({ mspId, certificate: id.certificate, privateKey: id.privateKey })));
           }
         }
-        return timed(CLIENTS, 4, side === 0 ? escrowDirect : registerDirect);
+        return timed(CLIENTS, AT_32, side === 0 ? escrowDirect : registerDirect);
       }),
     );
 
@@ -158,7 +184,10 @@ async function main(): Promise<void> {
 
     const scan = await blocks.scan(firstBlock);
     process.stdout.write(`\nsummary (medians of ${rounds} rounds)\n`);
-    for (const c of comparisons) process.stdout.write(`  ${summary(c)}\n`);
+    for (const c of comparisons) {
+      process.stdout.write(`  ${summary(c)}\n`);
+      if (c.label.includes(`${CLIENTS}`)) process.stdout.write(`      ${cpuSummary(c.a, c.cpu.a)}\n      ${cpuSummary(c.b, c.cpu.b)}\n`);
+    }
     process.stdout.write(`  lone REST transfer: p50 ${percentile(lone, 50).toFixed(0)} ms, p95 ${percentile(lone, 95).toFixed(0)} ms (${lone.length} sequential)\n`);
     process.stdout.write(
       `  blocks ${scan.from}..${scan.to - 1n}: ${scan.envelopes} envelopes for ${scan.transactions} transactions = ${scan.copiesPerTransaction.toFixed(2)} copies per transaction; codes ${JSON.stringify(scan.codes)}; ${acknowledged} acknowledged by the clients\n`,
