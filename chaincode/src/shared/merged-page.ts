@@ -1,4 +1,5 @@
 import { invalidArgument } from './errors';
+import { isKeySuffix } from './state';
 
 /**
  * Paging over several disjoint key ranges as if they were one: the pure part of
@@ -63,7 +64,7 @@ export function encodeMergedBookmark(cursors: RangeCursor[]): string {
 /**
  * The cursors of a merged listing's bookmark over `ranges` ranges; '' is the first page (every
  * range from its start, cursor ''). A bookmark that encodeMergedBookmark did not make for this
- * many ranges, or whose cursor is not a well-formed key suffix (see isKeySuffix), is
+ * many ranges, or whose cursor is not a well-formed key suffix (shared/state.ts isKeySuffix), is
  * INVALID_ARGUMENT. A cursor is only ever appended to its own range's prefix key, so no bookmark
  * can make a listing leave its ranges.
  */
@@ -80,18 +81,4 @@ export function decodeMergedBookmark(bookmark: string, ranges: number): (RangeCu
     throw invalidArgument('bookmark is not one this listing returned');
   }
   return cursors as RangeCursor[];
-}
-
-/**
- * True when `suffix` is what follows a partial composite key's prefix in one of its keys: one or
- * more non-empty attributes, each ended by U+0000, with no U+10FFFF (the range end) and no lone
- * surrogate (not encodable as UTF-8).
- */
-export function isKeySuffix(suffix: unknown): suffix is string {
-  if (typeof suffix !== 'string' || !suffix.endsWith('\u0000')) return false;
-  if (suffix.includes('\u{10FFFF}') || /[\uD800-\uDFFF]/u.test(suffix)) return false;
-  return suffix
-    .slice(0, -1)
-    .split('\u0000')
-    .every((attribute) => attribute.length > 0);
 }
