@@ -196,8 +196,9 @@ export class EscrowContract extends CovenantContract {
    * The caller's escrows, one page: `{records: [escrow...], bookmark}`. `role` is initiator,
    * recipient, arbitrator (the escrows naming the caller as arbitrator; with status DISPUTED, its
    * queue) or any (default: every one of these); `status` optional; oldest (by creation) first
-   * within a status; `pageSize` 1..100 (default 20); `bookmark`
-   * from the previous page. Uses getStateByPartialCompositeKeyWithPagination.
+   * within a status; `pageSize` 1..100 (default 20); `bookmark` from the previous page (opaque
+   * for any; one this listing did not return is INVALID_ARGUMENT). Uses
+   * getStateByPartialCompositeKeyWithPagination over the party index, merging the role ranges for any.
    */
   @Transaction(false)
   @Returns('string')

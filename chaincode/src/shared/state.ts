@@ -64,7 +64,10 @@ export class WorldState {
   /**
    * One page of the records under a partial composite key, in key order, using Fabric's
    * getStateByPartialCompositeKeyWithPagination. Committed state only (range reads do not see
-   * this transaction's writes, as on a peer).
+   * this transaction's writes, as on a peer). `bookmark` ('' for the first page) is a key of the
+   * range, the inclusive start of the page: a peer starts at whatever key it is given, up to the
+   * range's end, so one outside the range (another party's rows, sorted before the caller's) is
+   * INVALID_ARGUMENT here.
    */
   async page<T>(
     objectType: string,
@@ -73,7 +76,10 @@ export class WorldState {
     bookmark: string,
     decode: (key: string, raw: unknown) => T,
   ): Promise<Page<T>> {
-    checkKeyAttributes(attributes);
+    const prefix = this.key(objectType, attributes);
+    if (bookmark !== '' && !(bookmark.startsWith(prefix) && isKeySuffix(bookmark.slice(prefix.length)))) {
+      throw invalidArgument('bookmark is not one this listing returned');
+    }
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
       objectType,
       attributes,
@@ -105,6 +111,20 @@ function checkKeyAttributes(attributes: string[]): void {
       throw invalidArgument('an id must be a non-empty string without U+0000 or U+10FFFF');
     }
   }
+}
+
+/**
+ * True when `suffix` is what follows a partial composite key in one of its keys: one or more
+ * non-empty attributes, each ended by U+0000, with no U+10FFFF (the range end) and no lone
+ * surrogate (not encodable as UTF-8).
+ */
+export function isKeySuffix(suffix: unknown): suffix is string {
+  if (typeof suffix !== 'string' || !suffix.endsWith('\u0000')) return false;
+  if (suffix.includes('\u{10FFFF}') || /[\uD800-\uDFFF]/u.test(suffix)) return false;
+  return suffix
+    .slice(0, -1)
+    .split('\u0000')
+    .every((attribute) => attribute.length > 0);
 }
 
 /** Parses the `pageSize` argument of a listing (the PageSize schema: 1..100, default 20). */

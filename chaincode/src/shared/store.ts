@@ -1,6 +1,7 @@
 import type { CovenantContext } from './context';
 import { Decoder, Page, parsePageSize } from './state';
 import { notFound } from './errors';
+import { RangeBatch, decodeMergedBookmark, encodeMergedBookmark, mergeBatches } from './merged-page';
 
 /**
  * A secondary index of a record type: composite keys under `objectType` whose last attribute is
@@ -87,13 +88,54 @@ export class RecordStore<T> {
 
   /** One page of the records an index lists under `attributes`, in index key order. */
   async listBy(index: RecordIndex<T>, attributes: string[], pageSize: string | undefined, bookmark: string | undefined): Promise<Page<T>> {
-    const page = await this.ctx.state.page(index.objectType, attributes, parsePageSize(pageSize), bookmark ?? '', (_key, raw) => {
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id !== 'string') throw new Error(`corrupt ${index.objectType} index entry`);
-      return id;
-    });
-    const records: T[] = [];
-    for (const id of page.records) records.push(await this.get(id));
-    return { records, bookmark: page.bookmark };
+    const page = await this.ctx.state.page(index.objectType, attributes, parsePageSize(pageSize), bookmark ?? '', (_key, raw) => indexedId(index, raw));
+    return { records: await this.records(page.records), bookmark: page.bookmark };
   }
+
+  /**
+   * One page of the records an index lists under any of `prefixes`, disjoint partial keys (no
+   * record under two of them), in the order one index range would list them if they were one:
+   * by the key attributes after each prefix, compared as UTF-8 bytes. Each page reads up to
+   * `pageSize` entries of every range not yet exhausted, from its cursor, and keeps the first
+   * `pageSize` in merged order. The bookmark is opaque (shared/merged-page.ts: each range's
+   * position relative to its own prefix), '' on the last page; one this listing did not return is
+   * INVALID_ARGUMENT, and none can move a cursor outside its range.
+   */
+  async listMerged(index: RecordIndex<T>, prefixes: string[][], pageSize: string | undefined, bookmark: string | undefined): Promise<Page<T>> {
+    const size = parsePageSize(pageSize);
+    const cursors = decodeMergedBookmark(bookmark ?? '', prefixes.length);
+    const batches: RangeBatch<string>[] = [];
+    for (const [i, prefix] of prefixes.entries()) {
+      const cursor = cursors[i];
+      if (cursor === null) {
+        batches.push({ rows: [], next: null });
+        continue;
+      }
+      const start = this.ctx.state.key(index.objectType, prefix);
+      const suffixOf = (key: string) => {
+        if (!key.startsWith(start)) throw new Error(`${index.objectType} range returned a key outside its prefix`);
+        return key.slice(start.length);
+      };
+      const page = await this.ctx.state.page(index.objectType, prefix, size, cursor === '' ? '' : start + cursor, (key, raw) => ({
+        suffix: suffixOf(key),
+        value: indexedId(index, raw),
+      }));
+      batches.push({ rows: page.records, next: page.bookmark === '' ? null : suffixOf(page.bookmark) });
+    }
+    const merged = mergeBatches(batches, size);
+    return { records: await this.records(merged.values), bookmark: encodeMergedBookmark(merged.cursors) };
+  }
+
+  private async records(ids: string[]): Promise<T[]> {
+    const records: T[] = [];
+    for (const id of ids) records.push(await this.get(id));
+    return records;
+  }
+}
+
+/** The record id an index entry's value `{id}` points at; a plain Error when corrupt. */
+function indexedId(index: RecordIndex<unknown>, raw: unknown): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string') throw new Error(`corrupt ${index.objectType} index entry`);
+  return id;
 }

@@ -90,7 +90,7 @@ export const escrowRoutes = chaincodeRoutes(['escrows'], [
     url: '/escrows',
     fn: 'escrow:list',
     summary: "The caller's escrows, one page",
-    description: 'Filtered by the caller role (initiator, recipient, arbitrator, any) and status; oldest (by creation) first within a status, so `role=arbitrator&status=DISPUTED` is an arbitrator\'s queue. Pages with Fabric bookmarks.',
+    description: 'Filtered by the caller role (initiator, recipient, arbitrator, any) and status; oldest (by creation) first within a status, so `role=arbitrator&status=DISPUTED` is an arbitrator\'s queue. Pages with bookmarks (opaque for role=any, which merges the role listings); a bookmark this listing did not return is 400 INVALID_ARGUMENT.',
     operationId: 'listEscrows',
     querystring: ListQuery,
     item: EscrowRef,
