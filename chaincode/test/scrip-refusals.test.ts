@@ -93,3 +93,15 @@ test('the sum rule, the fee, the flow shape and the amounts are INVALID_ARGUMENT
   await refused('NOT_FOUND', VENDOR_A, { flow: 'purchase', scripIn: [{ ...atBob, serial: 'a'.repeat(64) }], moneyOut: [[VENDOR_A, 300]], fee: 0 });
   await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', BROKER, 'scrip:swap', '{', '{}');
 });
+
+test('two spends of one serial submitted together: exactly one commits, the other is DOUBLE_SPEND', async () => {
+  const { atBob } = await funded();
+  const spends = [
+    buildSwap(net, { flow: 'purchase', scripIn: [atBob], moneyOut: [[VENDOR_A, 300]], fee: 0 }),
+    buildSwap(net, { flow: 'withdraw-vendor', scripIn: [atBob], moneyOut: [['alice', 300]], fee: 0 }),
+  ];
+  const outcomes = await Promise.allSettled(spends.map((s) => net.submit(VENDOR_A, 'scrip:swap', ...s.args)));
+  expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+  expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(['DOUBLE_SPEND']);
+  expect(await outstanding(net, ['va1'])).toEqual({ va1: 0n });
+});
