@@ -38,3 +38,4 @@ export {
   MovementView,
   DisputeView,
 } from './dbcs/records';
+export { SeriesKind, SwapFlow, SeriesView, ScripView, ScripStatusView, CreateSeriesRequest, SwapRequest, SwapAuthorizations, LogEntryView, Serial, HolderCommitment } from './scrip/schema';

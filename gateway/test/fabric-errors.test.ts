@@ -23,6 +23,16 @@ describe('fabric-gateway errors become port errors and problems', () => {
     expect(toProblem(translated)).toMatchObject({ status: 422, code: 'INSUFFICIENT_FUNDS', txId: 'tx1' });
   });
 
+  test.each([
+    ['DOUBLE_SPEND', 'scrip 9f86 was spent in transaction tx0 at 2026-11-30T12:00:00.000Z'],
+    ['SCRIP_EXPIRED', 'scrip of series s1 expired at 2026-11-30T12:00:00.000Z: renew it (until 2026-12-30T12:00:00.000Z)'],
+  ])('the scrip refusal %s keeps its own code and is a 409 problem', (code, detail) => {
+    const err = endorseError('tx9', '10 ABORTED: failed to endorse transaction', [{ address: 'peer0.org1.example.com:7051', mspId: 'Org1MSP', message: `chaincode response 500, ${code}: ${detail}` }]);
+    const translated = translate(err, 'tx9');
+    expect(translated).toMatchObject({ code, detail, txId: 'tx9' });
+    expect(toProblem(translated)).toMatchObject({ status: 409, code, detail, type: `urn:covenant:problem:${code.toLowerCase().replace('_', '-')}` });
+  });
+
   test('an unreachable peer is a retryable 503 naming the stage and gRPC status', () => {
     const err = endorseError('tx2', '14 UNAVAILABLE: connection refused', [], 14);
     const translated = translate(err, 'tx2') as LedgerUnavailableError;

@@ -8,7 +8,9 @@ import type { CovenantContext } from '../shared/context';
  * Ledger roles (DESIGN.md, "Money and accounts"; issue: roles are ledger records granted by an
  * administrator of the identity's own organisation):
  * - issuer: may mint money into accounts (a bank or broker);
- * - arbitrator: rules disputes (an arbitration institution's staff).
+ * - arbitrator: rules disputes (an arbitration institution's staff);
+ * - broker: creates BrokerScrip series, sells and redeems BrokerScrip, keeps the scrip log;
+ * - vendor: creates VendorScrip series that only it accepts (scrip/README.md, seeds/001 s. 5-6).
  */
 export type { Role, RoleRecord };
 export const ROLES: readonly Role[] = literalsOf(Role);

@@ -7,8 +7,11 @@ import { AccountId, MspId, Timestamp } from '../shared/schema';
  * threshold-based participation).
  */
 
-/** issuer: may mint money into accounts (a bank or broker); arbitrator: rules disputes. */
-export const Role = Type.Union([Type.Literal('arbitrator'), Type.Literal('issuer')], { description: 'A ledger role' });
+/**
+ * issuer: may mint money into accounts (a bank or broker); arbitrator: rules disputes; broker:
+ * issues BrokerScrip and keeps the scrip log; vendor: issues VendorScrip (issue 12, seeds/001 s. 5-6).
+ */
+export const Role = Type.Union([Type.Literal('arbitrator'), Type.Literal('broker'), Type.Literal('issuer'), Type.Literal('vendor')], { description: 'A ledger role' });
 export type Role = Static<typeof Role>;
 
 /** The default and the largest escrow active-contract threshold. */

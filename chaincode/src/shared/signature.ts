@@ -1,4 +1,4 @@
-import { KeyObject, X509Certificate, verify } from 'node:crypto';
+import { KeyObject, X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { invalidArgument } from './errors';
 
 /**
@@ -54,6 +54,39 @@ export function verifyWithCertificate(certificate: string, message: string | Uin
   if (!key) return false;
   try {
     return verify('sha256', typeof message === 'string' ? Buffer.from(message, 'utf8') : message, { key, dsaEncoding: signature.encoding }, signature.bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** Length of an uncompressed SEC1 P-256 point: 0x04 || x (32 bytes) || y (32 bytes). */
+export const P256_POINT_LENGTH = 65;
+
+/**
+ * Decodes a raw P-256 public key given as base64url (or base64) of its 65-byte uncompressed SEC1
+ * point (0x04 || x || y): the scrip holder keys of issue 12. INVALID_ARGUMENT for anything else
+ * (the point being on the curve is checked by {@link verifyWithP256Point}).
+ */
+export function parseP256Point(raw: unknown, field: string): Buffer {
+  const bytes = typeof raw === 'string' && raw.length <= 100 && BASE64.test(raw) ? Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64') : undefined;
+  if (!bytes || bytes.length !== P256_POINT_LENGTH || bytes[0] !== 0x04) {
+    throw invalidArgument(`${field} must be base64url of a 65-byte uncompressed P-256 point (0x04 || x || y)`);
+  }
+  return bytes;
+}
+
+/**
+ * True iff `signature` is a valid ECDSA P-256/SHA-256 signature of `message` by the raw public key
+ * `point` (65-byte uncompressed SEC1, as {@link parseP256Point} returns). The key is built with
+ * node:crypto createPublicKey from a JWK (RFC 7518 s. 6.2.1: x and y base64url); a point not on
+ * the curve verifies nothing. Deterministic: no randomness, no clock.
+ */
+export function verifyWithP256Point(point: Uint8Array, message: Uint8Array, signature: { bytes: Buffer; encoding: 'ieee-p1363' | 'der' }): boolean {
+  if (point.length !== P256_POINT_LENGTH || point[0] !== 0x04) return false;
+  try {
+    const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33)) }, format: 'jwk' });
+    return verify('sha256', message, { key, dsaEncoding: signature.encoding }, signature.bytes);
   } catch {
     return false;
   }

@@ -43,6 +43,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   INSUFFICIENT_FUNDS: 422,
   FAILED_PRECONDITION: 409,
+  DOUBLE_SPEND: 409,
+  SCRIP_EXPIRED: 409,
 };
 
 const TITLES: Record<GatewayCode, string> = {
@@ -52,6 +54,8 @@ const TITLES: Record<GatewayCode, string> = {
   FORBIDDEN: 'Forbidden',
   INSUFFICIENT_FUNDS: 'Insufficient funds',
   FAILED_PRECONDITION: 'Failed precondition',
+  DOUBLE_SPEND: 'Scrip already spent',
+  SCRIP_EXPIRED: 'Scrip expired: renew it',
   UNAUTHENTICATED: 'Unauthenticated',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
   IDEMPOTENCY_KEY_IN_USE: 'Idempotency key in use by a request in progress',

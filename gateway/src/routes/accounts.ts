@@ -5,7 +5,7 @@ import { chaincodeRoutes, forward } from './forward';
 import { read } from './rows';
 
 const AccountRef = Type.Ref(Account);
-const Role = Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator')]);
+const Role = Type.Union([Type.Literal('issuer'), Type.Literal('arbitrator'), Type.Literal('broker'), Type.Literal('vendor')]);
 const ROLES = ['roles'];
 
 /** What `accounts:register` answers: the account, and whether this call created it. */

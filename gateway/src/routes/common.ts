@@ -8,7 +8,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'UNAUTHENTICATED: missing or unknown API key (`WWW-Authenticate: Bearer`)',
   403: 'FORBIDDEN: the caller may not do this',
   404: 'NOT_FOUND',
-  409: 'ALREADY_EXISTS or FAILED_PRECONDITION (the state does not allow it), or LEDGER_CONFLICT (concurrent transactions kept conflicting: nothing applied; retry after `Retry-After` seconds with the same Idempotency-Key)',
+  409: 'ALREADY_EXISTS or FAILED_PRECONDITION (the state does not allow it), DOUBLE_SPEND (a scrip serial already spent), SCRIP_EXPIRED (a scrip past its spend-by date: renew it), or LEDGER_CONFLICT (concurrent transactions kept conflicting: nothing applied; retry after `Retry-After` seconds with the same Idempotency-Key)',
   413: 'PAYLOAD_TOO_LARGE: the request body is over the gateway\'s limit (256 KiB)',
   414: 'URI_TOO_LONG: a path parameter is over the router\'s limit (100 characters)',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { CommitStatusError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { parseErrorMessage } from '@covenant/chaincode';
+import { ERROR_CODES, parseErrorMessage } from '@covenant/chaincode';
 import { ChaincodeError, LedgerConflictError, LedgerUnavailableError } from '../port';
 
 /**
@@ -40,6 +40,9 @@ export function isStaleEndorsement(err: unknown, endorsingOrganizations: string[
   return refusing.size > 0 && endorsingOrganizations.some((org) => !refusing.has(org));
 }
 
+/** A chaincode refusal `CODE: text` at the end of a message, for every code of ERROR_CODES. */
+const CHAINCODE_REFUSAL = new RegExp(`(${ERROR_CODES.join('|')}): [\\s\\S]*$`);
+
 /**
  * Turns a fabric-gateway error into the port's errors. A chaincode refusal reaches the client
  * inside the endorsement (or evaluation) error details as "... CODE: text".
@@ -51,7 +54,7 @@ export function translate(err: unknown, txId?: string): Error {
     // can be derived ..."), whose names overlap the chaincode's codes: only what follows it counts.
     const messages = [err.message.replace(/^\d+ [A-Z_]+: /, ''), ...err.details.map((d) => d.message)];
     for (const message of messages) {
-      const match = /(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FORBIDDEN|INSUFFICIENT_FUNDS|FAILED_PRECONDITION): [\s\S]*$/.exec(message);
+      const match = CHAINCODE_REFUSAL.exec(message);
       const parsed = match ? parseErrorMessage(match[0]) : undefined;
       if (parsed) return new ChaincodeError(parsed.code, parsed.detail, txId);
     }
