@@ -18,6 +18,7 @@ export { tpcStateBytes, mpcStateBytes, TPC_DOMAIN, MPC_DOMAIN } from './channels
 export type { TpcState, MpcState, MpcChannelState } from './channels/state';
 export { parseSignature, verifyWithCertificate } from './shared/signature';
 export { accountOfCertificate, callerOfCertificate } from './shared/identity';
+export { parseP256Point, encryptionKeyId, P256_POINT_BYTES } from './accounts/encryption-key';
 export { AUDIENCE_FIELD } from './shared/audience';
 export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';
