@@ -47,7 +47,20 @@ export const EncryptionKeyView = Type.Object(
     kid: EncryptionKeyId,
     setAt: Timestamp,
   },
-  { $id: 'EncryptionKey', additionalProperties: false },
+  {
+    $id: 'EncryptionKey',
+    additionalProperties: false,
+    description: "An account's public encryption key for digital envelopes (HPKE P-256), and its key id",
+    examples: [
+      {
+        account: '3f1d2c4b5a69788796a5b4c3d2e1f00112233445',
+        mspId: 'Org1MSP',
+        publicKey: 'BKvH5JpMazVm130DBK3cbtDphRL_zPUF5qjj6yXGhRNvhTFIVEh23nbA8u-ZzcOgXM9d7Xhgx8AhI4-eIHPSNWw',
+        kid: 'VOW3pHnL9aRQIMu1fLEmLA',
+        setAt: '2026-11-30T12:00:00.000Z',
+      },
+    ],
+  },
 );
 export type EncryptionKey = Static<typeof EncryptionKeyView>;
 
