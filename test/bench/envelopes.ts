@@ -11,7 +11,6 @@
  * encoding); the order of the two alternates per round. Prints each round, the medians of
  * pairs per second and the ratio module/raw (what the envelope format and checks cost).
  */
-process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
 import { SUITE, generateEncryptionKeyPair, open, seal } from '../../gateway/src/envelopes';
 import { median } from '../support/stats';
 
