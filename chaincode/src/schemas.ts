@@ -22,6 +22,7 @@ export {
   text,
 } from './shared/schema';
 export { AccountView, AccountParams, SubBalancesRequest, MAX_SUB_BALANCES } from './accounts/schema';
+export { EncryptionKeyView, EncryptionKeyId, EncryptionPublicKey, SetEncryptionKeyRequest } from './accounts/encryption-key';
 export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
 export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
 export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';

@@ -14,6 +14,7 @@ import { problemHandlers } from './http/error-handler';
 import { ServiceOptions, services } from './services';
 import { systemRoutes } from './routes/system';
 import { accountRoutes } from './routes/accounts';
+import { encryptionKeyRoutes } from './routes/encryption-keys';
 import { transferRoutes } from './routes/transfers';
 import { escrowRoutes } from './routes/escrows';
 import { consortiumRoutes } from './routes/consortium';
@@ -66,6 +67,7 @@ export const gateway = fp<GatewayOptions>(
         v1.addHook('onRequest', authenticate);
         await v1.register(idempotency, { db: app.gatewayDb });
         await v1.register(accountRoutes);
+        await v1.register(encryptionKeyRoutes);
         await v1.register(transferRoutes, { chaincode: app.chaincode });
         await v1.register(escrowRoutes);
         await v1.register(delegateRoutes);

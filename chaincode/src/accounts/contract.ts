@@ -8,6 +8,7 @@ import { requireRole, rolesOf } from '../consortium/roles';
 import { ACCOUNT_READER_ROLES, Account, AccountStore, accountAudience, credit, viewAccount } from './account';
 import { parseLane, parseSubBalanceCount } from './sub-balance';
 import * as payments from './payments';
+import * as encryptionKeys from './encryption-key';
 
 const MINT = 'mint';
 
@@ -92,6 +93,26 @@ export class AccountsContract extends CovenantContract {
   async getCertificate(ctx: CovenantContext, accountId: string): Promise<string> {
     const account = await new AccountStore(ctx).get(accountId);
     return canonicalJson({ id: account.id, mspId: account.mspId, certificate: account.certificate });
+  }
+
+  /**
+   * Registers the caller's own encryption key (digital envelopes: gateway/src/envelopes/README.md)
+   * from `request` JSON `{publicKey, kid}`: base64url of a 65-byte uncompressed P-256 point on the
+   * curve, and its key id (base64url of the first 16 bytes of SHA-256 of the point). Returns
+   * `{changed, key}`; the same key again changes nothing, another replaces it. Errors:
+   * INVALID_ARGUMENT, FAILED_PRECONDITION (no account). Event `EncryptionKeySet {key}` (public).
+   */
+  @Transaction()
+  @Returns('string')
+  async setEncryptionKey(ctx: CovenantContext, request: string): Promise<string> {
+    return canonicalJson(await encryptionKeys.setEncryptionKey(ctx, request));
+  }
+
+  /** An account's encryption key `{account, mspId, publicKey, kid, setAt}`; anyone may read it. Errors: NOT_FOUND. */
+  @Transaction(false)
+  @Returns('string')
+  async getEncryptionKey(ctx: CovenantContext, accountId: string): Promise<string> {
+    return canonicalJson(await encryptionKeys.getEncryptionKey(ctx, accountId));
   }
 
   /**

@@ -2,19 +2,23 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { SigningIdentity } from '../ledger/port';
+import { EncryptionKeyFiles } from './encryption-keys';
 
 /**
  * The gateway's identities: which API key acts as which Fabric identity.
  *
  * `identities.json` (written by the dev consortium or by `network:up`) lists
  * `{users: [{name, mspId, roles, apiKeySha256, certificatePath, privateKeyPath}]}`; paths are
- * absolute or relative to the file. API keys are never stored: a bearer key is hashed (SHA-256;
+ * absolute or relative to the file. Each identity's encryption keys (digital envelopes) are kept
+ * in a file beside its signing key (encryption-keys.ts). API keys are never stored: a bearer key is hashed (SHA-256;
  * keys are 256-bit random strings, so no slow hash is needed) and looked up by its hash.
  */
 export interface Principal {
   name: string;
   mspId: string;
   identity: SigningIdentity;
+  /** The signing key's file, when loaded from one: its encryption keys are kept beside it (encryption-keys.ts). */
+  signingKeyPath?: string;
 }
 
 export interface IdentityRecord {
@@ -34,6 +38,9 @@ export function hashApiKey(apiKey: string): string {
 }
 
 export class IdentityStore {
+  /** Each identity's encryption key pairs, in a file beside its signing key. */
+  readonly encryptionKeys = new EncryptionKeyFiles();
+
   private constructor(private readonly byKeyHash: Map<string, Principal>) {}
 
   /**
@@ -51,13 +58,14 @@ export class IdentityStore {
       if (!u.name || !u.mspId || !/^[0-9a-f]{64}$/.test(u.apiKeySha256 ?? '')) {
         throw new Error(`${file}: user ${JSON.stringify(u.name)} needs name, mspId and apiKeySha256`);
       }
+      const signingKeyPath = resolve(u.privateKeyPath);
       const identity: SigningIdentity = {
         name: u.name,
         mspId: u.mspId,
         certificate: await readFile(resolve(u.certificatePath), 'utf8'),
-        privateKey: await readFile(resolve(u.privateKeyPath), 'utf8'),
+        privateKey: await readFile(signingKeyPath, 'utf8'),
       };
-      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, identity });
+      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, identity, signingKeyPath });
     }
     return new IdentityStore(map);
   }

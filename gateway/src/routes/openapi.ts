@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '../http/problem';
 import { Account, Escrow } from './schemas';
+import { EncryptionKeyView } from '@covenant/chaincode';
 import { dbcsSchemas } from './dbcs-schemas';
 import { Channel, Multiparty } from './channels';
 import { documentRoutes } from './common';
@@ -19,6 +20,7 @@ export const openapi = fp(
   async (app) => {
     app.addSchema(ProblemSchema);
     app.addSchema(Account);
+    app.addSchema(EncryptionKeyView);
     app.addSchema(Escrow);
     app.addSchema(Channel);
     app.addSchema(Multiparty);
