@@ -18,10 +18,10 @@ export const contracts: unknown[] = [AccountsContract, ConsortiumContract, Escro
 export { canonicalJson, canonicalBytes } from './shared/canonical';
 export { tpcStateBytes, mpcStateBytes, TPC_DOMAIN, MPC_DOMAIN } from './channels/state';
 export type { TpcState, MpcState, MpcChannelState } from './channels/state';
-export { parseSignature, verifyWithCertificate, verifyWithP256Point, parseP256Point } from './shared/signature';
+export { parseSignature, verifyWithCertificate, verifyWithP256Point, parseP256Point, P256_POINT_LENGTH } from './shared/signature';
 export { requestDigest, serialOf, holderCommitment, scripBytes, HOLDER_DOMAIN, SCRIP_TYPE } from './scrip/scrip';
 export { accountOfCertificate, callerOfCertificate } from './shared/identity';
-export { parseP256Point, encryptionKeyId, P256_POINT_BYTES } from './accounts/encryption-key';
+export { encryptionKeyId } from './accounts/encryption-key';
 export { AUDIENCE_FIELD } from './shared/audience';
 export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';

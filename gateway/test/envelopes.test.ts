@@ -65,7 +65,7 @@ describe('agreement with the ledger', () => {
         const text64 = p.toString('base64url');
         const ledger = (() => {
           try {
-            return encryptionKeyId(parseP256Point(text64));
+            return encryptionKeyId(parseP256Point(text64, 'publicKey'));
           } catch {
             return undefined;
           }

@@ -1,7 +1,8 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Static, Type } from '@sinclair/typebox';
 import { AccountId, MspId, Timestamp } from '../shared/schema';
 import { invalidArgument } from '../shared/errors';
+import { parseP256Point } from '../shared/signature';
 import { decoderOf, parseRequest } from '../shared/validate';
 import { parseAccountId, parseJsonArg } from '../shared/args';
 import { EVERYONE } from '../shared/audience';
@@ -18,11 +19,6 @@ import type { CovenantContext } from '../shared/context';
  * read of the key would touch the balance record; on its own key it is read by anyone without
  * either. Pure parts here (point check, key id), the store, and the two transactions' bodies.
  */
-
-/** Bytes of an uncompressed SEC1 P-256 point: 0x04 || x (32) || y (32). */
-export const P256_POINT_BYTES = 65;
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** The public key as sent: base64url (no padding) of the 65-byte uncompressed point (87 characters). */
 export const EncryptionPublicKey = Type.String({
@@ -69,24 +65,6 @@ export const SetEncryptionKeyRequest = Type.Object(
   { publicKey: EncryptionPublicKey, kid: EncryptionKeyId },
   { additionalProperties: false },
 );
-
-/**
- * The 65-byte point of a base64url public key, checked to be an uncompressed point on P-256
- * (node:crypto imports it as a JWK from x and y, which refuses points off the curve and the
- * identity). INVALID_ARGUMENT otherwise, naming `field`.
- */
-export function parseP256Point(publicKey: unknown, field = 'publicKey'): Buffer {
-  const refuse = () => invalidArgument(`${field} must be base64url of a 65-byte uncompressed P-256 point on the curve`);
-  if (typeof publicKey !== 'string' || !BASE64URL.test(publicKey)) throw refuse();
-  const point = Buffer.from(publicKey, 'base64url');
-  if (point.length !== P256_POINT_BYTES || point[0] !== 0x04 || point.toString('base64url') !== publicKey) throw refuse();
-  try {
-    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
-  } catch {
-    throw refuse();
-  }
-  return point;
-}
 
 /** The key id of a 65-byte point: base64url of the first 16 bytes of its SHA-256. */
 export function encryptionKeyId(point: Uint8Array): string {

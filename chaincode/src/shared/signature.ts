@@ -63,16 +63,22 @@ export function verifyWithCertificate(certificate: string, message: string | Uin
 export const P256_POINT_LENGTH = 65;
 
 /**
- * Decodes a raw P-256 public key given as base64url (or base64) of its 65-byte uncompressed SEC1
- * point (0x04 || x || y): the scrip holder keys of issue 12. INVALID_ARGUMENT for anything else
- * (the point being on the curve is checked by {@link verifyWithP256Point}).
+ * The 65-byte uncompressed SEC1 point (0x04 || x || y) of a P-256 public key sent as base64url
+ * without padding (its one spelling), checked to lie on the curve (node:crypto imports it as a JWK
+ * from x and y, which refuses points off the curve): scrip holder keys and encryption keys (issue
+ * 12). INVALID_ARGUMENT otherwise, naming `field`.
  */
-export function parseP256Point(raw: unknown, field: string): Buffer {
-  const bytes = typeof raw === 'string' && raw.length <= 100 && BASE64.test(raw) ? Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64') : undefined;
-  if (!bytes || bytes.length !== P256_POINT_LENGTH || bytes[0] !== 0x04) {
-    throw invalidArgument(`${field} must be base64url of a 65-byte uncompressed P-256 point (0x04 || x || y)`);
+export function parseP256Point(raw: unknown, field = 'publicKey'): Buffer {
+  const refuse = () => invalidArgument(`${field} must be base64url of a 65-byte uncompressed P-256 point on the curve (0x04 || x || y)`);
+  if (typeof raw !== 'string' || raw.length > 100 || !/^[A-Za-z0-9_-]*$/.test(raw)) throw refuse();
+  const point = Buffer.from(raw, 'base64url');
+  if (point.length !== P256_POINT_LENGTH || point[0] !== 0x04 || point.toString('base64url') !== raw) throw refuse();
+  try {
+    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
+  } catch {
+    throw refuse();
   }
-  return bytes;
+  return point;
 }
 
 /**
