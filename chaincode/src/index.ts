@@ -22,6 +22,10 @@ export { parseSignature, verifyWithCertificate, verifyWithP256Point, parseP256Po
 export { requestDigest, serialOf, holderCommitment, scripBytes, HOLDER_DOMAIN, SCRIP_TYPE } from './scrip/scrip';
 export { accountOfCertificate, callerOfCertificate } from './shared/identity';
 export { encryptionKeyId } from './accounts/encryption-key';
+export { leafHash, nodeHash, emptyRoot, merkleRoot, rootFromLeafHashes, inclusionProof, inclusionPathLength, rootFromInclusionProof, verifyInclusion, HASH_LENGTH } from './privacy/merkle';
+export type { InclusionProof, TreePosition, Verification } from './privacy/merkle';
+export { consistencyProof, verifyConsistency } from './privacy/merkle-consistency';
+export type { ConsistencyProof } from './privacy/merkle-consistency';
 export { AUDIENCE_FIELD } from './shared/audience';
 export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';
