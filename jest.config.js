@@ -16,6 +16,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|@noble/curves|@noble/hashes)/)'],
   moduleNameMapper: {
     '^@covenant/chaincode$': '<rootDir>/chaincode/src/index.ts',
+    // A module of the chaincode package without its index (and so without fabric-contract-api).
+    '^@covenant/chaincode/dist/(.*)$': '<rootDir>/chaincode/src/$1',
     '^@covenant/embedded-ledger$': '<rootDir>/chaincode/embedded-ledger/src/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/quiet.ts'],
