@@ -2,6 +2,8 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { CovenantError, invalidArgument } from '../shared/errors';
 import { Point, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, hashToPoint, hashToScalar, randomScalar } from './group';
 
+export { generateKeyPair } from './group';
+
 /**
  * bLSAG, Back's linkable spontaneous anonymous group signature, as in "Zero to Monero" 2nd ed.
  * (Koe, Alonso, Noether 2020), section 3.4, over ristretto255 (RFC 9496): a member of a ring of
