@@ -53,7 +53,8 @@ function parseRing(ring: unknown): Ring {
   }
   if (new Set(ring).size !== ring.length) throw invalidArgument('ring must not name a public key twice');
   const members = ring.map((raw, i) => decodePoint(raw, `ring[${i}]`));
-  const encoded = members.map((member) => member.toBytes());
+  // Decoding accepted only canonical encodings, so the given bytes are each member's encoding.
+  const encoded = (ring as string[]).map((raw) => new Uint8Array(Buffer.from(raw, 'base64url')));
   return { members, encoded, hashed: encoded.map((bytes) => hashToPoint(bytes, DST_HASH_TO_POINT)) };
 }
 
