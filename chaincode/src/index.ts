@@ -31,3 +31,7 @@ export { MAX_AMOUNT } from './shared/amount';
 export { challengeMessage, CHALLENGE_MIN, CHALLENGE_MAX } from './dbcs/challenge';
 export type { Audience } from './shared/audience';
 export * from './schemas';
+export * as ring from './privacy/ring';
+export * as stealth from './privacy/stealth';
+export type { RingSignature, RingMessage } from './privacy/ring';
+export type { StealthMetaAddress, StealthKeys, StealthOutput, ScanResult } from './privacy/stealth';
