@@ -46,6 +46,7 @@ export const openapi = fp(
           { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
           { name: 'channels', description: 'Two-party payment channels, off-chain payments between gateways (J. Math. 2022)' },
           { name: 'multiparty', description: 'Multiparty channels: atomic multiparty transactions over bound two-party channels' },
+          { name: 'scrip', description: 'Scrip payments with digital envelopes (seeds/001 s. 5-6): broker and vendor scrip, the customer\'s wallet and flows' },
           { name: 'events', description: 'Chaincode events as Server-Sent Events' },
           { name: 'roles', description: 'Ledger roles' },
           { name: 'consortium', description: 'Consortium settings' },
