@@ -8,6 +8,7 @@ import { MultipartyService } from './channels/multiparty';
 import { RoutePaymentService } from './channels/route-payment';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
+import { ScripIssuer } from './scrip/issuer';
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -41,6 +42,7 @@ export const services = fp<ServiceOptions>(
     app.decorate('channels', channels);
     app.decorate('multiparty', multiparty);
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
+    app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
     app.addHook('onClose', async () => {
       channels.closeConnections();
       if (options.ownsLedger !== false) await options.ledger.close();
@@ -66,5 +68,7 @@ declare module 'fastify' {
     multiparty: MultipartyService;
     /** Payments routed over a path of channels. */
     routePayments: RoutePaymentService;
+    /** The scrip protocol's issuer side: the broker and vendor identities this gateway holds. */
+    scripIssuer: ScripIssuer;
   }
 }
