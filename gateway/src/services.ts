@@ -13,6 +13,7 @@ import { CertificateCache } from './channels/certificates';
 import { ScripCustomer } from './scrip/customer';
 import { WalletStore } from './scrip/wallet-store';
 import { PeerScripInbox } from './scrip/inbox-client';
+import { ScripIssuer } from './scrip/issuer';
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -50,6 +51,7 @@ export const services = fp<ServiceOptions>(
     app.decorate('multiparty', multiparty);
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
     app.decorate('scripCustomer', scripCustomer);
+    app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
     app.addHook('onClose', async () => {
       channels.closeConnections();
       scripTransport.close();
@@ -78,5 +80,7 @@ declare module 'fastify' {
     routePayments: RoutePaymentService;
     /** The customer side of scrip payments: wallets, holder keys, the flows of seeds/001 s. 6. */
     scripCustomer: ScripCustomer;
+    /** The scrip protocol's issuer side: the broker and vendor identities this gateway holds. */
+    scripIssuer: ScripIssuer;
   }
 }

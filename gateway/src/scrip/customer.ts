@@ -14,17 +14,11 @@ import { FlowPlan, Holding } from './flows';
 import { HolderKey, generateHolderKey, signAsHolder } from './holder-keys';
 import type { ScripInbox } from './inbox-client';
 import type { ScripMessage } from './protocol';
+import { receiptContext, sealedContext } from './envelope-contexts';
 import { FlowResult, PendingRequest, WalletEntry, WalletStore } from './wallet-store';
 
 /** What a plan carries for the submitting issuer only, sealed in `sealed` (protocol.ts). */
 type Secret = { account?: string; order?: unknown };
-
-/**
- * The envelopes' contexts (the issuer side's table: `sealed` is `scrip-<flow>`, nonce, `customer`
- * → issuer; the receipt `scrip-receipt`, nonce, issuer → `customer`).
- */
-const sealedContext = (flow: string, nonce: string, issuer: string) => ({ type: `scrip-${flow}`, ref: nonce, from: 'customer', to: issuer });
-const receiptContext = (nonce: string, issuer: string) => ({ type: 'scrip-receipt', ref: nonce, from: issuer, to: 'customer' });
 
 /** Most series pages read to find an issuer's issuing series (100 per page). */
 const MAX_SERIES_PAGES = 20;
@@ -250,7 +244,7 @@ export class ScripCustomer {
   private async openReceipt(pending: PendingRequest, receipt: string): Promise<unknown> {
     if (!pending.receiptKey) return undefined;
     try {
-      const bytes = await open(pending.receiptKey.privateKey, pending.receiptKey.kid, receiptContext(pending.message.request.nonce, pending.submitTo.issuer), receipt);
+      const bytes = await open(pending.receiptKey.privateKey, pending.receiptKey.kid, receiptContext(pending.message.request, pending.submitTo.issuer), receipt);
       const text = Buffer.from(bytes).toString('utf8');
       try {
         return JSON.parse(text);
@@ -263,7 +257,7 @@ export class ScripCustomer {
   }
 
   /** `secret` sealed for `issuer`'s registered encryption key; undefined when it registered none. */
-  private async sealFor(p: Principal, issuer: string, flow: string, nonce: string, secret: Secret): Promise<string | undefined> {
+  private async sealFor(p: Principal, issuer: string, flow: SwapRequest['flow'], nonce: string, secret: Secret): Promise<string | undefined> {
     let key: { publicKey: string; kid: string };
     try {
       key = await this.chaincode.evaluate(p, 'accounts:getEncryptionKey', [issuer]);
@@ -271,7 +265,7 @@ export class ScripCustomer {
       if (err instanceof ChaincodeError && err.code === 'NOT_FOUND') return undefined;
       throw err;
     }
-    return seal(key.publicKey, key.kid, sealedContext(flow, nonce, issuer), JSON.stringify(secret));
+    return seal(key.publicKey, key.kid, sealedContext({ flow, nonce }, issuer), JSON.stringify(secret));
   }
 
   /** A series by id (NOT_FOUND from the chaincode when there is none). */
