@@ -91,6 +91,10 @@ test('the submitter and the countersigner of each flow follow the chaincode rule
   expect(flows.submitterOf(topup).issuer).toBe(VENDOR);
   expect(flows.countersignOf(topup)).toEqual({ issuer: BROKER, mspId: 'Org3MSP', indexes: [1] });
   expect(flows.countersignOf(flows.planPurchase(V, [held('v1', V, 300)], 100n, V))).toBeUndefined();
+  // 6.5 spending the whole BrokerScrip: no change to sign, the broker consents in accounts.
+  const whole = flows.planVendorTopup(held('s', B, 101), V, [], 100n, B);
+  expect(whole.outputs.map((o) => o.value)).toEqual([100n]);
+  expect(flows.countersignOf(whole)).toEqual({ issuer: BROKER, mspId: 'Org3MSP', indexes: [] });
   expect(flows.submitterOf(flows.planWithdrawal(CUSTOMER, held('v1', V, 3))).issuer).toBe(VENDOR);
 });
 

@@ -1,15 +1,19 @@
 import { HttpResult, TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
-import { withExtraUsers } from '../support/extra-users';
 
 /**
  * The customer's scrip flows over HTTP across the organisations' gateways (issue 12; seeds/001
- * s. 6): the broker's gateway is Org1's, vendor A's Org2's, vendor B's Org3's; the customer carol
+ * s. 6): the broker's gateway is Org1's, the two vendors' Org2's; the customer carol
  * talks only to her own gateway (Org3), which builds, signs and sends each swap to the issuer's
  * gateway (POST /v1/scrip/inbox). Balances and the wallet are checked at each step. A second
  * customer, alice (Org1), holds scrip of a broker series whose spend-by date passes during the
  * test (seconds-scale windows: the embedded ledger's clock is real time): refused, renewed, spent.
  */
 jest.setTimeout(180_000);
+
+/** The broker (Org1), vendor A and vendor B (Org2): dev users given those ledger roles. */
+const BROKER = 'bank';
+const VENDOR_A = 'bob';
+const VENDOR_B = 'dave';
 
 let gw: TestGateway;
 let id: Record<string, string>;
@@ -30,12 +34,10 @@ const expectCreated = (res: HttpResult, what: string) => {
 };
 
 beforeAll(async () => {
-  let g = await startTestGateway(undefined, { perOrg: true });
-  g = await withExtraUsers(g, ['broker'], 'Org1MSP', { perOrg: true });
-  g = await withExtraUsers(g, ['vendorA'], 'Org2MSP', { perOrg: true });
-  gw = await withExtraUsers(g, ['vendorB'], 'Org3MSP', { perOrg: true });
-  id = await registerAll(gw, ['alice', 'carol', 'broker', 'vendorA', 'vendorB']);
-  for (const [user, admin, role] of [['broker', 'admin1', 'broker'], ['vendorA', 'admin2', 'vendor'], ['vendorB', 'admin3', 'vendor']]) {
+  gw = await startTestGateway(undefined, { perOrg: true });
+  id = await registerAll(gw, ['alice', 'carol', 'bank', 'bob', 'dave']);
+  id = { ...id, broker: id.bank, vendorA: id.bob, vendorB: id.dave };
+  for (const [user, admin, role] of [['bank', 'admin1', 'broker'], ['bob', 'admin2', 'vendor'], ['dave', 'admin2', 'vendor']]) {
     const granted = await gw.as(admin).post(`/v1/accounts/${id[user]}/roles`, { role });
     if (granted.status !== 200) throw new Error(`grant ${role}: ${granted.status} ${JSON.stringify(granted.body)}`);
   }
@@ -43,22 +45,22 @@ beforeAll(async () => {
     const minted = await gw.as('bank').post(`/v1/accounts/${id[user]}/mint`, { amount: '10000' });
     if (minted.status !== 200) throw new Error(`mint: ${minted.status}`);
   }
-  for (const user of ['broker', 'vendorA', 'vendorB']) {
+  for (const user of ['bank', 'bob', 'dave']) {
     const res = await fetch(`${gw.as(user).url}/v1/accounts/me/encryption-key`, { method: 'PUT', headers: { authorization: `Bearer ${gw.as(user).apiKey}` } });
     if (res.status !== 201) throw new Error(`encryption key of ${user}: ${res.status}`);
   }
   // The short series first, and alice's BrokerScrip of it while it still issues.
   shortSpendBy = Date.now() + (SHORT_ISSUE_S + 1) * 1000;
-  expectCreated(await gw.as('broker').post('/v1/scrip/series', { id: S.short, kind: 'broker', unit: 'USD', fee: '0', lastIssueAt: inFuture(SHORT_ISSUE_S * 1000), spendBy: new Date(shortSpendBy).toISOString(), renewBy: inFuture(3600_000) }), 'short series');
+  expectCreated(await gw.as(BROKER).post('/v1/scrip/series', { id: S.short, kind: 'broker', unit: 'USD', fee: '0', lastIssueAt: inFuture(SHORT_ISSUE_S * 1000), spendBy: new Date(shortSpendBy).toISOString(), renewBy: inFuture(3600_000) }), 'short series');
   expectCreated(await gw.as('alice').post('/v1/scrip/buy', { series: S.short, amount: '400' }), 'alice buys');
-  expectCreated(await gw.as('broker').post('/v1/scrip/series', { id: S.broker, kind: 'broker', unit: 'USD', fee: '2', ...windows() }), 'broker series');
-  expectCreated(await gw.as('vendorA').post('/v1/scrip/series', { id: S.a, kind: 'vendor', unit: 'USD', fee: '1', broker: id.broker, ...windows() }), 'vendor A series');
-  expectCreated(await gw.as('vendorB').post('/v1/scrip/series', { id: S.b, kind: 'vendor', unit: 'USD', fee: '1', broker: id.broker, ...windows() }), 'vendor B series');
+  expectCreated(await gw.as(BROKER).post('/v1/scrip/series', { id: S.broker, kind: 'broker', unit: 'USD', fee: '2', ...windows() }), 'broker series');
+  expectCreated(await gw.as(VENDOR_A).post('/v1/scrip/series', { id: S.a, kind: 'vendor', unit: 'USD', fee: '1', broker: id.broker, ...windows() }), 'vendor A series');
+  expectCreated(await gw.as(VENDOR_B).post('/v1/scrip/series', { id: S.b, kind: 'vendor', unit: 'USD', fee: '1', broker: id.broker, ...windows() }), 'vendor B series');
 });
 afterAll(() => gw?.close());
 
 describe('a customer pays with scrip over REST', () => {
-  test('buy BrokerScrip, convert, buy from two vendors with change, top up, withdraw the rest to money', async () => {
+  test('buy BrokerScrip, convert, buy from two vendors with change, top up through the vendor and at the broker, withdraw the rest to money', async () => {
     const carol = gw.as('carol');
     const bought = expectCreated(await carol.post('/v1/scrip/buy', { series: S.broker, amount: '1000' }), 'buy');
     expect(bought).toMatchObject({ flow: 'buy', spent: [], issued: [{ series: S.broker, kind: 'broker', value: '998', status: 'unspent' }] });
@@ -75,22 +77,28 @@ describe('a customer pays with scrip over REST', () => {
     expect(toB.issued.map((s: { value: string }) => s.value)).toEqual(['200', '492']);
     expect(valuesOf(await wallet('carol'))).toEqual([[S.a, '300'], [S.b, '200'], [S.broker, '492']].sort());
 
-    const [a0, b0] = [await balance('vendorA'), await balance('vendorB')];
+    const [a0, b0] = [await balance(VENDOR_A), await balance(VENDOR_B)];
     const atA = expectCreated(await carol.post('/v1/scrip/purchases', { vendorSeries: S.a, amount: '120', order: { sku: 'tea', quantity: 2 } }), 'purchase A');
     expect(atA.issued.map((s: { value: string }) => s.value)).toEqual(['179']); // 300 - 120 - fee 1
     const atB = expectCreated(await carol.post('/v1/scrip/purchases', { vendorSeries: S.b, amount: '200' }), 'purchase B');
     expect(atB.issued).toEqual([]);
-    expect(await balance('vendorA')).toBe(a0 + 121n); // the price and the change's fee
-    expect(await balance('vendorB')).toBe(b0 + 200n);
+    expect(await balance(VENDOR_A)).toBe(a0 + 121n); // the price and the change's fee
+    expect(await balance(VENDOR_B)).toBe(b0 + 200n);
     expect(valuesOf(await wallet('carol'))).toEqual([[S.a, '179'], [S.broker, '492']].sort());
 
+    // 6.5 through vendor A: its scrip 179 + 100 from BrokerScrip; change 492 - 100 - 1 - 2 = 389.
+    const viaVendor = expectCreated(await carol.post('/v1/scrip/vendor-topups', { vendorSeries: S.a, amount: '100' }), 'vendor top-up');
+    expect(viaVendor.issued.map((s: { series: string; value: string }) => [s.series, s.value])).toEqual([[S.a, '279'], [S.broker, '389']]);
+    expect(viaVendor.spent).toHaveLength(2);
+
     const topped = expectCreated(await carol.post('/v1/scrip/topups', { amount: '500' }), 'top-up');
-    expect(topped.issued.map((s: { value: string }) => s.value)).toEqual(['990']); // 492 + 500 - 2
+    expect(topped.issued.map((s: { value: string }) => s.value)).toEqual(['887']); // 389 + 500 - 2
     expect(await balance('carol')).toBe(8500n);
+    expect(valuesOf(await wallet('carol'))).toEqual([[S.a, '279'], [S.broker, '887']].sort());
 
     const before = await balance('carol');
     for (const r of (await wallet('carol')).records) expectCreated(await carol.post('/v1/scrip/withdrawals', { serial: r.serial }), `withdraw ${r.series}`);
-    expect(await balance('carol')).toBe(before + 990n + 179n);
+    expect(await balance('carol')).toBe(before + 887n + 279n);
     expect(await wallet('carol')).toEqual({ records: [], total: '0' });
   });
 
@@ -102,6 +110,18 @@ describe('a customer pays with scrip over REST', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     expect(answers.find((a) => a.status === 409)!.body.code).toBe('DOUBLE_SPEND');
     expect(await balance('carol')).toBe(before + 98n);
+  });
+
+  test('a top-up through the vendor spending the whole BrokerScrip: the broker consents without change', async () => {
+    const carol = gw.as('carol');
+    const broker = expectCreated(await carol.post('/v1/scrip/buy', { series: S.broker, amount: '53' }), 'buy').issued[0];
+    expect(broker.value).toBe('51');
+    const whole = expectCreated(await carol.post('/v1/scrip/vendor-topups', { vendorSeries: S.b, amount: '50' }), 'vendor top-up');
+    expect(whole.issued.map((s: { series: string; value: string }) => [s.series, s.value])).toEqual([[S.b, '50']]);
+    expect(whole.spent).toEqual([broker.serial]);
+    const back = expectCreated(await carol.post('/v1/scrip/withdrawals', { serial: whole.issued[0].serial }), 'withdraw');
+    expect(back.flow).toBe('withdraw-vendor');
+    expect(await wallet('carol')).toEqual({ records: [], total: '0' });
   });
 
   test('a retry with the same Idempotency-Key after success answers the same result and applies once', async () => {

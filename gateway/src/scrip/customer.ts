@@ -201,14 +201,21 @@ export class ScripCustomer {
     }
   }
 
-  /** scrip-sign at the other issuer: its signatures over its outputs, stored with the request. */
+  /** scrip-sign at the other issuer: its signatures over its outputs (or its consent in `accounts`), stored with the request. */
   private async countersign(pending: PendingRequest): Promise<PendingRequest> {
     const cs = pending.countersign!;
     const { request, authorizations } = pending.message;
     const answer = await this.inbox.send(cs.mspId, { type: 'scrip-sign', issuer: cs.issuer, request, authorizations });
     const signatures = answer.type === 'scrip-signed' ? answer.issuers.filter((s) => cs.indexes.includes(s.index)) : [];
-    if (signatures.length !== cs.indexes.length) throw new PeerFailure(cs.mspId, `the gateway of ${cs.mspId} did not sign outputs ${cs.indexes.join(', ')}`, 502, true);
-    const next: PendingRequest = { ...pending, countersigned: true, message: { ...pending.message, authorizations: { ...authorizations, issuers: [...authorizations.issuers, ...signatures] } } };
+    const consents = answer.type === 'scrip-signed' ? (answer.accounts ?? []).filter((a) => a.account === cs.issuer) : [];
+    if (signatures.length !== cs.indexes.length || (cs.indexes.length === 0 && consents.length === 0)) {
+      throw new PeerFailure(cs.mspId, `the gateway of ${cs.mspId} did not ${cs.indexes.length ? `sign outputs ${cs.indexes.join(', ')}` : 'consent'}`, 502, true);
+    }
+    const next: PendingRequest = {
+      ...pending,
+      countersigned: true,
+      message: { ...pending.message, authorizations: { ...authorizations, issuers: [...authorizations.issuers, ...signatures], accounts: [...authorizations.accounts, ...consents] } },
+    };
     await this.wallet.updateRequest(next);
     return next;
   }

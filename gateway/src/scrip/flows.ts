@@ -130,16 +130,14 @@ export function planPurchase(vendor: SeriesView, held: Holding[], amount: bigint
 
 /**
  * 6.5 top up through the vendor: BrokerScrip (+ the customer's VendorScrip of `vendor`) →
- * VendorScrip of `vendor` worth `amount` more + change BrokerScrip. The broker consents by
- * signing its change, so there must be change: spending the whole BrokerScrip is `convert`.
+ * VendorScrip of `vendor` worth `amount` more + change BrokerScrip (none when nothing is left).
+ * The broker consents by signing its change, or in `accounts` when there is none.
  */
 export function planVendorTopup(broker: Holding, vendor: SeriesView, held: Holding[], amount: bigint, changeSeries: SeriesView | undefined): FlowPlan {
   need('vendor', vendor, 'vendorSeries');
   if (vendor.broker !== broker.series.issuer) throw refuse(409, `vendor series ${vendor.id} redeems through broker ${vendor.broker}, not the broker of the customer's BrokerScrip`);
   const topped = held.filter((h) => h.series.id === vendor.id).slice(0, 14);
-  const rest = broker.value - amount - feeOf(vendor);
-  if (rest === 0n) throw refuse(409, 'this would spend the whole BrokerScrip: use POST /v1/scrip/convert');
-  const outputs = [{ series: vendor, value: amount + sum(topped.map((h) => h.value)) }, ...change(rest, changeSeries, 'BrokerScrip')];
+  const outputs = [{ series: vendor, value: amount + sum(topped.map((h) => h.value)) }, ...change(broker.value - amount - feeOf(vendor), changeSeries, 'BrokerScrip')];
   return { flow: 'topup-vendor', inputs: [broker, ...topped], moneyIn: [], outputs, moneyOut: [], fee: sum(outputs.map((o) => feeOf(o.series))) };
 }
 
@@ -187,11 +185,14 @@ export function submitterOf(plan: FlowPlan): { issuer: string; mspId: string } {
   }
 }
 
-/** Outputs an issuer other than the submitter must countersign first (scrip-sign), with that issuer. */
+/**
+ * The issuer other than the submitter that must take part first (scrip-sign), with the outputs it
+ * signs (`indexes`); an empty `indexes` when its scrip is spent and none issued, so it consents
+ * in `accounts` instead (6.5 without change). Undefined when the submitter is the only issuer.
+ */
 export function countersignOf(plan: FlowPlan): { issuer: string; mspId: string; indexes: number[] } | undefined {
   const submitter = submitterOf(plan).issuer;
   const indexes = plan.outputs.flatMap((o, i) => (o.series.issuer === submitter ? [] : [i]));
-  if (indexes.length === 0) return undefined;
-  const other = plan.outputs[indexes[0]].series;
-  return { issuer: other.issuer, mspId: other.issuerMspId, indexes };
+  const other = indexes.length > 0 ? plan.outputs[indexes[0]].series : plan.inputs.find((i) => i.series.issuer !== submitter)?.series;
+  return other && { issuer: other.issuer, mspId: other.issuerMspId, indexes };
 }
