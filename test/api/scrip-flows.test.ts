@@ -124,6 +124,19 @@ describe('a customer pays with scrip over REST', () => {
     expect(await wallet('carol')).toEqual({ records: [], total: '0' });
   });
 
+  test("the wallet and its holder keys survive a restart of the customer's gateway", async () => {
+    const carol = gw.as('carol');
+    const bought = expectCreated(await carol.post('/v1/scrip/buy', { series: S.broker, amount: '40' }), 'buy').issued[0];
+    await gw.restart('Org3MSP');
+    const reconciled = await carol.get('/v1/scrip/wallet?reconcile=true');
+    expect(reconciled.status).toBe(200);
+    expect(reconciled.body).toEqual({ records: [expect.objectContaining({ serial: bought.serial, value: '38', status: 'unspent' })], total: '38' });
+    expectCreated(await carol.post('/v1/scrip/withdrawals', { serial: bought.serial }), 'withdraw after restart');
+    const all = (await carol.get('/v1/scrip/wallet?all=true')).body.records as { serial: string; status: string }[];
+    expect(all.find((r) => r.serial === bought.serial)?.status).toBe('spent');
+    expect(all.every((r) => r.status === 'spent')).toBe(true);
+  });
+
   test('a retry with the same Idempotency-Key after success answers the same result and applies once', async () => {
     const carol = gw.as('carol');
     const key = { 'idempotency-key': `buy-${run}` };

@@ -187,8 +187,8 @@ export const scripCustomerRoutes: FastifyPluginAsyncTypebox<{ customer: ScripCus
         security: bearer,
         querystring: Type.Object(
           {
-            reconcile: Type.Optional(Type.Boolean({ default: false, description: 'Check each serial on the ledger first' })),
-            all: Type.Optional(Type.Boolean({ default: false, description: 'Include spent scrip' })),
+            reconcile: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', description: 'Check each serial on the ledger first' })),
+            all: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', description: 'Include spent scrip' })),
           },
           { additionalProperties: false },
         ),
@@ -196,7 +196,7 @@ export const scripCustomerRoutes: FastifyPluginAsyncTypebox<{ customer: ScripCus
       },
     },
     async (request) => {
-      const entries = await customer.walletOf(principalOf(request), { reconcile: request.query.reconcile === true, all: request.query.all === true });
+      const entries = await customer.walletOf(principalOf(request), { reconcile: request.query.reconcile === 'true', all: request.query.all === 'true' });
       const total = entries.filter((e) => e.status === 'unspent').reduce((s, e) => s + BigInt(e.value), 0n);
       return { records: entries.map(view), total: total.toString() };
     },
