@@ -37,6 +37,9 @@ export interface FlowPlan {
 const refuse = (status: 400 | 409 | 422, detail: string): HttpProblem =>
   new HttpProblem(problem(status, status === 400 ? 'INVALID_ARGUMENT' : status === 409 ? 'FAILED_PRECONDITION' : 'INSUFFICIENT_FUNDS', detail));
 
+/** Most scrip inputs of one swap (the chaincode's MAX_SWAP_ITEMS). */
+const MAX_INPUTS = 16;
+
 const sum = (values: bigint[]) => values.reduce((s, v) => s + v, 0n);
 const feeOf = (series: SeriesView) => BigInt(series.fee);
 
@@ -102,15 +105,15 @@ export function planConvert(broker: Holding, vendor: SeriesView, amount: bigint,
 }
 
 /**
- * Picks scrip of `held` (largest first) worth at least `amount` and, when there is change, enough
- * over it to pay the change's fee; 422 INSUFFICIENT_FUNDS when all of it is not enough.
+ * Picks scrip of `held` (largest first, at most 16) worth at least `amount` and, when there is
+ * change, enough over it to pay the change's fee; 422 INSUFFICIENT_FUNDS when that is not enough.
  */
 export function pickInputs(held: Holding[], amount: bigint, changeFee: bigint): Holding[] {
   const sorted = [...held].sort((a, b) => (a.value === b.value ? a.serial.localeCompare(b.serial) : a.value > b.value ? -1 : 1));
   const picked: Holding[] = [];
   let total = 0n;
   for (const h of sorted) {
-    if (total === amount || total > amount + changeFee) break;
+    if (total === amount || total > amount + changeFee || picked.length === MAX_INPUTS) break;
     picked.push(h);
     total += h.value;
   }
