@@ -147,6 +147,9 @@ describe('the inbox: flows of section 6 driven by a customer gateway', () => {
   let vendorScrip: string;
   let vendorChange: string;
   const tx: Record<string, string> = {};
+  let convertRequest: SwapRequest;
+  let purchase: unknown;
+  let purchaseDone: unknown;
 
   test('6.1 buy: scrip-submit to the broker issues one BrokerScrip signed by the broker; a repeat answers the same scrip-done, applied once', async () => {
     const before = await balance('alice');
@@ -183,7 +186,7 @@ describe('the inbox: flows of section 6 driven by a customer gateway', () => {
   });
 
   test('6.2 convert: scrip-sign at the vendor, then scrip-submit at the broker: VendorScrip and change BrokerScrip', async () => {
-    const request = swap('convert', { scripIn: [bought], scripOut: [[series.a, '600', k2], [series.broker, '399', k3]], fee: '1' });
+    const request = (convertRequest = swap('convert', { scripIn: [bought], scripOut: [[series.a, '600', k2], [series.broker, '399', k3]], fee: '1' }));
     const authorizations = { holders: holders(request, [[bought, k1]]), accounts: [], issuers: [] as { index: number; signature: string }[] };
     const signed = await inbox(VENDOR_A, { type: 'scrip-sign', issuer: id.vendorA, request, authorizations });
     expect(signed.status).toBe(200);
@@ -203,8 +206,10 @@ describe('the inbox: flows of section 6 driven by a customer gateway', () => {
     const request = swap('purchase', { scripIn: [vendorScrip], scripOut: [[series.a, '350', k4]], moneyOut: [[id.vendorA, '250']], fee: '0', context: 'order 42' });
     const vendorKey = (await gw.as('alice').get(`/v1/accounts/${id.vendorA}/encryption-key`)).body;
     const sealed = await seal(vendorKey.publicKey, vendorKey.kid, sealedContext(request, id.vendorA), JSON.stringify({ order: 'two coffees' }));
-    const done = await inbox(VENDOR_A, { type: 'scrip-submit', issuer: id.vendorA, request, authorizations: { holders: holders(request, [[vendorScrip, k2]]), accounts: [], issuers: [] }, sealed });
+    purchase = { type: 'scrip-submit', issuer: id.vendorA, request, authorizations: { holders: holders(request, [[vendorScrip, k2]]), accounts: [], issuers: [] }, sealed };
+    const done = await inbox(VENDOR_A, purchase);
     expect(done.status).toBe(200);
+    purchaseDone = done.body;
     vendorChange = serialOf(requestDigest(request), 0);
     expect(done.body).toMatchObject({ spent: [vendorScrip], issued: [{ serial: vendorChange, value: '350' }] });
     expect(done.body.receipt).toBeUndefined();
@@ -216,6 +221,47 @@ describe('the inbox: flows of section 6 driven by a customer gateway', () => {
     expect(entry.body).toMatchObject({ flow: 'purchase', submitter: id.vendorA, broker: id.broker });
     expect(JSON.parse(entry.body.opened)).toEqual({ order: 'two coffees' });
     expect(entry.body.parties).not.toContain(id.alice);
+  });
+
+  test('6.5 top up through the vendor with the exact amount: the broker consents in accounts (scrip-signed), the vendor submits', async () => {
+    const k5 = holderKey();
+    const k6 = holderKey();
+    const buy = swap('buy', { moneyIn: [[id.alice, '501']], scripOut: [[series.broker, '500', k5]], fee: '1' });
+    const buyMessage = { type: 'scrip-submit', issuer: id.broker, request: buy, authorizations: { holders: [], accounts: [{ account: id.alice, signature: signDigest(ledgerKey('alice'), buy) }], issuers: [] } };
+    // Two identical messages at once: one swap, the same answer twice.
+    const before = await balance('alice');
+    const [first, second] = await Promise.all([inbox(BROKER, buyMessage), inbox(BROKER, buyMessage)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.body).toEqual(first.body);
+    expect(await balance('alice')).toBe(before - 501n);
+    const brokerScrip = first.body.issued[0].serial;
+
+    const request = swap('topup-vendor', { scripIn: [brokerScrip], scripOut: [[series.a, '500', k6]], fee: '0' });
+    const authorizations = { holders: holders(request, [[brokerScrip, k5]]), accounts: [] as { account: string; signature: string }[], issuers: [] as { index: number; signature: string }[] };
+    const signed = await inbox(BROKER, { type: 'scrip-sign', issuer: id.broker, request, authorizations });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toEqual({ type: 'scrip-signed', issuers: [], accounts: [{ account: id.broker, signature: expect.any(String) }] });
+    const withoutConsent = await inbox(VENDOR_A, { type: 'scrip-submit', issuer: id.vendorA, request, authorizations });
+    expect(withoutConsent.status).toBe(403);
+    const done = await inbox(VENDOR_A, { type: 'scrip-submit', issuer: id.vendorA, request, authorizations: { ...authorizations, accounts: signed.body.accounts } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ spent: [brokerScrip], issued: [{ serial: serialOf(requestDigest(request), 0), series: series.a, value: '500' }] });
+    const entry = await gw.as(BROKER).get(`/v1/scrip/log/${done.body.txId}`);
+    expect(entry.body).toMatchObject({ flow: 'topup-vendor', submitter: id.vendorA });
+    expect(entry.body.parties).not.toContain(id.alice);
+  });
+
+  test('6.6 BrokerScrip withdrawal: the broker pays the customer and seals the receipt for its account in the log', async () => {
+    const change = serialOf(requestDigest(convertRequest), 1);
+    const before = await balance('alice');
+    const request = swap('withdraw-broker', { scripIn: [change], moneyOut: [[id.alice, '399']], fee: '0' });
+    const done = await inbox(BROKER, { type: 'scrip-submit', issuer: id.broker, request, authorizations: { holders: holders(request, [[change, k3]]), accounts: [], issuers: [] } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ spent: [change], issued: [] });
+    expect(await balance('alice')).toBe(before + 399n);
+    const mine = await gw.as('alice').get(`/v1/scrip/log/${done.body.txId}`);
+    expect(JSON.parse(mine.body.opened)).toMatchObject({ flow: 'withdraw-broker', spent: [change], money: { out: [{ account: id.alice, amount: '399' }] } });
+    expect((await gw.as('bob').get(`/v1/scrip/${change}`)).body).toMatchObject({ status: 'spent', spent: { txId: done.body.txId } });
   });
 
   test('double spend: the spent VendorScrip offered again is 409 DOUBLE_SPEND', async () => {
@@ -286,6 +332,16 @@ describe('the inbox: flows of section 6 driven by a customer gateway', () => {
       expect({ body, status: res.status, code: res.body?.code }).toEqual({ body, status: 400, code: 'INVALID_ARGUMENT' });
     }
     expect((await gw.as('alice').get(`/v1/scrip/${vendorChange}`)).body.status).toBe('unspent');
+  });
+
+  test("an issuer gateway that lost its record of a purchase answers a repeat from the ledger: the same scrip-done, nothing applied twice", async () => {
+    const vendorGateway = gw.gateways[1].app;
+    await vendorGateway.gatewayDb.sublevel('scrip-requests').clear();
+    const before = await balance(VENDOR_A);
+    const repeat = await inbox(VENDOR_A, purchase);
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual(purchaseDone);
+    expect(await balance(VENDOR_A)).toBe(before);
   });
 
   test("the broker's log over REST: the broker sees every entry; a customer only its own entry, opened; others 403", async () => {
