@@ -44,11 +44,4 @@ export class ServedSeriesStore {
   async serves(id: string, issuer: string): Promise<boolean> {
     return (await this.get(id))?.issuer === issuer;
   }
-
-  /** Every series this gateway serves, in id order. */
-  async list(): Promise<ServedSeries[]> {
-    const out: ServedSeries[] = [];
-    for await (const value of this.db.values()) out.push(value);
-    return out;
-  }
 }
