@@ -23,6 +23,8 @@ import { investmentContractRoutes } from './routes/investment-contracts';
 import { disputeRoutes } from './routes/disputes';
 import { channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channels';
 import { eventRoutes } from './routes/events';
+import { scripCustomerRoutes } from './routes/scrip-customer';
+import { scripInboxRoutes, scripIssuerRoutes } from './routes/scrip-issuer';
 
 export { API_VERSION } from './routes/openapi';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './http/server-options';
@@ -77,6 +79,8 @@ export const gateway = fp<GatewayOptions>(
         await v1.register(channelRoutes, { chaincode: app.chaincode, channels: app.channels });
         await v1.register(eventRoutes);
         await v1.register(multipartyRoutes, { chaincode: app.chaincode, multiparty: app.multiparty, routed: app.routePayments });
+        await v1.register(scripCustomerRoutes, { customer: app.scripCustomer });
+        await v1.register(scripIssuerRoutes, { issuer: app.scripIssuer });
       },
       { prefix: '/v1' },
     );
@@ -89,6 +93,7 @@ export const gateway = fp<GatewayOptions>(
         });
         offchain.addHook('onRequest', limits.offchain);
         await offchain.register(offchainRoutes, { channels: app.channels });
+        await offchain.register(scripInboxRoutes, { issuer: app.scripIssuer });
       },
       { prefix: '/v1' },
     );

@@ -8,6 +8,12 @@ import { MultipartyService } from './channels/multiparty';
 import { RoutePaymentService } from './channels/route-payment';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
+import { PeerTransport } from './channels/transport';
+import { CertificateCache } from './channels/certificates';
+import { ScripCustomer } from './scrip/customer';
+import { WalletStore } from './scrip/wallet-store';
+import { PeerScripInbox } from './scrip/inbox-client';
+import { ScripIssuer } from './scrip/issuer';
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -34,6 +40,9 @@ export const services = fp<ServiceOptions>(
     const chaincode = new ChaincodeClient(options.ledger, options.faults);
     const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
     const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
+    // The scrip protocol's own kept-alive pool to the issuers' gateways (PeerTransport, as channels use).
+    const scripTransport = new PeerTransport(options.peers ?? new PeerDirectory());
+    const scripCustomer = new ScripCustomer(chaincode, new WalletStore(options.gatewayDb), new PeerScripInbox(scripTransport), new CertificateCache(chaincode));
     app.decorate('ledger', options.ledger);
     app.decorate('identities', options.identities);
     app.decorate('gatewayDb', options.gatewayDb);
@@ -41,8 +50,11 @@ export const services = fp<ServiceOptions>(
     app.decorate('channels', channels);
     app.decorate('multiparty', multiparty);
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
+    app.decorate('scripCustomer', scripCustomer);
+    app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
     app.addHook('onClose', async () => {
       channels.closeConnections();
+      scripTransport.close();
       if (options.ownsLedger !== false) await options.ledger.close();
       await options.gatewayDb.close();
     });
@@ -66,5 +78,9 @@ declare module 'fastify' {
     multiparty: MultipartyService;
     /** Payments routed over a path of channels. */
     routePayments: RoutePaymentService;
+    /** The customer side of scrip payments: wallets, holder keys, the flows of seeds/001 s. 6. */
+    scripCustomer: ScripCustomer;
+    /** The scrip protocol's issuer side: the broker and vendor identities this gateway holds. */
+    scripIssuer: ScripIssuer;
   }
 }

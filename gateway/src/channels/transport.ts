@@ -22,6 +22,11 @@ export class PeerFailure extends Error {
     readonly peerStatus?: number,
     /** The peer said to retry (a transient refusal, or it failed itself). */
     readonly transient = false,
+    /**
+     * The refusal's problem `code`, kept only by callers that pass peers' codes through (the scrip
+     * protocol: DOUBLE_SPEND, SCRIP_EXPIRED, ...); the channel protocol leaves it undefined.
+     */
+    readonly code?: string,
   ) {
     super(detail);
     this.name = 'PeerFailure';
@@ -29,15 +34,16 @@ export class PeerFailure extends Error {
 }
 
 /** An HTTP answer: status and parsed JSON body (`{}` when it is not JSON). */
-interface PeerAnswer {
+interface PeerAnswer<T> {
   status: number;
   statusText: string;
-  body: OffchainAnswer & { detail?: string };
+  body: T & { detail?: string; code?: string };
 }
 
 /**
- * Sends off-chain messages to the other organisations' gateways: a JSON POST to
- * `{peer}/v1/offchain`, answered with an {@link OffchainAnswer} or a problem+json refusal. The
+ * Sends messages to the other organisations' gateways: a JSON POST to a path of the peer (off-chain
+ * channel messages to `{peer}/v1/offchain`, scrip messages to `{peer}/v1/scrip/inbox`), answered
+ * with a JSON result or a problem+json refusal. The
  * connections are kept alive and reused (node:http / node:https agents, one pool per peer
  * origin): no TCP or TLS handshake per message once warm.
  */
@@ -49,17 +55,28 @@ export class PeerTransport {
 
   /** Delivers `m` to the gateway of organisation `mspId`; PeerFailure when it does not answer with a result. */
   async send(mspId: string, m: ChannelMessage): Promise<OffchainAnswer> {
+    return this.postJson<OffchainAnswer>(mspId, '/v1/offchain', m, m.type);
+  }
+
+  /**
+   * POSTs `message` as JSON to `{gateway of mspId}{path}` and returns the parsed 2xx answer. Errors:
+   * PeerFailure: no address known, unreachable or no answer within 15 s (`peerStatus` undefined),
+   * or a refusal (`peerStatus`; `transient` for 5xx, "...: retry" and a kept LEDGER_CONFLICT;
+   * `code` the problem's code when `keepCode`). `what` names the message in the failure's detail.
+   */
+  async postJson<T>(mspId: string, path: string, message: unknown, what: string, keepCode = false): Promise<T> {
     const url = this.peers.url(mspId);
     if (!url) throw new PeerFailure(mspId, `no gateway known for ${mspId} (set --peers)`);
-    let res: PeerAnswer;
+    let res: PeerAnswer<T>;
     try {
-      res = await this.post(new URL(`${url}/v1/offchain`), JSON.stringify(m));
+      res = await this.post<T>(new URL(`${url}${path}`), JSON.stringify(message));
     } catch (err) {
       throw new PeerFailure(mspId, `the gateway of ${mspId} is unreachable: ${(err as Error).message}`);
     }
     if (res.status < 200 || res.status >= 300) {
-      const transient = res.status >= 500 || /: retry$/.test(res.body.detail ?? '');
-      throw new PeerFailure(mspId, `the gateway of ${mspId} refused ${m.type}: ${res.body.detail ?? res.statusText}`, res.status, transient);
+      const code = keepCode && typeof res.body.code === 'string' ? res.body.code : undefined;
+      const transient = res.status >= 500 || /: retry$/.test(res.body.detail ?? '') || code === 'LEDGER_CONFLICT';
+      throw new PeerFailure(mspId, `the gateway of ${mspId} refused ${what}: ${res.body.detail ?? res.statusText}`, res.status, transient, code);
     }
     return res.body;
   }
@@ -71,9 +88,9 @@ export class PeerTransport {
   }
 
   /** POSTs JSON `body` to `url` over a kept-alive connection; rejects on a network error or after PEER_TIMEOUT_MS. */
-  private post(url: URL, body: string): Promise<PeerAnswer> {
+  private post<T>(url: URL, body: string): Promise<PeerAnswer<T>> {
     const secure = url.protocol === 'https:';
-    return new Promise<PeerAnswer>((resolve, reject) => {
+    return new Promise<PeerAnswer<T>>((resolve, reject) => {
       const req = (secure ? httpsRequest : httpRequest)(
         url,
         {
@@ -98,7 +115,7 @@ export class PeerTransport {
             } catch {
               parsed = {};
             }
-            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: (parsed ?? {}) as PeerAnswer['body'] });
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: (parsed ?? {}) as PeerAnswer<T>['body'] });
           });
         },
       );

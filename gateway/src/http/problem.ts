@@ -145,10 +145,15 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ChannelRefusal) return problem(HTTP_STATUS[error.code], error.code, error.detail);
   // The other party's gateway: unreachable or failing itself (5xx) is 503 LEDGER_UNAVAILABLE; its
   // refusal keeps its status and code (400, 403, 404; other 4xx FAILED_PRECONDITION), except its
-  // 422, which is 409 here (the caller's own funds are not what is short).
+  // 422, which is 409 here (the caller's own funds are not what is short), and except a code the
+  // caller passed through (PeerFailure.code).
   if (error instanceof PeerFailure) {
     const peer = error.peerStatus;
     if (peer === undefined || peer >= 500) return problem(503, 'LEDGER_UNAVAILABLE', error.detail);
+    // A peer code passed through (the scrip protocol) is kept when it is a chaincode code with that status.
+    const code = error.code as ErrorCode | 'LEDGER_CONFLICT' | undefined;
+    if (code === 'LEDGER_CONFLICT' && peer === 409) return problem(409, code, error.detail);
+    if (code !== undefined && code !== 'LEDGER_CONFLICT' && Object.hasOwn(HTTP_STATUS, code) && HTTP_STATUS[code] === peer) return problem(peer, code, error.detail);
     return problem(peer === 422 ? 409 : peer, peerCode(peer), error.detail);
   }
   if (error instanceof LedgerConflictError) {

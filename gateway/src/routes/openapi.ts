@@ -5,6 +5,7 @@ import { ProblemSchema } from '../http/problem';
 import { Account, Escrow } from './schemas';
 import { EncryptionKeyView } from '@covenant/chaincode';
 import { dbcsSchemas } from './dbcs-schemas';
+import { scripSchemas } from './scrip-schemas';
 import { Channel, Multiparty } from './channels';
 import { documentRoutes } from './common';
 
@@ -25,6 +26,7 @@ export const openapi = fp(
     app.addSchema(Channel);
     app.addSchema(Multiparty);
     for (const schema of dbcsSchemas) app.addSchema(schema);
+    for (const schema of scripSchemas) app.addSchema(schema);
 
     app.addHook('onRoute', documentRoutes());
     await app.register(swagger, {
@@ -46,6 +48,7 @@ export const openapi = fp(
           { name: 'disputes', description: 'DBCS-SC contract fraud disputes and arbitration' },
           { name: 'channels', description: 'Two-party payment channels, off-chain payments between gateways (J. Math. 2022)' },
           { name: 'multiparty', description: 'Multiparty channels: atomic multiparty transactions over bound two-party channels' },
+          { name: 'scrip', description: 'Scrip payments with digital envelopes (seeds/001, SET envelopes with Millicent scrip): series, the customer\'s wallet and flows, swaps between gateways, the broker log' },
           { name: 'events', description: 'Chaincode events as Server-Sent Events' },
           { name: 'roles', description: 'Ledger roles' },
           { name: 'consortium', description: 'Consortium settings' },

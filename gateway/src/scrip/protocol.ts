@@ -43,7 +43,16 @@ export interface ScripMessage {
 
 /** The answers. */
 export type ScripAnswer =
-  | { type: 'scrip-signed'; issuers: { index: number; signature: string }[] }
+  | {
+      type: 'scrip-signed';
+      issuers: { index: number; signature: string }[];
+      /**
+       * The issuer's consent in `authorizations.accounts` (its ledger key over the request digest),
+       * given only when the swap spends the issuer's scrip and issues none of its scrip (e.g. 6.5
+       * without change BrokerScrip: the broker consents to its BrokerScrip being spent).
+       */
+      accounts?: { account: string; signature: string }[];
+    }
   | {
       type: 'scrip-done';
       txId: string;
