@@ -3,7 +3,8 @@
  *
  *   npx tsx test/bench/scrip-purchases.ts [rounds] [opsPerCustomer] [customers]   # defaults 5 20 4
  *
- * One gateway per organisation over one embedded ledger (test/support/gateway.ts, perOrg). The
+ * One gateway per organisation (test/support/gateway.ts, perOrg) over the embedded ledger, or the
+ * real network with COVENANT_TEST_LEDGER=fabric after `npm run network:up`. The
  * broker is bank (Org1), the vendor bob (Org2); the customers (alice, carol, dave, arbiter: Org1,
  * Org3, Org2, Org3) each hold VendorScrip bought and converted beforehand. A purchase is POST
  * /v1/scrip/purchases of 1 minor unit with change: the customer's gateway builds and signs the
@@ -14,7 +15,7 @@
  * operations, the customers concurrently. Prints each round, the medians of operations per second
  * and the ratio purchases/transfers.
  */
-import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
 import { median } from '../support/stats';
 
 const rounds = Number(process.argv[2] ?? 5);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     }
     const p = median(purchases);
     const t = median(transfers);
-    console.log(`${CUSTOMERS.length} customers concurrently, ${perCustomer} sequential operations each, ${rounds} rounds (medians, embedded ledger, Node ${process.version}):`);
+    console.log(`${CUSTOMERS.length} customers concurrently, ${perCustomer} sequential operations each, ${rounds} rounds (medians, ${TEST_LEDGER} ledger, Node ${process.version}):`);
     console.log(`  scrip purchases end to end: ${p.toFixed(1)}/s`);
     console.log(`  plain transfers:            ${t.toFixed(1)}/s`);
     console.log(`  ratio purchases/transfers:  ${(p / t).toFixed(2)}`);
