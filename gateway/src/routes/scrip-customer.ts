@@ -15,7 +15,7 @@ const TAGS = ['scrip'];
 /** Most bytes of a purchase's `order` (its JSON), sealed for the vendor. */
 export const MAX_ORDER_BYTES = 4096;
 
-const SERIAL_EXAMPLE = '9c1f4e7a2b3d5c6e8f901a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
+const SERIAL_EXAMPLE = '03715e3235bd841b8dbdb50093f22b1ad75c25877a70341c8213ef5eef7b56fd';
 
 /** A scrip in the caller's wallet, as the routes show it (no holder key, no signature). */
 const WalletScrip = Type.Object({
