@@ -151,6 +151,16 @@ describe('a customer pays with scrip over REST', () => {
     expect((await wallet('carol')).records).toHaveLength(1);
   });
 
+  test('an order holding a fractional number is refused with 400 and changes nothing (it was a 500)', async () => {
+    const carol = gw.as('carol');
+    const before = await wallet('carol');
+    for (const order of [{ sku: 'tea', weight: 1.5 }, [1.6839391983647446e-47], { nested: { deep: true } }]) {
+      const res = await carol.post('/v1/scrip/purchases', { vendorSeries: S.a, amount: '1', order });
+      expect([res.status, res.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+    expect(await wallet('carol')).toEqual(before);
+  });
+
   test('expired scrip is refused (SCRIP_EXPIRED), renewed into the active series, then spent', async () => {
     const alice = gw.as('alice');
     const [old] = (await wallet('alice')).records;

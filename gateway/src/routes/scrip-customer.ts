@@ -15,6 +15,19 @@ const TAGS = ['scrip'];
 /** Most bytes of a purchase's `order` (its JSON), sealed for the vendor. */
 export const MAX_ORDER_BYTES = 4096;
 
+/**
+ * What a purchase buys, sealed for the vendor: a text, or an object of text, integer and boolean
+ * fields (no floats: quantities and amounts are integers, as everywhere in Covenant, and the
+ * request's idempotency fingerprint is canonical JSON, which refuses them).
+ */
+const Order = Type.Union(
+  [
+    Type.String({ maxLength: MAX_ORDER_BYTES }),
+    Type.Object({}, { additionalProperties: Type.Union([Type.String({ maxLength: 1024 }), Type.Integer(), Type.Boolean()]), maxProperties: 32 }),
+  ],
+  { description: 'What is bought: a text or an object of text, integer and boolean fields; sealed for the vendor' },
+);
+
 const SERIAL_EXAMPLE = '03715e3235bd841b8dbdb50093f22b1ad75c25877a70341c8213ef5eef7b56fd';
 
 /** A scrip in the caller's wallet, as the routes show it (no holder key, no signature). */
@@ -108,7 +121,7 @@ const FLOWS: FlowRoute[] = [
     operationId: 'purchaseWithScrip',
     summary: 'Pay a vendor with its VendorScrip, with change (6.3)',
     description: `The caller's VendorScrip of \`vendorSeries\` → \`amount\` of money to the vendor + change VendorScrip (its fee out of the change). The vendor submits and never learns the caller's account (only one-time holder keys); \`order\` (any JSON, at most ${MAX_ORDER_BYTES} bytes) is sealed for the vendor alone.`,
-    body: body({ vendorSeries: RecordId, amount: PositiveAmount, order: Type.Optional(Type.Unknown({ description: 'What is bought: sealed for the vendor' })) }, { vendorSeries: 'acme-2026-12', amount: '700', order: { sku: 'A-17', quantity: 1 } }),
+    body: body({ vendorSeries: RecordId, amount: PositiveAmount, order: Type.Optional(Order) }, { vendorSeries: 'acme-2026-12', amount: '700', order: { sku: 'A-17', quantity: 1 } }),
     run: (c, r) => {
       const b = r.body as { vendorSeries: string; amount: string; order?: unknown };
       if (b.order !== undefined && Buffer.byteLength(JSON.stringify(b.order)) > MAX_ORDER_BYTES) throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', `order must be at most ${MAX_ORDER_BYTES} bytes of JSON`));
