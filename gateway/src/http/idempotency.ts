@@ -106,7 +106,7 @@ class IdempotencyStore {
     const principal = principalOf(request);
     const storeKey = createHash('sha256').update(`${principal.name}\u0000${header}`).digest('hex');
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
+      .update(`${request.method} ${request.url}\n${canonicalBody(request.body)}`)
       .digest('hex');
 
     // Claim the key before any await, so concurrent repeats cannot all miss the stored record
@@ -238,3 +238,16 @@ export const idempotency = fp<IdempotencyOptions>(
   },
   { name: 'idempotency', fastify: '5.x' },
 );
+
+/**
+ * The body as canonical JSON for the request's fingerprint. Route schemas admit only safe
+ * integers, so a body canonicalJson refuses (a fraction, an unsafe integer) is the caller's
+ * error: 400, never a 500.
+ */
+function canonicalBody(body: unknown): string {
+  try {
+    return canonicalJson(body ?? null);
+  } catch {
+    throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', 'the body holds a number that is not a safe integer (amounts are decimal strings)'));
+  }
+}

@@ -23,7 +23,7 @@ export const MAX_ORDER_BYTES = 4096;
 const Order = Type.Union(
   [
     Type.String({ maxLength: MAX_ORDER_BYTES }),
-    Type.Object({}, { additionalProperties: Type.Union([Type.String({ maxLength: 1024 }), Type.Integer(), Type.Boolean()]), maxProperties: 32 }),
+    Type.Object({}, { additionalProperties: Type.Union([Type.String({ maxLength: 1024 }), Type.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), Type.Boolean()]), maxProperties: 32 }),
   ],
   { description: 'What is bought: a text or an object of text, integer and boolean fields; sealed for the vendor' },
 );
