@@ -23,6 +23,9 @@ USERS=(
   "dave:2:User2:"
   "carol:3:User1:"
   "arbiter:3:User2:arbitrator"
+  "relay1:1:User3:relayer"
+  "relay2:2:User3:relayer"
+  "relay3:3:User3:relayer"
   "admin1:1:Admin:admin"
   "admin2:2:Admin:admin"
   "admin3:3:Admin:admin"
@@ -62,7 +65,7 @@ EOF
       Count: 1
       SANS: [localhost, 127.0.0.1]
     Users:
-      Count: 2
+      Count: 3
 EOF
     done
   } >"$CFG/crypto-config.yaml"
