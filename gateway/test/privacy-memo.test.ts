@@ -1,26 +1,27 @@
-import { stealth } from '@covenant/chaincode';
+import { generateStealthKeys } from '../src/privacy/keys';
+import { createStealthOutput, scanOutput } from '../src/privacy/stealth-wallet';
 import { MEMO_MAX_BYTES, openMemo, sealMemo } from '../src/privacy/memo';
 
 /**
  * Memos of private payments (gateway/src/privacy/memo.ts): sealed by the sender under the stealth
  * shared secret, opened by the recipient after its scan, by nobody else and beside no other note.
  */
-const alice = stealth.generateStealthKeys();
-const bob = stealth.generateStealthKeys();
+const alice = generateStealthKeys();
+const bob = generateStealthKeys();
 
 test('the recipient opens the memo with the shared secret its scan found', () => {
-  const { output, sharedSecret } = stealth.createStealthOutput(alice, 2);
+  const { output, sharedSecret } = createStealthOutput(alice, 2);
   const sealed = sealMemo(sharedSecret, output, '{"denomination":"100","reference":"invoice 7"}');
-  const found = stealth.scanOutput(alice.viewSecretKey, alice.spendPublicKey, output);
+  const found = scanOutput(alice.viewSecretKey, alice.spendPublicKey, output);
   if (found.status !== 'mine') throw new Error('alice should find her note');
   expect(openMemo(found.sharedSecret, output, sealed)?.toString('utf8')).toBe('{"denomination":"100","reference":"invoice 7"}');
   expect(sealMemo(sharedSecret, output, 'same')).not.toBe(sealMemo(sharedSecret, output, 'same')); // fresh nonce each time
 });
 
 test('another user\'s secret, another note, or an altered memo opens nothing', () => {
-  const { output, sharedSecret } = stealth.createStealthOutput(alice);
+  const { output, sharedSecret } = createStealthOutput(alice);
   const sealed = sealMemo(sharedSecret, output, 'reference 42');
-  const other = stealth.createStealthOutput(bob); // bob's shared secret with the same sender
+  const other = createStealthOutput(bob); // bob's shared secret with the same sender
   expect(openMemo(other.sharedSecret, output, sealed)).toBeNull();
   expect(openMemo(sharedSecret, other.output, sealed)).toBeNull();
   expect(openMemo(sharedSecret, { ...output, outputIndex: 1 }, sealed)).toBeNull();
@@ -37,7 +38,7 @@ test('another user\'s secret, another note, or an altered memo opens nothing', (
 });
 
 test('memos longer than the limit are refused; empty memos round-trip', () => {
-  const { output, sharedSecret } = stealth.createStealthOutput(alice);
+  const { output, sharedSecret } = createStealthOutput(alice);
   expect(() => sealMemo(sharedSecret, output, Buffer.alloc(MEMO_MAX_BYTES + 1))).toThrow(RangeError);
   expect(openMemo(sharedSecret, output, sealMemo(sharedSecret, output, ''))?.length).toBe(0);
 });

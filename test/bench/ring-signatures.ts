@@ -1,5 +1,5 @@
 /**
- * bLSAG ring signatures (issue 13, chaincode/src/privacy/ring.ts): sign and verify time for ring
+ * bLSAG ring signatures (issue 13: signing gateway/src/privacy/ring-sign.ts, verifying chaincode/src/privacy/ring.ts): sign and verify time for ring
  * sizes 2, 4, 8, 16, 32 and 64, each beside the time of one ristretto255 scalar multiplication
  * measured in the same round, with interleaved rounds:
  *
@@ -14,8 +14,10 @@
  * member in multiplications (constant across sizes when the cost is linear: bLSAG spends one hash
  * to the curve and about four multiplications per member, verify all variable-time).
  */
-import { Point, generateKeyPair, randomScalar } from '../../chaincode/src/privacy/group';
-import { sign, verify } from '../../chaincode/src/privacy/ring';
+import { Point } from '../../chaincode/src/privacy/group';
+import { verify } from '../../chaincode/src/privacy/ring';
+import { generateKeyPair, randomScalar } from '../../gateway/src/privacy/keys';
+import { sign } from '../../gateway/src/privacy/ring-sign';
 import { median, msSince } from '../support/stats';
 
 const rounds = Number(process.argv[2] ?? 5);

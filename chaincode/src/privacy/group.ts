@@ -1,6 +1,5 @@
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
-import { randomBytes } from '@noble/hashes/utils.js';
 import { invalidArgument } from '../shared/errors';
 
 export { concatBytes } from '@noble/hashes/utils.js';
@@ -12,7 +11,8 @@ export { concatBytes } from '@noble/hashes/utils.js';
  * in the canonical RFC 9496 section 4.3.2 encoding, scalars little-endian and below the group
  * order ℓ = 2^252 + 27742317777372353535851937790883648493. Being of prime order, ristretto255
  * has no small-subgroup or cofactor cases to check (the reason CryptoNote's ℓ·K̃ = 0 test is not
- * needed here). Layouts: chaincode/src/privacy/README.md.
+ * needed here). Deterministic: random scalars and key pairs live off-chain in
+ * gateway/src/privacy/keys.ts. Layouts: chaincode/src/privacy/README.md.
  */
 export const Point: typeof ristretto255.Point = ristretto255.Point;
 export type Point = InstanceType<typeof ristretto255.Point>;
@@ -80,17 +80,6 @@ export function encodeScalar(scalar: bigint): string {
 }
 
 /**
- * A uniformly random non-zero scalar: 64 bytes from the platform CSPRNG reduced mod ℓ (bias below
- * 2^-259). Off-chain only (signing, key generation): the chaincode never calls it.
- */
-export function randomScalar(): bigint {
-  for (;;) {
-    const scalar = Point.Fn.create(bytesToNumberLE(randomBytes(64)));
-    if (scalar !== 0n) return scalar;
-  }
-}
-
-/**
  * hash_to_ristretto255 (RFC 9380 appendix B: expand_message_xmd with SHA-512 to 64 bytes, then
  * the RFC 9496 section 4.3.4 one-way map) of `message` under domain-separation tag `dst`.
  */
@@ -105,13 +94,4 @@ export function hashToPoint(message: Uint8Array, dst: string): Point {
  */
 export function hashToScalar(message: Uint8Array, dst: string): bigint {
   return ristretto255_hasher.hashToScalar(message, { DST: dst });
-}
-
-/**
- * A fresh key pair: a random non-zero secret scalar x and its public key x·G, both base64url.
- * Off-chain only.
- */
-export function generateKeyPair(): { secretKey: string; publicKey: string } {
-  const x = randomScalar();
-  return { secretKey: encodeScalar(x), publicKey: encodePoint(Point.BASE.multiply(x)) };
 }

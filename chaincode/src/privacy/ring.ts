@@ -1,15 +1,14 @@
 import { sha512 } from '@noble/hashes/sha2.js';
 import { CovenantError, invalidArgument } from '../shared/errors';
-import { Point, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, hashToPoint, hashToScalar, randomScalar } from './group';
-
-export { generateKeyPair } from './group';
+import { Point, concatBytes, decodePoint, decodeScalar, hashToPoint, hashToScalar } from './group';
 
 /**
  * bLSAG, Back's linkable spontaneous anonymous group signature, as in "Zero to Monero" 2nd ed.
  * (Koe, Alonso, Noether 2020), section 3.4, over ristretto255 (RFC 9496): a member of a ring of
  * public keys signs without revealing which one, and two signatures by one key share a key image
  * I = x·Hp(P), which is how the ledger refuses a second spend of a note. Verification is
- * deterministic (the endorsing peers run it); signing draws randomness and runs off-chain.
+ * deterministic (the endorsing peers run it); signing draws randomness and runs off-chain
+ * (gateway/src/privacy/ring-sign.ts, over the parsing and hashing helpers exported here).
  * Byte layouts and domain-separation tags: chaincode/src/privacy/README.md.
  */
 
@@ -37,7 +36,7 @@ export interface RingSignature {
 export type RingMessage = Uint8Array | string;
 
 /** The parsed ring: members in order, their encodings, and Hp of each. */
-interface Ring {
+export interface Ring {
   members: Point[];
   encoded: Uint8Array[];
   hashed: Point[];
@@ -47,7 +46,7 @@ interface Ring {
  * Parses a ring of base64url public keys: between RING_SIZE_MIN and RING_SIZE_MAX members, each a
  * canonical non-identity ristretto255 encoding, no member twice. Throws INVALID_ARGUMENT otherwise.
  */
-function parseRing(ring: unknown): Ring {
+export function parseRing(ring: unknown): Ring {
   if (!Array.isArray(ring) || ring.length < RING_SIZE_MIN || ring.length > RING_SIZE_MAX) {
     throw invalidArgument(`ring must be an array of ${RING_SIZE_MIN} to ${RING_SIZE_MAX} public keys`);
   }
@@ -58,67 +57,27 @@ function parseRing(ring: unknown): Ring {
   return { members, encoded, hashed: encoded.map((bytes) => hashToPoint(bytes, DST_HASH_TO_POINT)) };
 }
 
-function messageBytes(message: unknown): Uint8Array {
+/** The bytes of a message: bytes as given, a string as UTF-8; INVALID_ARGUMENT otherwise. */
+export function messageBytes(message: unknown): Uint8Array {
   if (typeof message === 'string') return new TextEncoder().encode(message);
   if (message instanceof Uint8Array) return message;
   throw invalidArgument('message must be bytes or a string');
 }
 
 /** μ = SHA-512(CONTEXT_PREFIX || n (1 byte) || P_0 || … || P_{n-1} || I || message). */
-function contextDigest(message: Uint8Array, ring: Ring, keyImage: Point): Uint8Array {
+export function contextDigest(message: Uint8Array, ring: Ring, keyImage: Point): Uint8Array {
   const prefix = new TextEncoder().encode(CONTEXT_PREFIX);
   return sha512(concatBytes(prefix, Uint8Array.of(ring.members.length), ...ring.encoded, keyImage.toBytes(), message));
 }
 
 /** c_{i+1} = Hn(μ || L_i || R_i): SHA-512 wide reduction under DST_CHALLENGE. */
-function challenge(context: Uint8Array, left: Point, right: Point): bigint {
+export function challenge(context: Uint8Array, left: Point, right: Point): bigint {
   return hashToScalar(concatBytes(context, left.toBytes(), right.toBytes()), DST_CHALLENGE);
 }
 
 /** L = r·G + c·P and R = r·Hp(P) + c·I for public r and c (variable-time arithmetic). */
-function commitments(response: bigint, c: bigint, member: Point, hashed: Point, keyImage: Point): [Point, Point] {
+export function commitments(response: bigint, c: bigint, member: Point, hashed: Point, keyImage: Point): [Point, Point] {
   return [Point.BASE.multiplyUnsafe(response).add(member.multiplyUnsafe(c)), hashed.multiplyUnsafe(response).add(keyImage.multiplyUnsafe(c))];
-}
-
-/**
- * The key image I = x·Hp(x·G) of base64url secret key `secretKey` (a non-zero scalar): what any
- * signature by that key carries, so a wallet can tell whether its note is spent. Throws
- * INVALID_ARGUMENT for a malformed key.
- */
-export function keyImage(secretKey: string): string {
-  const x = decodeScalar(secretKey, 'secretKey', true);
-  return encodePoint(hashToPoint(Point.BASE.multiply(x).toBytes(), DST_HASH_TO_POINT).multiply(x));
-}
-
-/**
- * Signs `message` as member `secretIndex` of `ring` (base64url public keys) with base64url secret
- * key `secretKey`, whose public key x·G must be ring[secretIndex] (Zero to Monero s.3.4, indices
- * from 0). Draws α and the other members' responses from the platform CSPRNG: off-chain only.
- * Throws INVALID_ARGUMENT for a malformed ring (size, encodings, duplicates), an index out of
- * range, or a key that is not the indexed member's.
- */
-export function sign(message: RingMessage, ring: readonly string[], secretIndex: number, secretKey: string): RingSignature {
-  const bytes = messageBytes(message);
-  const parsed = parseRing(ring);
-  const n = parsed.members.length;
-  if (!Number.isSafeInteger(secretIndex) || secretIndex < 0 || secretIndex >= n) throw invalidArgument(`secretIndex must be an integer from 0 to ${n - 1}`);
-  const x = decodeScalar(secretKey, 'secretKey', true);
-  if (!Point.BASE.multiply(x).equals(parsed.members[secretIndex])) throw invalidArgument('secretKey is not the key of ring[secretIndex]');
-
-  const image = parsed.hashed[secretIndex].multiply(x);
-  const context = contextDigest(bytes, parsed, image);
-  const alpha = randomScalar();
-  const responses: bigint[] = new Array<bigint>(n);
-  const challenges: bigint[] = new Array<bigint>(n);
-  challenges[(secretIndex + 1) % n] = challenge(context, Point.BASE.multiply(alpha), parsed.hashed[secretIndex].multiply(alpha));
-  for (let step = 1; step < n; step++) {
-    const i = (secretIndex + step) % n;
-    responses[i] = randomScalar();
-    const [left, right] = commitments(responses[i], challenges[i], parsed.members[i], parsed.hashed[i], image);
-    challenges[(i + 1) % n] = challenge(context, left, right);
-  }
-  responses[secretIndex] = Point.Fn.sub(alpha, Point.Fn.mul(challenges[secretIndex], x));
-  return { c0: encodeScalar(challenges[0]), responses: responses.map(encodeScalar), keyImage: encodePoint(image) };
 }
 
 /**

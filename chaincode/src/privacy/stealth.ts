@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { invalidArgument } from '../shared/errors';
-import { Point, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScalar, hashToScalar, randomScalar } from './group';
+import { Point, concatBytes, decodePoint, hashToScalar } from './group';
 
 /**
  * One-time (stealth) keys on ristretto255, CryptoNote style (van Saberhagen 2013, section 4.3;
@@ -10,7 +10,9 @@ import { Point, concatBytes, decodePoint, decodeScalar, encodePoint, encodeScala
  * only the holder of a finds the note (r·A = a·R) and only the holder of b can spend it, with
  * x = Hs(a·R, i) + b, x·G = P, as a ring member (ring.ts). The view tag, one byte of another hash
  * of the shared point, lets a scanner reject 255 in 256 foreign notes before the base-point
- * multiplication and the comparison. Layouts: chaincode/src/privacy/README.md.
+ * multiplication and the comparison. This module keeps the deterministic part (parsing, Hs, the
+ * view tag); key generation, the sender's and the recipient's sides live off-chain in
+ * gateway/src/privacy/keys.ts and stealth-wallet.ts. Layouts: chaincode/src/privacy/README.md.
  */
 
 /** Domain-separation tag of Hs, the shared point (and output index) hashed to a scalar. */
@@ -46,27 +48,21 @@ export interface StealthOutput {
 /** A scan's answer for one output: not ours (cheaply, by the view tag, or fully), or ours. */
 export type ScanResult = { status: 'view-tag-mismatch' } | { status: 'not-mine' } | { status: 'mine'; sharedSecret: string };
 
-/** Fresh view and spend key pairs (off-chain: draws randomness). */
-export function generateStealthKeys(): StealthKeys {
-  const a = randomScalar();
-  const b = randomScalar();
-  return { viewSecretKey: encodeScalar(a), viewPublicKey: encodePoint(Point.BASE.multiply(a)), spendSecretKey: encodeScalar(b), spendPublicKey: encodePoint(Point.BASE.multiply(b)) };
-}
-
-function outputIndexBytes(index: unknown): Uint8Array {
+/** u32be(i) of output index `index`; INVALID_ARGUMENT unless an integer 0..OUTPUT_INDEX_MAX. */
+export function outputIndexBytes(index: unknown): Uint8Array {
   if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) > OUTPUT_INDEX_MAX) throw invalidArgument(`outputIndex must be an integer from 0 to ${OUTPUT_INDEX_MAX}`);
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, index as number, false);
   return bytes;
 }
 
-/** Hs(D, i) = SHA-512 wide reduction of D || u32be(i) under DST_SHARED_SECRET. */
-function tweak(shared: Point, index: Uint8Array): bigint {
+/** Hs(D, i) = SHA-512 wide reduction of D || u32be(i) under DST_SHARED_SECRET (D the shared point, i as u32be bytes). */
+export function tweak(shared: Point, index: Uint8Array): bigint {
   return hashToScalar(concatBytes(shared.toBytes(), index), DST_SHARED_SECRET);
 }
 
-/** The first byte of SHA-256(VIEW_TAG_PREFIX || D || u32be(i)). */
-function viewTagOf(shared: Point, index: Uint8Array): number {
+/** The view tag: the first byte of SHA-256(VIEW_TAG_PREFIX || D || u32be(i)). */
+export function viewTagOf(shared: Point, index: Uint8Array): number {
   return sha256(concatBytes(new TextEncoder().encode(VIEW_TAG_PREFIX), shared.toBytes(), index))[0];
 }
 
@@ -83,58 +79,4 @@ export function parseStealthOutput(raw: unknown): StealthOutput {
   outputIndexBytes(outputIndex);
   if (!Number.isInteger(viewTag) || (viewTag as number) < 0 || (viewTag as number) > 255) throw invalidArgument('viewTag must be an integer from 0 to 255');
   return { ephemeralPublicKey: ephemeralPublicKey as string, outputIndex: outputIndex as number, oneTimePublicKey: oneTimePublicKey as string, viewTag: viewTag as number };
-}
-
-/**
- * The sender's side: a one-time output for `recipient`, P = Hs(r·A, i)·G + B with R = r·G, and the
- * shared secret D = r·A (base64url; it keys the memo, gateway/src/privacy/memo.ts, and must not be
- * published). `ephemeralSecretKey` r defaults to a fresh random scalar; pass the same r with
- * different `outputIndex` values for several notes under one R. Throws INVALID_ARGUMENT for a
- * malformed meta-address, key or index.
- */
-export function createStealthOutput(recipient: StealthMetaAddress, outputIndex = 0, ephemeralSecretKey?: string): { output: StealthOutput; sharedSecret: string } {
-  const A = decodePoint(recipient.viewPublicKey, 'viewPublicKey');
-  const B = decodePoint(recipient.spendPublicKey, 'spendPublicKey');
-  const index = outputIndexBytes(outputIndex);
-  const r = ephemeralSecretKey === undefined ? randomScalar() : decodeScalar(ephemeralSecretKey, 'ephemeralSecretKey', true);
-  const shared = A.multiply(r);
-  const P = Point.BASE.multiply(tweak(shared, index)).add(B);
-  return {
-    output: { ephemeralPublicKey: encodePoint(Point.BASE.multiply(r)), outputIndex, oneTimePublicKey: encodePoint(P), viewTag: viewTagOf(shared, index) },
-    sharedSecret: encodePoint(shared),
-  };
-}
-
-/**
- * The recipient's scan of one output with its view secret key a and spend public key B: computes
- * D = a·R, compares the view tag first ('view-tag-mismatch': one scalar multiplication and one
- * SHA-256 spent), then checks P = Hs(D, i)·G + B ('not-mine' or 'mine' with the shared secret D
- * for the memo). The view key alone finds notes but cannot spend them. Throws INVALID_ARGUMENT
- * for malformed keys or a malformed output.
- */
-export function scanOutput(viewSecretKey: string, spendPublicKey: string, output: StealthOutput): ScanResult {
-  const a = decodeScalar(viewSecretKey, 'viewSecretKey', true);
-  const B = decodePoint(spendPublicKey, 'spendPublicKey');
-  const parsed = parseStealthOutput(output);
-  const index = outputIndexBytes(parsed.outputIndex);
-  const shared = decodePoint(parsed.ephemeralPublicKey, 'ephemeralPublicKey').multiply(a);
-  if (viewTagOf(shared, index) !== parsed.viewTag) return { status: 'view-tag-mismatch' };
-  const expected = Point.BASE.multiply(tweak(shared, index)).add(B);
-  if (!expected.equals(decodePoint(parsed.oneTimePublicKey, 'oneTimePublicKey'))) return { status: 'not-mine' };
-  return { status: 'mine', sharedSecret: encodePoint(shared) };
-}
-
-/**
- * The one-time secret key x = Hs(a·R, i) + b of an output found by {@link scanOutput}, such that
- * x·G = P: the key that signs the ring spending the note (ring.ts). Throws INVALID_ARGUMENT for
- * malformed keys, or when the output does not belong to these keys.
- */
-export function oneTimeSecretKey(keys: Pick<StealthKeys, 'viewSecretKey' | 'spendSecretKey'>, output: StealthOutput): string {
-  const a = decodeScalar(keys.viewSecretKey, 'viewSecretKey', true);
-  const b = decodeScalar(keys.spendSecretKey, 'spendSecretKey', true);
-  const parsed = parseStealthOutput(output);
-  const shared = decodePoint(parsed.ephemeralPublicKey, 'ephemeralPublicKey').multiply(a);
-  const x = Point.Fn.add(tweak(shared, outputIndexBytes(parsed.outputIndex)), b);
-  if (x === 0n || !Point.BASE.multiply(x).equals(decodePoint(parsed.oneTimePublicKey, 'oneTimePublicKey'))) throw invalidArgument('output is not owned by these keys');
-  return encodeScalar(x);
 }

@@ -3,8 +3,8 @@ import type { StealthOutput } from '@covenant/chaincode';
 
 /**
  * A private payment's memo (denomination, reference: issue 13), encrypted under the stealth
- * shared secret D = r·A = a·R (chaincode/src/privacy/stealth.ts): the sender has it from
- * `stealth.createStealthOutput`, the recipient from `stealth.scanOutput`; nobody else does.
+ * shared secret D = r·A = a·R (gateway/src/privacy/stealth-wallet.ts): the sender has it from
+ * `createStealthOutput`, the recipient from `scanOutput`; nobody else does.
  *
  *   key    = HKDF-SHA256(ikm = D (32 bytes), salt = none, info = MEMO_INFO || R || P || u32be(i), 32)
  *   sealed = base64url(nonce (12 random bytes) || AES-256-GCM(key, nonce, memo, aad = R || P || u32be(i)) || tag (16))

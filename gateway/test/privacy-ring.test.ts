@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import { ORDER, generateKeyPair, toBase64url } from '../src/privacy/group';
-import { RingSignature, keyImage, linked, sign, verify } from '../src/privacy/ring';
+import { ORDER, toBase64url } from '@covenant/chaincode/dist/privacy/group';
+import { RingSignature, linked, verify } from '@covenant/chaincode/dist/privacy/ring';
+import { generateKeyPair } from '../src/privacy/keys';
+import { keyImage, sign } from '../src/privacy/ring-sign';
 
 /**
- * bLSAG ring signatures over ristretto255 (chaincode/src/privacy/ring.ts): what a signer, the
+ * bLSAG ring signatures over ristretto255 (signing: gateway/src/privacy/ring-sign.ts; verifying: chaincode/src/privacy/ring.ts): what a signer, the
  * endorsing peers and a double-spend check would notice. Verification is the chaincode's; a
  * refusal must come back as false, never as a crash.
  */

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
-import { generateKeyPair } from '../src/privacy/group';
-import { keyImage, linked, sign, verify } from '../src/privacy/ring';
-import { StealthKeys, StealthOutput, createStealthOutput, generateStealthKeys, oneTimeSecretKey, parseStealthOutput, scanOutput } from '../src/privacy/stealth';
+import { linked, verify } from '@covenant/chaincode/dist/privacy/ring';
+import { StealthKeys, StealthOutput, parseStealthOutput } from '@covenant/chaincode/dist/privacy/stealth';
+import { generateKeyPair, generateStealthKeys } from '../src/privacy/keys';
+import { keyImage, sign } from '../src/privacy/ring-sign';
+import { createStealthOutput, oneTimeSecretKey, scanOutput } from '../src/privacy/stealth-wallet';
 
 /**
- * One-time (stealth) keys (chaincode/src/privacy/stealth.ts): a recipient finds exactly its own
+ * One-time (stealth) keys (chaincode/src/privacy/stealth.ts, the wallet side gateway/src/privacy/stealth-wallet.ts): a recipient finds exactly its own
  * notes with its view key, nobody else finds any, and the one-time secret it derives spends the
  * note in a ring signature.
  */
