@@ -1,7 +1,7 @@
-import { canonicalBytes } from '../../src/shared/canonical';
-import { leafHash, merkleRoot, verifyInclusion } from '../../src/privacy/merkle';
-import { closeAfterEach, submitWithEvent } from '../helpers';
-import { advanceClock, resetClock } from '../scrip-fixture';
+import { canonicalBytes } from '../../chaincode/src/shared/canonical';
+import { leafHash, merkleRoot, verifyInclusion } from '../../chaincode/src/privacy/merkle';
+import { closeAfterEach, submitWithEvent } from '../../chaincode/test/helpers';
+import { advanceClock, resetClock } from '../../chaincode/test/scrip-fixture';
 import { NotesNetwork, buildSpend, deposit, depositRequest, notesNetwork, outputsTo, ringAround } from './fixture';
 
 /**

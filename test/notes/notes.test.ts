@@ -1,5 +1,5 @@
-import { closeAfterEach, submitWithEvent } from '../helpers';
-import { testNetwork } from '../network';
+import { closeAfterEach, submitWithEvent } from '../../chaincode/test/helpers';
+import { testNetwork } from '../../chaincode/test/network';
 import { NotesNetwork, balanceOf, buildSpend, deposit, depositRequest, notesNetwork, outputsTo, reserve, ringAround } from './fixture';
 
 /**

@@ -1,5 +1,5 @@
-import { expectRefusedUnchanged, closeAfterEach } from '../helpers';
-import type { UserName } from '../network';
+import { expectRefusedUnchanged, closeAfterEach } from '../../chaincode/test/helpers';
+import type { UserName } from '../../chaincode/test/network';
 import { NotesNetwork, OwnedNote, SpendSpec, buildSpend, deposit, notesNetwork, outputsTo, reserve, ringAround } from './fixture';
 
 /**

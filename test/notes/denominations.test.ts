@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { DENOMINATIONS, decompose, denominationKey, parseDenomination } from '../../src/notes/denominations';
-import { spendDigest } from '../../src/notes/spend-digest';
+import { DENOMINATIONS, decompose, denominationKey, parseDenomination } from '../../chaincode/src/notes/denominations';
+import { spendDigest } from '../../chaincode/src/notes/spend-digest';
 
 /** The 1-2-5 series, greedy decomposition, and the spend digest every wallet signs. */
 test('DENOMINATIONS is the 1-2-5 series from 1 to 5e9 (30 values), keys sort by value', () => {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EMBEDDED_CHANNEL } from '@covenant/embedded-ledger';
-import { TestNetwork, UserName, testNetwork } from '../network';
-import { keyImage, sign } from '../../src/privacy/ring';
-import type { RingSignature } from '../../src/privacy/ring';
-import { StealthKeys, StealthOutput, createStealthOutput, generateStealthKeys, oneTimeSecretKey } from '../../src/privacy/stealth';
-import { spendDigest } from '../../src/notes/spend-digest';
+import { TestNetwork, UserName, testNetwork } from '../../chaincode/test/network';
+import { keyImage, sign } from '../../gateway/src/privacy/ring-sign';
+import type { RingSignature } from '../../chaincode/src/privacy/ring';
+import type { StealthKeys, StealthOutput } from '../../chaincode/src/privacy/stealth';
+import { generateStealthKeys } from '../../gateway/src/privacy/keys';
+import { createStealthOutput, oneTimeSecretKey } from '../../gateway/src/privacy/stealth-wallet';
+import { spendDigest } from '../../chaincode/src/notes/spend-digest';
 
 /**
  * Shared setup of the notes tests: users with stealth keys and registered meta-addresses, notes

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { assertSequences } from '../property';
-import type { UserName } from '../network';
-import { decompose } from '../../src/notes/denominations';
+import { assertSequences } from '../../chaincode/test/property';
+import type { UserName } from '../../chaincode/test/network';
+import { decompose } from '../../chaincode/src/notes/denominations';
 import { NotesNetwork, OwnedNote, buildSpend, deposit, notesNetwork, outputsTo, reserve } from './fixture';
 
 /**
