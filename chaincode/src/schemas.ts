@@ -40,3 +40,19 @@ export {
   DisputeView,
 } from './dbcs/records';
 export { SeriesKind, SwapFlow, SeriesView, ScripView, ScripStatusView, CreateSeriesRequest, SwapRequest, SwapAuthorizations, LogEntryView, Serial, HolderCommitment } from './scrip/schema';
+export {
+  Encoded32,
+  Denomination,
+  StealthOutputSchema,
+  NoteOutput,
+  RingSignatureSchema,
+  SpendInput,
+  RegisterAddressRequest as StealthAddressRequest,
+  DepositRequest as NotesDepositRequest,
+  SpendRequest as NotesSpendRequest,
+  AddressRecord as StealthAddressView,
+  PrivateTxRecord as PrivateTransactionView,
+  BatchRecord as PrivateBatchView,
+  MAX_NOTE_ITEMS,
+  MAX_MEMO_LENGTH,
+} from './notes/schema';
