@@ -28,7 +28,7 @@ export interface LedgerInclusionProof {
 }
 
 /** Most items per listing page asked of the chaincode. */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 
 /**
  * The chaincode contract `notes` as the wallet calls it: one typed method per transaction
