@@ -193,6 +193,21 @@ export const privatePaymentRoutes: FastifyPluginAsyncTypebox<{ wallet: PrivateWa
   );
 
   app.get(
+    '/private/reserve',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The notes reserve (anyone)',
+        description: 'The money held behind all notes, minor units: deposits credit it, withdrawals debit it, payments leave it unchanged (no amount is created or destroyed).',
+        operationId: 'getPrivateReserve',
+        security: bearer,
+        response: { 200: Type.Object({ balance: Type.String({ pattern: '^(0|[1-9][0-9]*)$' }) }, { examples: [{ balance: '125000' }] }), ...problems() },
+      },
+    },
+    async (request) => wallet.ledger.getReserve(principalOf(request)),
+  );
+
+  app.get(
     '/private/batches/:batchId',
     {
       schema: {
