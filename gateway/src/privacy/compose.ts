@@ -24,6 +24,25 @@ const NO_SIGNER: WalletSigner = {
 };
 
 /**
+ * `signer` with its refusals as problems: unreachable (code UNAVAILABLE) is 503, anything else it
+ * refuses (an owner without keys, an output not the owner's) 409 FAILED_PRECONDITION with its detail.
+ */
+function guarded(signer: WalletSigner): WalletSigner {
+  const wrap = <T>(work: () => Promise<T>): Promise<T> =>
+    work().catch((err: unknown) => {
+      const code = (err as { code?: unknown }).code;
+      if (err instanceof HttpProblem || typeof code !== 'string') throw err;
+      const detail = `the signer refused: ${(err as Error).message}`;
+      throw code === 'UNAVAILABLE' ? new HttpProblem(problem(503, 'LEDGER_UNAVAILABLE', detail), true) : new HttpProblem(problem(409, 'FAILED_PRECONDITION', detail));
+    });
+  return {
+    createKeys: (owner) => wrap(() => signer.createKeys(owner)),
+    scan: (owner, outputs) => wrap(() => signer.scan(owner, outputs)),
+    sign: (owner, output, ring, message) => wrap(() => signer.sign(owner, output, ring, message)),
+  };
+}
+
+/**
  * The private wallet and its parts, composed from the gateway's services: the notes contract
  * client, the note store in the gateway database, the scanner and the relay client (over this
  * gateway's relayer identities and the peers' relay routes), and the batch sealer (started by the
@@ -41,7 +60,7 @@ export function buildPrivateWallet(o: {
 }): PrivateWallet {
   const ledger = new NotesLedger(o.chaincode);
   const store = new PrivateNoteStore(o.db);
-  const signer = o.signer ?? NO_SIGNER;
+  const signer = guarded(o.signer ?? NO_SIGNER);
   const relayer = (mspId?: string) => o.identities.withRole(RELAYER_ROLE, mspId);
   const relayerOrgs = () => [...new Set(o.identities.principals.filter((p) => p.roles.includes(RELAYER_ROLE)).map((p) => p.mspId))].sort();
   let wallet: PrivateWallet | undefined;
