@@ -18,7 +18,7 @@ export interface Principal {
   mspId: string;
   identity: SigningIdentity;
   /** Roles as configured in identities.json (the gateway's own: `relayer` marks the identity private payments are submitted under). */
-  roles: string[];
+  roles?: string[];
   /** The signing key's file, when loaded from one: its encryption keys are kept beside it (encryption-keys.ts). */
   signingKeyPath?: string;
 }
@@ -83,6 +83,6 @@ export class IdentityStore {
 
   /** The first identity with role `role` (of `mspId` when given), or undefined. */
   withRole(role: string, mspId?: string): Principal | undefined {
-    return this.principals.find((p) => p.roles.includes(role) && (mspId === undefined || p.mspId === mspId));
+    return this.principals.find((p) => p.roles?.includes(role) && (mspId === undefined || p.mspId === mspId));
   }
 }

@@ -62,7 +62,7 @@ export function buildPrivateWallet(o: {
   const store = new PrivateNoteStore(o.db);
   const signer = guarded(o.signer ?? NO_SIGNER);
   const relayer = (mspId?: string) => o.identities.withRole(RELAYER_ROLE, mspId);
-  const relayerOrgs = () => [...new Set(o.identities.principals.filter((p) => p.roles.includes(RELAYER_ROLE)).map((p) => p.mspId))].sort();
+  const relayerOrgs = () => [...new Set(o.identities.principals.filter((p) => p.roles?.includes(RELAYER_ROLE)).map((p) => p.mspId))].sort();
   let wallet: PrivateWallet | undefined;
   const settings = () => wallet!.settings();
   const scanner = new NoteScanner(ledger, signer, store, settings);
