@@ -1,4 +1,5 @@
 import { closeAfterEach, submitWithEvent } from '../helpers';
+import { testNetwork } from '../network';
 import { NotesNetwork, balanceOf, buildSpend, deposit, depositRequest, notesNetwork, outputsTo, reserve, ringAround } from './fixture';
 
 /**
@@ -60,4 +61,31 @@ test('alice pays bob privately with a ring of 11 notes of one denomination; bob 
   expect(w.event).toMatchObject({ name: 'PrivateWithdrawal', payload: { account: net.account.bob, amount: '30' } });
   expect(await balanceOf(net, 'bob')).toBe(bobBefore + 30n);
   expect(await reserve(net)).toBe(1200n + 100n - 30n);
+});
+
+test('registerAddress publishes the caller\'s meta-address to everyone and replaces it; malformed keys and unknown accounts are refused', async () => {
+  net = await notesNetwork();
+  const first = await net.evaluate('dave', 'notes:getAddress', net.account.alice);
+  expect(first).toMatchObject({ accountId: net.account.alice, viewPublicKey: net.keys.alice!.viewPublicKey, spendPublicKey: net.keys.alice!.spendPublicKey });
+  const other = outputsTo(net.keys.bob!, [1]).outputs[0].output;
+  const { event } = await submitWithEvent(net, 'alice', 'notes:registerAddress', JSON.stringify({ viewPublicKey: other.ephemeralPublicKey, spendPublicKey: other.oneTimePublicKey }));
+  expect(event).toMatchObject({ name: 'StealthAddressRegistered', payload: { address: { accountId: net.account.alice, viewPublicKey: other.ephemeralPublicKey } } });
+  expect(event.audience.everyone).toBe(true);
+  expect((await net.evaluate('bob', 'notes:getAddress', net.account.alice)).spendPublicKey).toBe(other.oneTimePublicKey);
+  expect(await net.refusal('alice', 'notes:registerAddress', JSON.stringify({ viewPublicKey: 'A'.repeat(43), spendPublicKey: other.oneTimePublicKey }))).toBe('INVALID_ARGUMENT');
+  await expect(net.evaluate('bob', 'notes:getAddress', net.account.carol)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  const unregistered = await testNetwork({ register: false });
+  try {
+    expect(await unregistered.refusal('alice', 'notes:registerAddress', JSON.stringify({ viewPublicKey: other.ephemeralPublicKey, spendPublicKey: other.oneTimePublicKey }))).toBe('FAILED_PRECONDITION');
+  } finally {
+    await unregistered.close();
+  }
+});
+
+test('settings: defaults ring 11 and 10 s batches; only member administrators change them', async () => {
+  net = await notesNetwork();
+  expect(await net.evaluate('alice', 'notes:getSettings')).toEqual({ minRingSize: 11, batchSeconds: 10 });
+  expect(await net.refusal('alice', 'notes:setSettings', '2', '')).toBe('FORBIDDEN');
+  expect(await net.refusal('admin3', 'notes:setSettings', '1', '')).toBe('INVALID_ARGUMENT');
+  expect(await net.submit('admin3', 'notes:setSettings', '16', '60')).toMatchObject({ minRingSize: 16, batchSeconds: 60, updatedBy: net.account.admin3 });
 });
