@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decompose } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
 import { accountIdOf } from '../identity/signing';
-import { ChaincodeError } from '../ledger/port';
+import { ChaincodeError, LedgerConflictError } from '../ledger/port';
 import type { TransactionIdSink } from '../ledger/chaincode';
 import { PeerFailure } from '../channels/transport';
 import { HttpProblem, problem } from '../http/problem';
@@ -23,6 +23,8 @@ export const MAX_OUTPUTS = 16;
 export const DEFAULT_RING_SIZE = 11;
 /** Most notes of one denomination read as decoy candidates. */
 const MAX_CANDIDATES = 4096;
+/** Attempts at relaying one spend when the ledger applied nothing for a passing reason. */
+const RELAY_ATTEMPTS = 3;
 /** Defaults of the ledger settings while the chaincode has none to tell. */
 const DEFAULT_SETTINGS: NotesSettings = { batchSeconds: 10, minRingSize: 11 };
 
@@ -188,7 +190,7 @@ export class PrivateWallet {
   private async send(p: Principal, request: PrivateRequest): Promise<PrivateRequest> {
     let relayed: { result: SpendResult; relayedBy?: string };
     try {
-      relayed = await this.relay.relay(request.spend!);
+      relayed = await this.relayRetrying(request.spend!);
     } catch (err) {
       const code = refusalCode(err);
       if (code === 'ALREADY_EXISTS') {
@@ -203,6 +205,23 @@ export class PrivateWallet {
     }
     await this.store.queueSeal(relayed.result.batchId);
     return this.store.finish(request, { status: 'done', result: { txId: relayed.result.txId, batchId: relayed.result.batchId, outputs: relayed.result.outputs, ...(relayed.relayedBy ? { relayedBy: relayed.relayedBy } : {}) } });
+  }
+
+  /**
+   * Relays `spend`, again (a new proposal, possibly another relayer) up to RELAY_ATTEMPTS times
+   * while the ledger answers that nothing was applied for a passing reason: a read conflict with
+   * concurrent transactions, or a batch sealed under a proposal timed just before the seal.
+   */
+  private async relayRetrying(spend: SignedSpend): Promise<{ result: SpendResult; relayedBy?: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.relay.relay(spend);
+      } catch (err) {
+        const code = refusalCode(err) ?? (err instanceof LedgerConflictError ? 'LEDGER_CONFLICT' : undefined);
+        const passing = code === 'LEDGER_CONFLICT' || (code === 'FAILED_PRECONDITION' && /batch .*sealed/.test((err as Error).message));
+        if (!passing || attempt >= RELAY_ATTEMPTS) throw err;
+      }
+    }
   }
 
   /** Submits a spend relayed to this gateway (POST /v1/private/relay) under its relayer of `mspId` (any when undefined). */
