@@ -154,4 +154,13 @@ describe('private payments between organisations', () => {
     expect(await reserve()).toBe(reserve0 + 1100n);
     expect((await notesOf('carol')).balance).toBe('900');
   });
+
+  test('a payment retried with its Idempotency-Key is applied once', async () => {
+    const first = created(await gw.as('alice').post('/v1/private/payments', { to: id.carol, amount: '100' }, { 'idempotency-key': 'pay-retry' }), 'payment');
+    const again = await gw.as('alice').post('/v1/private/payments', { to: id.carol, amount: '100' }, { 'idempotency-key': 'pay-retry' });
+    expect([again.status, again.body.txId, again.headers.get('idempotent-replayed')]).toEqual([201, first.txId, 'true']);
+    expect((await notesOf('alice')).balance).toBe('100');
+    expect((await notesOf('carol')).balance).toBe('1000');
+    expect(await reserve()).toBe(reserve0 + 1100n);
+  });
 });
