@@ -60,3 +60,18 @@ describe('decoy selection', () => {
     expect(codeOf(() => chooseDecoys(notes.slice(0, 5), 'note-00', 10, '100'))).toBe('FAILED_PRECONDITION');
   });
 });
+
+describe('denominations of an amount', () => {
+  test('the 1-2-5 notes, or a problem past 16 notes', async () => {
+    const { denominationsOf } = await import('../src/privacy/payment-builder');
+    expect(denominationsOf(1288n, 400)).toEqual([1000n, 200n, 50n, 20n, 10n, 5n, 2n, 1n]);
+    const refused = (() => {
+      try {
+        return denominationsOf(99_999_999n, 409);
+      } catch (err) {
+        return (err as HttpProblem).problem;
+      }
+    })();
+    expect(refused).toMatchObject({ status: 409, code: 'FAILED_PRECONDITION' });
+  });
+});

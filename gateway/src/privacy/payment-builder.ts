@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { decompose, spendDigest, type StealthMetaAddress } from '@covenant/chaincode';
+import { HttpProblem, problem } from '../http/problem';
 import { sealMemo } from './memo';
 import { createStealthOutput } from './stealth-wallet';
 import type { NoteOutput, SignedSpend, Withdrawal } from './spend-types';
@@ -16,6 +17,21 @@ import type { OwnedNote } from './note-store';
  * ring ("Zero to Monero" 2nd ed. s. 3.4).
  */
 
+/** Most notes one deposit or spend creates (the chaincode's limit on outputs). */
+export const MAX_OUTPUTS = 16;
+
+/**
+ * `amount` in 1-2-5 denominations, largest first (the chaincode's decompose), when that takes at
+ * most MAX_OUTPUTS notes; else an HttpProblem with `status` (400 for a deposit, 409 for a spend).
+ */
+export function denominationsOf(amount: bigint, status: 400 | 409): bigint[] {
+  try {
+    return decompose(amount, MAX_OUTPUTS);
+  } catch {
+    throw new HttpProblem(problem(status, status === 400 ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION', `${amount} takes more than ${MAX_OUTPUTS} notes of the 1-2-5 series: move it in several parts`));
+  }
+}
+
 /** A note to create: its owner's meta-address, amount, and the memo to seal to it. */
 interface Payee {
   address: StealthMetaAddress;
@@ -31,7 +47,7 @@ export function buildOutputs(payees: Payee[]): NoteOutput[] {
   const outputs: NoteOutput[] = [];
   for (const payee of payees) {
     if (payee.amount === 0n) continue;
-    decompose(payee.amount).forEach((denomination, i) => {
+    denominationsOf(payee.amount, 409).forEach((denomination, i) => {
       const { output, sharedSecret } = createStealthOutput(payee.address);
       outputs.push({ denomination: denomination.toString(), output, ...(i === 0 && payee.memo !== undefined ? { memo: sealMemo(sharedSecret, output, payee.memo) } : {}) });
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decompose } from '@covenant/chaincode';
+import { isDenomination } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
 import { accountIdOf } from '../identity/signing';
 import { ChaincodeError, LedgerConflictError } from '../ledger/port';
@@ -10,15 +10,13 @@ import { MAX_INPUTS, selectCoins } from './coin-selection';
 import { chooseDecoys, ringOf } from './decoys';
 import { AddressView, NotesLedger, NotesSettings } from './notes-ledger';
 import type { OwnedNote, PrivateNoteStore, PrivateRequest } from './note-store';
-import { buildOutputs, signSpend } from './payment-builder';
+import { MAX_OUTPUTS, buildOutputs, denominationsOf, signSpend } from './payment-builder';
 import type { RelayClient } from './relay-client';
 import type { NoteScanner } from './scanner';
 import type { BatchSealer } from './sealer';
 import type { SignedSpend, SpendResult, Withdrawal } from './spend-types';
 import type { WalletSigner } from './wallet-signer';
 
-/** Most notes one spend creates (the chaincode's limit on outputs). */
-export const MAX_OUTPUTS = 16;
 /** Default ring size (issue 13: "default ring size 11, configurable"). */
 export const DEFAULT_RING_SIZE = 11;
 /** Most notes of one denomination read as decoy candidates. */
@@ -112,7 +110,7 @@ export class PrivateWallet {
     let request = await this.store.request(owner, id);
     if (!request) {
       const amount = BigInt(body.amount);
-      const denominations = body.denomination === undefined ? decompose(amount) : this.split(amount, BigInt(body.denomination));
+      const denominations = body.denomination === undefined ? denominationsOf(amount, 400) : this.split(amount, BigInt(body.denomination));
       if (denominations.length > MAX_OUTPUTS) throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', `the deposit makes ${denominations.length} notes, more than ${MAX_OUTPUTS}`));
       const self = await this.ownAddress(p);
       const outputs = buildOutputs(denominations.map((d) => ({ address: self, amount: d })));
@@ -128,7 +126,7 @@ export class PrivateWallet {
   }
 
   private split(amount: bigint, denomination: bigint): bigint[] {
-    if (decompose(denomination).length !== 1 || amount % denomination !== 0n) {
+    if (!isDenomination(denomination) || amount % denomination !== 0n) {
       throw new HttpProblem(problem(400, 'INVALID_ARGUMENT', 'denomination must be a 1-2-5 denomination that divides the amount'));
     }
     return Array.from({ length: Number(amount / denomination) > MAX_OUTPUTS ? MAX_OUTPUTS + 1 : Number(amount / denomination) }, () => denomination);
