@@ -66,6 +66,9 @@ describe('private payments between organisations', () => {
       expect(keys).toMatchObject({ accountId: id[name], viewPublicKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), spendPublicKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
       // Anyone reads the published meta-address, from any gateway.
       expect((await gw.as('bob').get(`/v1/private/keys/${id[name]}`)).body).toMatchObject({ viewPublicKey: keys.viewPublicKey, spendPublicKey: keys.spendPublicKey });
+      // Again: the same keys, published once (same registration time).
+      const again = await fetch(`${gw.as(name).url}/v1/private/keys`, { method: 'PUT', headers: { authorization: `Bearer ${gw.as(name).apiKey}` } }).then((r) => r.json());
+      expect(again).toEqual(keys);
     }
     expect((await gw.as('alice').get(`/v1/private/keys/${id.bank}`)).status).toBe(404);
   });

@@ -74,9 +74,12 @@ export class PrivateWallet {
     return this.settingsCache.value;
   }
 
-  /** Creates the caller's stealth keys in the signer (same keys on a repeat) and publishes its meta-address (notes:registerAddress). */
+  /** Creates the caller's stealth keys in the signer (same keys on a repeat) and publishes its meta-address (notes:registerAddress) unless it is published already. */
   async registerKeys(p: Principal, sink?: TransactionIdSink): Promise<AddressView> {
     const keys = await this.signer.createKeys(accountIdOf(p));
+    // Already published: unchanged (its registeredAt is where the owner's first scan starts).
+    const published = await this.ledger.getAddress(p, accountIdOf(p)).catch(() => undefined);
+    if (published?.viewPublicKey === keys.viewPublicKey && published.spendPublicKey === keys.spendPublicKey) return published;
     return this.ledger.registerAddress(p, { viewPublicKey: keys.viewPublicKey, spendPublicKey: keys.spendPublicKey }, sink);
   }
 
