@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       console.log(`pair ${i + 1}: private ${privateMs[i].toFixed(1)} ms, transfer ${transferMs[i].toFixed(1)} ms`);
     }
     const [p, t] = [median(privateMs), median(transferMs)];
-    console.log(`ledger ${TEST_LEDGER}, ring ${ringSize}, ${payments} payments`);
+    console.log(`ledger ${TEST_LEDGER}, ring ${ringSize} asked (at least the ledger minRingSize, 11 by default), ${payments} payments`);
     console.log(`median private payment ${p.toFixed(1)} ms, median transfer ${t.toFixed(1)} ms, ratio ${(p / t).toFixed(2)}`);
     console.log(`relayed by: ${[...relayed].map(([org, n]) => `${org} ${n}`).join(', ')}`);
   } finally {
