@@ -25,6 +25,7 @@ import { channelRoutes, multipartyRoutes, offchainRoutes } from './routes/channe
 import { eventRoutes } from './routes/events';
 import { scripCustomerRoutes } from './routes/scrip-customer';
 import { scripInboxRoutes, scripIssuerRoutes } from './routes/scrip-issuer';
+import { privatePaymentRoutes, privateRelayRoutes } from './routes/private-payments';
 
 export { API_VERSION } from './routes/openapi';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './http/server-options';
@@ -81,6 +82,7 @@ export const gateway = fp<GatewayOptions>(
         await v1.register(multipartyRoutes, { chaincode: app.chaincode, multiparty: app.multiparty, routed: app.routePayments });
         await v1.register(scripCustomerRoutes, { customer: app.scripCustomer });
         await v1.register(scripIssuerRoutes, { issuer: app.scripIssuer });
+        await v1.register(privatePaymentRoutes, { wallet: app.privateWallet });
       },
       { prefix: '/v1' },
     );
@@ -94,6 +96,8 @@ export const gateway = fp<GatewayOptions>(
         offchain.addHook('onRequest', limits.offchain);
         await offchain.register(offchainRoutes, { channels: app.channels });
         await offchain.register(scripInboxRoutes, { issuer: app.scripIssuer });
+        // Signed private spends from other gateways: their ring signatures authorise them (bodyLimit of its own).
+        await offchain.register(privateRelayRoutes, { wallet: app.privateWallet });
       },
       { prefix: '/v1' },
     );

@@ -15,6 +15,11 @@ import type { Limits } from './http/limits';
  * --rate-limit / COVENANT_RATE_LIMIT  requests per minute: `address=20000,key=10000,auth=50,offchain=5000`
  *                                  (any subset; see http/limits.ts DEFAULT_LIMITS)
  * --request-timeout / COVENANT_REQUEST_TIMEOUT_MS  ms to receive a whole request, default 30000
+ * --signer-url / COVENANT_SIGNER_URL  the signer process holding the private-payment keys
+ *                                  (gateway/src/signer); without it, an in-process signer over
+ *                                  <data dir>/signer. Its token: COVENANT_SIGNER_TOKEN or
+ *                                  COVENANT_SIGNER_TOKEN_FILE (environment only: not in `ps`)
+ * --ring-size / COVENANT_RING_SIZE  ring size of private spends, 2-64, default 11
  */
 export interface GatewayConfig {
   ledger: 'embedded' | 'fabric';
@@ -29,6 +34,10 @@ export interface GatewayConfig {
   limits?: Partial<Limits>;
   /** Milliseconds to receive a whole request, headers and body (default 30 000). */
   requestTimeoutMs?: number;
+  /** The signer process (URL and bearer token); undefined: an in-process signer. */
+  signer?: { url: string; token?: string; tokenFile?: string };
+  /** Ring size of private spends (default 11). */
+  ringSize?: number;
 }
 
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
@@ -36,6 +45,12 @@ export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}
+
+function ringSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 64) throw new InvalidArgumentError('must be an integer 2-64');
   return n;
 }
 
@@ -71,6 +86,8 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     .option('--peers <list>', 'other gateways, MSPID=URL,...', env.COVENANT_PEERS ?? '')
     .option('--rate-limit <list>', 'requests per minute, address=N,key=N,auth=N,offchain=N', parseLimits, parseLimits(env.COVENANT_RATE_LIMIT ?? ''))
     .option('--request-timeout <ms>', 'ms to receive a whole request', positive, env.COVENANT_REQUEST_TIMEOUT_MS ? positive(env.COVENANT_REQUEST_TIMEOUT_MS) : 30_000)
+    .option('--signer-url <url>', 'signer process for private-payment keys', env.COVENANT_SIGNER_URL ?? '')
+    .option('--ring-size <n>', 'ring size of private spends (2-64)', ringSize, env.COVENANT_RING_SIZE ? ringSize(env.COVENANT_RING_SIZE) : 11)
     .exitOverride()
     .parse(argv);
   const o = program.opts();
@@ -84,5 +101,7 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     peers: o.peers,
     limits: o.rateLimit,
     requestTimeoutMs: o.requestTimeout,
+    ...(o.signerUrl ? { signer: { url: o.signerUrl, token: env.COVENANT_SIGNER_TOKEN, tokenFile: env.COVENANT_SIGNER_TOKEN_FILE } } : {}),
+    ringSize: o.ringSize,
   };
 }

@@ -14,6 +14,9 @@ import { ScripCustomer } from './scrip/customer';
 import { WalletStore } from './scrip/wallet-store';
 import { PeerScripInbox } from './scrip/inbox-client';
 import { ScripIssuer } from './scrip/issuer';
+import { PrivateWallet } from './privacy/wallet';
+import { buildPrivateWallet } from './privacy/compose';
+import type { WalletSigner } from './privacy/wallet-signer';
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -27,6 +30,13 @@ export interface ServiceOptions {
   faults?: Faults & LedgerFaults;
   /** Whether closing the app closes the ledger (false when gateways share one in-process ledger). */
   ownsLedger?: boolean;
+  /**
+   * The signer holding the users' stealth keys (privacy/signer-client.ts: LocalSigner in process, or
+   * HttpSigner for COVENANT_SIGNER_URL). Without one, the private payment routes answer 409.
+   */
+  privacySigner?: WalletSigner;
+  /** Ring size of private spends (default 11; at least the ledger's minRingSize). */
+  ringSize?: number;
 }
 
 /**
@@ -52,7 +62,14 @@ export const services = fp<ServiceOptions>(
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
     app.decorate('scripCustomer', scripCustomer);
     app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
+    // Private payments: a third kept-alive pool, to the other gateways' relay routes.
+    const privateTransport = new PeerTransport(options.peers ?? new PeerDirectory());
+    const privateWallet = buildPrivateWallet({ chaincode, identities: options.identities, db: options.gatewayDb, peers: options.peers ?? new PeerDirectory(), transport: privateTransport, signer: options.privacySigner, ringSize: options.ringSize, log: app.log });
+    app.decorate('privateWallet', privateWallet);
+    privateWallet.sealer.start();
     app.addHook('onClose', async () => {
+      await privateWallet.sealer.stop();
+      privateTransport.close();
       channels.closeConnections();
       scripTransport.close();
       if (options.ownsLedger !== false) await options.ledger.close();
@@ -82,5 +99,7 @@ declare module 'fastify' {
     scripCustomer: ScripCustomer;
     /** The scrip protocol's issuer side: the broker and vendor identities this gateway holds. */
     scripIssuer: ScripIssuer;
+    /** Private payments (issue 13): the users' notes, spends relayed by a random organisation, batch sealing. */
+    privateWallet: PrivateWallet;
   }
 }

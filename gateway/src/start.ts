@@ -14,6 +14,7 @@ import { DEV_CREDENTIALS_FILE, ensureDevConsortium } from './identity/dev-consor
 import { PeerDirectory } from './channels/peers';
 import type { Faults } from './channels/service';
 import type { LedgerFaults } from './ledger/chaincode';
+import { openPrivacySigner } from './privacy/open-signer';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -85,6 +86,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
     const gatewayDb = await openStore(join(config.dataDir, serveOrg ? `gateway-${serveOrg}` : 'gateway'), 'gateway store');
     await upgradeGatewayDb(gatewayDb);
     const peers = extras.peers ?? PeerDirectory.parse(config.peers);
+    const privacySigner = await openPrivacySigner(config, serveOrg);
     app = await buildApp({
       ledger,
       identities,
@@ -95,6 +97,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
       ownsLedger: !shared,
       limits: config.limits,
       requestTimeoutMs: config.requestTimeoutMs,
+      privacySigner,
+      ringSize: config.ringSize,
     });
   } catch (err) {
     if (!shared) await ledger.close();

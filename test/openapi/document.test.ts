@@ -145,7 +145,7 @@ describe('the OpenAPI document equals the server', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(operations.filter(({ op }) => !Array.isArray(op.security)).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
     const publicOnes = operations.filter(({ op }) => op.security!.length === 0).map(({ method, path }) => `${method} ${path}`);
-    expect(publicOnes.sort()).toEqual(['get /healthz', 'get /readyz', 'post /v1/offchain', 'post /v1/scrip/inbox']);
+    expect(publicOnes.sort()).toEqual(['get /healthz', 'get /readyz', 'post /v1/offchain', 'post /v1/private/relay', 'post /v1/scrip/inbox']);
     for (const { op } of operations.filter(({ op }) => op.security!.length > 0)) expect(op.responses['401']).toBeDefined();
     expect(doc.paths['/v1/accounts/{id}/mint'].post.operationId).toBe('mintToAccount');
     expect(doc.paths['/v1/escrows'].post.operationId).toBe('createEscrow');

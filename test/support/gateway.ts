@@ -103,7 +103,7 @@ export interface TestGatewayOptions {
   /** Crash points, per organisation, for protocol tests. */
   faults?: Record<string, Faults>;
   /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
-  settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs'>;
+  settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs' | 'ringSize'>;
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];

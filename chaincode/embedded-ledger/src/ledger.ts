@@ -34,6 +34,7 @@ export const EMBEDDED_CHANNEL = 'covenant';
  */
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
+  readonly channel = EMBEDDED_CHANNEL;
   readonly events = new EventEmitter();
   private readonly store: LedgerStore;
   private readonly chaincode: { Invoke(stub: TxStub): Promise<ShimResponse> };

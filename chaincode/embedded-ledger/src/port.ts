@@ -79,6 +79,8 @@ export interface EventCheckpoint {
 
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  /** The channel the chaincode runs on (what ctx.stub.getChannelID() answers): private spends sign it. */
+  readonly channel?: string;
   /**
    * Committed chaincode events in commit order: after `after` when given; otherwise from the
    * first block (`from: 'start'`) or from the next commit (`from: 'now'`). Ends when `signal`

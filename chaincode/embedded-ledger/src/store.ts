@@ -82,7 +82,9 @@ export class LedgerStore {
   /** Committed keys in [start, end), in order, at most `limit` (plus whether more remain). */
   async range(start: string, end: string, limit: number): Promise<{ entries: [string, Uint8Array][]; more: boolean }> {
     const entries: [string, Uint8Array][] = [];
-    for await (const [k, v] of this.db.iterator({ gte: STATE + start, lt: STATE + end, limit: limit + 1 })) {
+    // classic-level reads `limit` as a 32-bit integer: a larger one (getStateByRange's "all")
+    // wrapped to nothing. -1 is abstract-level's "no limit".
+    for await (const [k, v] of this.db.iterator({ gte: STATE + start, lt: STATE + end, limit: limit >= 0x7fffffff ? -1 : limit + 1 })) {
       entries.push([(k as string).slice(STATE.length), v]);
     }
     const more = entries.length > limit;

@@ -23,4 +23,9 @@ export class PeerDirectory {
   url(mspId: string): string | undefined {
     return this.urls.get(mspId);
   }
+
+  /** The organisations whose gateways are known, sorted. */
+  mspIds(): string[] {
+    return [...this.urls.keys()].sort();
+  }
 }

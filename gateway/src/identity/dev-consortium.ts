@@ -14,6 +14,7 @@ import { IDENTITIES_FILE, IdentityRecord, hashApiKey } from './store';
  *   `{users: [{name, mspId, roles, apiKey}]}`;
  * - `msp/<mspId>/<name>/{cert.pem,key.pem}` and `msp/<mspId>/ca.pem`.
  * Then the chaincode's init transaction seeds the ledger roles (bank: issuer, arbiter: arbitrator).
+ * relay1-3 (one per organisation, role relayer) submit private payments (gateway/src/privacy).
  */
 export const DEV_MEMBERS = ['Org1MSP', 'Org2MSP', 'Org3MSP'] as const;
 
@@ -27,7 +28,18 @@ export const DEV_USERS: { name: string; mspId: string; ou: NodeOu; roles: string
   { name: 'admin1', mspId: 'Org1MSP', ou: 'admin', roles: ['admin'] },
   { name: 'admin2', mspId: 'Org2MSP', ou: 'admin', roles: ['admin'] },
   { name: 'admin3', mspId: 'Org3MSP', ou: 'admin', roles: ['admin'] },
+  // Each organisation's relayer: the identity its gateway submits private payments under (issue 13).
+  { name: 'relay1', mspId: 'Org1MSP', ou: 'client', roles: ['relayer'] },
+  { name: 'relay2', mspId: 'Org2MSP', ou: 'client', roles: ['relayer'] },
+  { name: 'relay3', mspId: 'Org3MSP', ou: 'client', roles: ['relayer'] },
 ];
+
+/**
+ * Roles the gateway alone knows (not ledger roles, not seeded by the init transaction): admin (an
+ * organisation administrator, from its certificate's OU) and relayer (the identity the gateway
+ * submits private payments under: the ring signatures authorise them, not the submitter).
+ */
+export const GATEWAY_ROLES = ['admin', 'relayer'];
 
 export const DEV_CREDENTIALS_FILE = 'dev-credentials.json';
 
@@ -82,12 +94,13 @@ export async function ensureDevConsortium(dir: string, ledger: Ledger): Promise<
       privateKeyPath: join('msp', user.mspId, user.name, 'key.pem'),
     });
   }
+  const ledgerRoles = (u: (typeof DEV_USERS)[number]) => u.roles.filter((r) => !GATEWAY_ROLES.includes(r));
   const seed = {
     members: [...DEV_MEMBERS],
-    roles: DEV_USERS.filter((u) => u.roles.some((r) => r !== 'admin')).map((u) => ({
+    roles: DEV_USERS.filter((u) => ledgerRoles(u).length > 0).map((u) => ({
       mspId: u.mspId,
       certificate: issuedByName.get(u.name)!.certificate,
-      roles: u.roles.filter((r) => r !== 'admin'),
+      roles: ledgerRoles(u),
     })),
   };
   try {

@@ -17,6 +17,8 @@ export interface Principal {
   name: string;
   mspId: string;
   identity: SigningIdentity;
+  /** Roles as configured in identities.json (the gateway's own: `relayer` marks the identity private payments are submitted under). */
+  roles?: string[];
   /** The signing key's file, when loaded from one: its encryption keys are kept beside it (encryption-keys.ts). */
   signingKeyPath?: string;
 }
@@ -65,7 +67,7 @@ export class IdentityStore {
         certificate: await readFile(resolve(u.certificatePath), 'utf8'),
         privateKey: await readFile(signingKeyPath, 'utf8'),
       };
-      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, identity, signingKeyPath });
+      map.set(u.apiKeySha256, { name: u.name, mspId: u.mspId, roles: Array.isArray(u.roles) ? u.roles : [], identity, signingKeyPath });
     }
     return new IdentityStore(map);
   }
@@ -77,5 +79,10 @@ export class IdentityStore {
 
   get principals(): Principal[] {
     return [...this.byKeyHash.values()];
+  }
+
+  /** The first identity with role `role` (of `mspId` when given), or undefined. */
+  withRole(role: string, mspId?: string): Principal | undefined {
+    return this.principals.find((p) => p.roles?.includes(role) && (mspId === undefined || p.mspId === mspId));
   }
 }

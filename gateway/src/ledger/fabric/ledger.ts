@@ -84,6 +84,11 @@ export class FabricLedger implements Ledger {
     return this.clients.get(this.org)!;
   }
 
+  /** The channel of the connection profile. */
+  get channel(): string {
+    return this.profile.channel;
+  }
+
   get organizations(): string[] {
     return Object.keys(this.profile.organizations).sort();
   }
