@@ -104,6 +104,13 @@ def check_member(name, docs, problems):
     peers = set(filter(None, str(gateway.get("COVENANT_PEERS", "")).split(",")))
     if peers != others:
         problems.append(f"{name}: the gateway's COVENANT_PEERS is {sorted(peers)}, expected {sorted(others)}")
+    # The gateway reaches its own organisation's signer (Service signer, the port the signer
+    # listens on) with the token file the signer reads.
+    signer = env_of(docs, "signer", "signer") or {}
+    if gateway.get("COVENANT_SIGNER_URL") != f"http://signer:{signer.get('COVENANT_SIGNER_PORT')}":
+        problems.append(f"{name}: the gateway's COVENANT_SIGNER_URL {gateway.get('COVENANT_SIGNER_URL')} is not its signer's port {signer.get('COVENANT_SIGNER_PORT')}")
+    if not gateway.get("COVENANT_SIGNER_TOKEN_FILE") or gateway.get("COVENANT_SIGNER_TOKEN_FILE") != signer.get("COVENANT_SIGNER_TOKEN_FILE"):
+        problems.append(f"{name}: gateway and signer read different token files ({gateway.get('COVENANT_SIGNER_TOKEN_FILE')}, {signer.get('COVENANT_SIGNER_TOKEN_FILE')})")
     chaincode = env_of(docs, "chaincode", "chaincode") or {}
     if not re.match(r"^[\w.+-]+:[0-9a-f]{64}$", str(chaincode.get("CHAINCODE_ID", ""))):
         problems.append(f"{name}: CHAINCODE_ID {chaincode.get('CHAINCODE_ID')} is not label:sha256")
