@@ -1,6 +1,11 @@
-import { canonicalBytes, leafHash } from '@covenant/chaincode';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { canonicalBytes, leafHash, spendDigest } from '@covenant/chaincode';
+import { EMBEDDED_CHANNEL } from '@covenant/embedded-ledger';
 import { decodeClaim, verifyClaim } from '../../gateway/src/privacy/inclusion-proof';
-import { HttpResult, TestGateway, registerAll, startTestGateway } from '../support/gateway';
+import { HttpSigner } from '../../gateway/src/privacy/signer-client';
+import { createStealthOutput } from '../../gateway/src/privacy/stealth-wallet';
+import { HttpResult, TEST_LEDGER, TestGateway, registerAll, startTestGateway } from '../support/gateway';
 
 /**
  * Private payments over REST across the three organisations' gateways (issue 13; design section
@@ -9,6 +14,7 @@ import { HttpResult, TestGateway, registerAll, startTestGateway } from '../suppo
  * memo and bob's (Org2) finds nothing, carol withdraws into her account; account balances and the
  * notes reserve are exact throughout. The ledger refuses a replayed signed spend and a tampered
  * one; an inclusion proof verifies against its batch's root and an altered one does not.
+ * Each organisation's keys live in its own signer process (the deployed signer, over HTTP).
  * Runs on the embedded ledger and on the network (COVENANT_TEST_LEDGER=fabric): balances are
  * read relative to their values at the start, rings find their decoys among alice's own deposit.
  */
@@ -24,7 +30,7 @@ const created = (res: HttpResult, what: string) => {
   if (res.status !== 201 && res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 };
-const notesOf = async (name: string) => created(await gw.as(name).get('/v1/private/notes'), `notes of ${name}`) as { notes: { denomination: string; memo?: string; txId: string; status: string }[]; balance: string };
+const notesOf = async (name: string) => created(await gw.as(name).get('/v1/private/notes'), `notes of ${name}`) as { notes: { denomination: string; memo?: string; txId: string; status: string; oneTimePublicKey: string; output: any }[]; balance: string };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The inclusion proof of `txId`, waiting (as Retry-After says) while its batch's window is open. */
@@ -52,7 +58,7 @@ const payments: { txId: string; batchId: string; relayedBy: string }[] = [];
 let reserve0 = 0n;
 
 beforeAll(async () => {
-  gw = await startTestGateway(undefined, { perOrg: true });
+  gw = await startTestGateway(undefined, { perOrg: true, signerProcesses: true });
   id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol']);
   const minted = await gw.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: MINTED.toString() });
   if (minted.status !== 200) throw new Error(`mint: ${minted.status}`);
@@ -165,5 +171,44 @@ describe('private payments between organisations', () => {
     expect((await notesOf('alice')).balance).toBe('100');
     expect((await notesOf('carol')).balance).toBe('1000');
     expect(await reserve()).toBe(reserve0 + 1100n);
+  });
+
+  test('two different spends of one note relayed at once by two organisations: one commits, the other is DOUBLE_SPEND', async () => {
+    // Whoever holds alice's signer token (here the test, as an attacker inside Org1 would) signs
+    // two spends of her last unspent note to carol, with different outputs, and relays them
+    // concurrently through Org2's and Org3's gateways. The key image is one key: on Fabric the
+    // second to commit fails MVCC validation and, retried, is DOUBLE_SPEND; the embedded ledger
+    // serialises them.
+    const alice = created(await gw.as('alice').get('/v1/private/notes?all=true'), 'all notes of alice') as Awaited<ReturnType<typeof notesOf>>;
+    const note = alice.notes.find((n) => n.status === 'unspent' && n.denomination === '100')!;
+    expect(note).toBeDefined();
+    const ring = alice.notes.filter((n) => n.denomination === '100').slice(0, 11).map((n) => n.oneTimePublicKey);
+    if (!ring.includes(note.oneTimePublicKey)) ring[0] = note.oneTimePublicKey;
+    ring.sort();
+    const channel = TEST_LEDGER === 'fabric' ? JSON.parse(await readFile(join(gw.identitiesDir, 'connection.json'), 'utf8')).channel : EMBEDDED_CHANNEL;
+    const signer = new HttpSigner(gw.signers.Org1MSP);
+    const [scanned] = (await signer.scan(id.alice, [note.output])).results;
+    const carolAddress = (await gw.as('bob').get(`/v1/private/keys/${id.carol}`)).body;
+    const spends = [];
+    for (let i = 0; i < 2; i++) {
+      const outputs = [{ denomination: '100', output: createStealthOutput(carolAddress).output }];
+      const digest = spendDigest({ inputs: [{ denomination: '100', ring, keyImage: scanned.keyImage }], outputs }, channel);
+      const { signature } = await signer.sign(id.alice, note.output, ring, digest);
+      spends.push({ inputs: [{ denomination: '100', ring, signature }], outputs });
+    }
+    const carol0 = BigInt((await notesOf('carol')).balance);
+    const reserveBefore = await reserve();
+    const answers = await Promise.all(
+      spends.map(async (spend, i) => {
+        const res = await fetch(`${gw.gateways[i + 1].url}/v1/private/relay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spend) });
+        return { status: res.status, code: ((await res.json()) as any).code as string | undefined };
+      }),
+    );
+    expect(answers.map((a) => `${a.status} ${a.code}`).sort()).toEqual(["200 undefined", "409 DOUBLE_SPEND"]);
+    expect(answers.find((a) => a.status === 409)!.code).toBe('DOUBLE_SPEND');
+    // carol received the note once; the reserve did not move; alice's note is spent.
+    expect(BigInt((await notesOf('carol')).balance)).toBe(carol0 + 100n);
+    expect(await reserve()).toBe(reserveBefore);
+    expect((await notesOf('alice')).balance).toBe('0');
   });
 });

@@ -7,6 +7,7 @@ import type { Faults } from '../../gateway/src/channels/service';
 import type { Ledger } from '../../gateway/src/ledger/port';
 import { DEFAULT_DATA_DIR, GatewayConfig } from '../../gateway/src/config';
 import { DEV_USERS, DevCredentials, newApiKey } from '../../gateway/src/identity/dev-consortium';
+import { SignerProcess, startSignerProcess } from './signer-process';
 import { IdentityRecord, hashApiKey } from '../../gateway/src/identity/store';
 import { OrgCa, issueIdentity, loadOrgCa } from '../../gateway/src/identity/dev-ca';
 
@@ -49,6 +50,8 @@ export interface TestGateway {
   /** Where identities.json and dev-credentials.json are. */
   identitiesDir: string;
   gateways: RunningGateway[];
+  /** With `signerProcesses`: each organisation's signer process (URL and bearer token). */
+  signers: Record<string, { url: string; token: string }>;
   as(name: string): UserClient;
   /** Request to Org1's gateway without credentials (or with the given headers). */
   raw(method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<HttpResult>;
@@ -104,6 +107,11 @@ export interface TestGatewayOptions {
   faults?: Record<string, Faults>;
   /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
   settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs' | 'ringSize'>;
+  /**
+   * Each organisation's gateway keeps its private-payment keys in a signer process of its own
+   * (`node gateway/dist/signer/start.js`, as deployed) rather than in process.
+   */
+  signerProcesses?: boolean;
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -114,7 +122,18 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   const orgs = perOrg ? ORGS : ['Org1MSP'];
   const fresh = TEST_LEDGER === 'fabric' && !(await exists(join(dir, 'fabric', 'identities.json')));
   if (fresh) await prepareFabricDir(dir);
-  const config = (org: string) => ({ ledger: TEST_LEDGER, dataDir: dir, host: '127.0.0.1', port: 0, org, logLevel: 'silent', ...options.settings });
+  const signers: Record<string, SignerProcess> = {};
+  if (options.signerProcesses) for (const org of orgs) signers[org] = await startSignerProcess(join(dir, `signer-process-${org}`));
+  const config = (org: string) => ({
+    ledger: TEST_LEDGER,
+    dataDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    org,
+    logLevel: 'silent',
+    ...options.settings,
+    ...(signers[org] ? { signer: { url: signers[org].url, token: signers[org].token } } : {}),
+  });
   // Embedded per-organisation gateways share one in-process ledger that the harness owns.
   let shared: { ledger: Ledger; identitiesDir: string } | undefined;
   if (perOrg && TEST_LEDGER === 'embedded') shared = await openLedger(config('Org1MSP'));
@@ -136,6 +155,7 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
     if (!stopped) {
       for (const g of gateways) await g.close();
       await shared?.ledger.close();
+      for (const signer of Object.values(signers)) await signer.stop();
     }
     stopped = true;
   };
@@ -146,6 +166,7 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
     dataDir: dir,
     identitiesDir,
     gateways,
+    signers: Object.fromEntries(Object.entries(signers).map(([org, p]) => [org, { url: p.url, token: p.token }])),
     as(name) {
       const c = clients.get(name);
       if (!c) throw new Error(`no user ${name}`);
