@@ -138,6 +138,11 @@ cmd_upgrade() {
     return 1
   fi
   for n in "${ORGS[@]}"; do alive "peer0.org$n" || { log "peer0.org$n is down: see status"; return 1; }; done
+  # The checks before and after the upgrade query through every peer, which needs its chaincode
+  # server: refuse now, with the fix, rather than fail halfway with a peer's timeout.
+  for n in "${ORGS[@]}"; do
+    alive "chaincode.org$n" || { log "chaincode.org$n is down: run \`bash network/network.sh start chaincode.org$n\` first"; return 1; }
+  done
   if [ -f "$PIDS/upgrade.pid" ] && kill -0 "$(cat "$PIDS/upgrade.pid")" 2>/dev/null; then
     log "an upgrade is already running (pid $(cat "$PIDS/upgrade.pid"))"
     return 1

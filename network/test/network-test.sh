@@ -73,6 +73,9 @@ if out="$(bash "$NET" stop chaincode.org3 2>&1)" && { status="$(bash "$NET" stat
   [ "$status_rc" = 3 ] && grep -qE '^chaincode\.org3 +- +down' <<<"$status"; then
   ok "stop chaincode.org3: status reports it down (exit 3)"
 else ko "stop chaincode.org3" "$out"; fi
+if out="$(bash "$NET" upgrade 2>&1)"; then ko "upgrade with chaincode.org3 stopped should be refused"
+elif printf '%s' "$out" | grep -q "chaincode.org3 is down"; then ok "upgrade with chaincode.org3 stopped is refused up front: $(printf '%s' "$out" | tail -n 1)"
+else ko "upgrade with chaincode.org3 stopped: unclear refusal" "$(printf '%s' "$out" | tail -n 5)"; fi
 if out="$(bash "$NET" start chaincode.org3 2>&1)" && bash "$NET" status >/dev/null 2>&1; then
   ok "start chaincode.org3: every process up again ($(printf '%s' "$out" | tail -n 1))"
 else ko "start chaincode.org3" "$out"; fi
