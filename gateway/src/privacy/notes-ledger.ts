@@ -1,4 +1,4 @@
-import type { StealthMetaAddress, StealthOutput } from '@covenant/chaincode';
+import type { RecordInclusionProof, StealthMetaAddress, StealthOutput } from '@covenant/chaincode';
 import type { ChaincodeClient, TransactionIdSink } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
 import type { DepositResult, NoteOutput, Page, PrivateTxRecord, SealedBatch, SignedSpend, SpendResult } from './spend-types';
@@ -15,17 +15,6 @@ export interface AddressView extends StealthMetaAddress {
   registeredAt: string;
 }
 
-/** notes:inclusionProof: an RFC 9162 audit path of a transaction in its sealed batch (hashes base64url). */
-export interface LedgerInclusionProof {
-  txId: string;
-  batchId: string;
-  leafIndex: number;
-  treeSize: number;
-  leafHash: string;
-  auditPath: string[];
-  root: string;
-  record: PrivateTxRecord;
-}
 
 /** Most items per listing page asked of the chaincode. */
 export const PAGE_SIZE = 100;
@@ -85,7 +74,7 @@ export class NotesLedger {
     return this.chaincode.evaluate(p, 'notes:keyImageStatus', [keyImage]);
   }
 
-  inclusionProof(p: Principal, txId: string): Promise<LedgerInclusionProof> {
+  inclusionProof(p: Principal, txId: string): Promise<RecordInclusionProof> {
     return this.chaincode.evaluate(p, 'notes:inclusionProof', [txId]);
   }
 

@@ -6,29 +6,16 @@
  * accepting requests and finishes in-flight ones (close-with-grace, as the gateway's server.ts):
  * exit 0 after a clean shutdown, 1 after an error or when shutdown takes longer than 10 s.
  */
-import closeWithGrace from 'close-with-grace';
 import { loadSignerConfig } from './config';
 import { startSigner } from './open';
-
-const SHUTDOWN_DELAY_MS = 10_000;
+import { closeOnSignal } from '../http/close-on-signal';
 
 async function main(): Promise<void> {
   const config = loadSignerConfig();
   const signer = await startSigner(config, { level: config.logLevel, redact: ['req.headers.authorization'] });
   const log = signer.app.log;
   log.info({ url: signer.url, tee: config.tee }, config.tee === 'simulated' ? 'signer listening (simulated TEE: no isolation, not for production)' : 'signer listening');
-  closeWithGrace(
-    {
-      delay: SHUTDOWN_DELAY_MS,
-      logger: { error: (message: unknown) => log.error(message) },
-      onTimeout: (delay) => log.error(`graceful shutdown timed out after ${delay / 1000} s`),
-    },
-    async ({ signal, err }) => {
-      if (err) log.error({ err }, 'shutting down after an uncaught error');
-      else log.info({ signal }, 'shutting down');
-      await signer.close();
-    },
-  );
+  closeOnSignal(log, () => signer.close());
 }
 
 main().catch((err) => {
