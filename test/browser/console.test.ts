@@ -150,6 +150,62 @@ describeWithBrowser('arbitration console in chromium', () => {
     await page.context().close();
   });
 
+  /** A DBCS contract fraud dispute: bank's contract, alice its delegate, dave the client who reports fraud; evidence from both sides. */
+  async function contractDispute(): Promise<{ sid: string; brochure: string }> {
+    const content = 'Fund A: 12 months, target 4% a year, no guaranteed return.';
+    const fund = `fund-${run}`;
+    const sid = `signing-${run}`;
+    const delegates = `/v1/issuers/${id.bank}/delegates`;
+    const signing = `/v1/investment-contracts/${fund}/signings/${sid}`;
+    for (const [name, amount] of [['bank', '1000000'], ['dave', '100000']]) expect((await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount })).status).toBe(200);
+    expect((await gw.as('bank').post(`${delegates}/registry`, { delegateDeposit: '500' })).status).toBe(201);
+    expect((await gw.as('alice').post(delegates, {})).status).toBe(201);
+    expect((await gw.as('bank').post(`${delegates}/${id.alice}/authorize`, { qualification: 'signatory', validUntil: new Date(Date.now() + 30 * 86400_000).toISOString() })).status).toBe(200);
+    const contract = { id: fund, name: 'Fund A', content, contentHash: createHash('sha256').update(content).digest('hex'), clientDeposit: '1000', publishDeposit: '50000', ratio: { client: 9, delegate: 1 } };
+    expect((await gw.as('bank').post('/v1/investment-contracts', contract)).status).toBe(201);
+    expect((await gw.as('dave').post(`/v1/investment-contracts/${fund}/signings`, { id: sid, delegate: id.alice })).status).toBe(201);
+    expect((await gw.as('alice').post(`${signing}/signatures`, { amount: '2000' })).status).toBe(200);
+    expect((await gw.as('dave').post(`${signing}/signatures`, { amount: '18000' })).body.status).toBe('SIGNED');
+    expect((await gw.as('dave').post(`${signing}/confirmation`, { decision: 2, statement: 'The delegate promised a guaranteed 12% return' })).body.dispute.status).toBe('OPEN');
+    expect((await gw.as('dave').post(`/v1/disputes/${sid}/evidence`, { text: 'Transcript of the call of 2 March' })).status).toBe(200);
+    const brochure = createHash('sha256').update('brochure.pdf').digest('hex');
+    expect((await gw.as('bank').post(`/v1/disputes/${sid}/evidence`, { documentHash: brochure, description: 'approved brochure' })).status).toBe(200);
+    return { sid, brochure };
+  }
+
+  test('a contract fraud dispute (DBCS) ruled FRAUD from the browser: the Penalty pays the client', async () => {
+    const { sid, brochure } = await contractDispute();
+    const before = { dave: await balance('dave'), alice: await balance('alice'), bank: await balance('bank') };
+    const page = await signedIn('arbiter');
+    const row = page.getByRole('table', { name: /oldest first/ }).getByRole('row').filter({ hasText: sid });
+    await expect(row.textContent()).resolves.toContain('OPEN');
+    await row.getByRole('link', { name: sid }).click();
+    await page.getByRole('heading', { name: `Contract dispute ${sid}` }).waitFor();
+    const evidence = page.getByRole('table', { name: /Evidence \(2\)/ });
+    await expect(evidence.textContent()).resolves.toContain('Transcript of the call of 2 March');
+    await expect(evidence.textContent()).resolves.toContain(brochure);
+    await page.getByLabel(/^Fraud \(Penalty\)/).check();
+    await page.getByLabel('Written reasons').fill('The brochure promises a return the contract does not contain.');
+    await page.getByRole('button', { name: 'Record the ruling' }).click();
+    await page.getByTestId('ruling-outcome').filter({ hasText: 'FRAUD (PENALTY)' }).waitFor();
+    const moved = await page.getByRole('table', { name: 'Money moved by the ruling' }).locator('tbody tr').allTextContents();
+    expect(moved).toContain(`penalty${id.bank}${id.dave}500.00`);
+    await page.screenshot({ path: join(SCREENSHOTS, '6-dispute-ruled.png'), fullPage: true });
+    await page.context().close();
+
+    // Penalty: the publishing deposit (500.00) to dave, his deposit and investment (190.00) back; alice's 20.00 back.
+    expect(await balance('dave')).toBe(before.dave + 50000n + 19000n);
+    expect(await balance('alice')).toBe(before.alice + 2000n);
+    expect(await balance('bank')).toBe(before.bank);
+    expect((await gw.as('dave').get(`/v1/disputes/${sid}`)).body).toMatchObject({ status: 'RULED', ruling: { ruling: 'FRAUD', outcome: 'PENALTY' } });
+
+    // dave, the client, sees the ruling on his own page.
+    const party = await signedIn('dave');
+    const disputes = party.getByRole('table', { name: /My disputes/ });
+    await expect(disputes.textContent()).resolves.toContain('FRAUD (PENALTY)');
+    await party.context().close();
+  });
+
   test('a key without the arbitrator role sees no queue, even by its address', async () => {
     const page = await signedIn('carol');
     await page.getByRole('heading', { name: 'My account' }).waitFor();

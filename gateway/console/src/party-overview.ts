@@ -63,13 +63,16 @@ export class PartyOverview extends LightElement {
   /** Reloads everything (also on a live ledger event). */
   async load() {
     try {
-      this.account = await api<Account>('/v1/accounts/me').catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
-      if (!this.account) return;
-      const [escrows, channels, signings] = await Promise.all([all<EscrowLike>('/v1/escrows?role=any'), all<Channel>('/v1/channels'), all<Signing>('/v1/signings')]);
-      this.escrows = escrows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-      this.channels = channels;
-      this.signings = signings;
-      this.disputes = await Promise.all(signings.filter((s) => DISPUTED.has(s.status)).map((s) => api<DisputeLike>(`/v1/disputes/${encodeURIComponent(s.id)}`)));
+      const account = await api<Account>('/v1/accounts/me').catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
+      if (account) {
+        const [escrows, channels, signings] = await Promise.all([all<EscrowLike>('/v1/escrows?role=any'), all<Channel>('/v1/channels'), all<Signing>('/v1/signings')]);
+        this.disputes = await Promise.all(signings.filter((s) => DISPUTED.has(s.status)).map((s) => api<DisputeLike>(`/v1/disputes/${encodeURIComponent(s.id)}`)));
+        this.escrows = escrows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+        this.channels = channels;
+        this.signings = signings;
+      }
+      // Set last: the page shows the account and its records together, never empty tables while loading.
+      this.account = account;
       this.error = '';
     } catch (err) {
       this.error = `Your records could not be loaded: ${(err as Error).message}`;
