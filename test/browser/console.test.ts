@@ -206,6 +206,19 @@ describeWithBrowser('arbitration console in chromium', () => {
     await party.context().close();
   });
 
+  test('live updates: a dispute opened while the arbitrator watches the queue appears without reloading', async () => {
+    const page = await signedIn('arbiter');
+    await page.getByRole('status').filter({ hasText: 'Live updates on' }).waitFor();
+    await page.getByRole('heading', { name: 'Arbitration queue' }).waitFor();
+    const liveId = `live-${run}`;
+    await expect(page.getByRole('link', { name: liveId }).count()).resolves.toBe(0);
+    expect((await gw.as('alice').post('/v1/escrows', { id: liveId, amount: '1000', arbitrator: id.arbiter, recipients: [{ account: id.bob, shareBps: 10000 }] })).status).toBe(201);
+    expect((await gw.as('bob').post(`/v1/escrows/${liveId}/confirm`)).body.status).toBe('ACTIVE');
+    expect((await gw.as('alice').post(`/v1/escrows/${liveId}/dispute`, { reason: 'goods never arrived' })).body.status).toBe('DISPUTED');
+    await page.getByRole('link', { name: liveId }).waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
   test('a key without the arbitrator role sees no queue, even by its address', async () => {
     const page = await signedIn('carol');
     await page.getByRole('heading', { name: 'My account' }).waitFor();
