@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events';
 import { scripCustomerRoutes } from './routes/scrip-customer';
 import { scripInboxRoutes, scripIssuerRoutes } from './routes/scrip-issuer';
 import { privatePaymentRoutes, privateRelayRoutes } from './routes/private-payments';
+import { consoleRoutes } from './http/console';
 
 export { API_VERSION } from './routes/openapi';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from './http/server-options';
@@ -64,6 +65,8 @@ export const gateway = fp<GatewayOptions>(
     const authenticate = bearerAuth(app.identities, limits);
     registerMetrics(app, authenticate);
     await app.register(systemRoutes);
+    // The browser console (static files at /console/, not in the OpenAPI document).
+    await app.register(consoleRoutes);
 
     await app.register(
       async (v1) => {
