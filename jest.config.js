@@ -21,6 +21,8 @@ module.exports = {
     '^@covenant/embedded-ledger$': '<rootDir>/chaincode/embedded-ledger/src/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/quiet.ts'],
+  // libsodium (chaincode/src/privacy/sodium.ts) is loaded before each test file is.
+  setupFilesAfterEnv: ['<rootDir>/test/support/privacy-ready.ts'],
   // On the real network every submit waits for endorsement, ordering and commit (~0.25-0.6 s),
   // so a test of a dozen commits on a loaded machine needs more than the embedded ledger does.
   testTimeout: process.env.COVENANT_TEST_LEDGER === 'fabric' ? 120000 : 30000,

@@ -16,6 +16,7 @@ import { PeerScripInbox } from './scrip/inbox-client';
 import { ScripIssuer } from './scrip/issuer';
 import { PrivateWallet } from './privacy/wallet';
 import { buildPrivateWallet } from './privacy/compose';
+import { privacyReady } from '@covenant/chaincode/dist/privacy/group';
 import type { WalletSigner } from './privacy/wallet-signer';
 
 /** What the gateway's services are built from. */
@@ -62,7 +63,9 @@ export const services = fp<ServiceOptions>(
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
     app.decorate('scripCustomer', scripCustomer);
     app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
-    // Private payments: a third kept-alive pool, to the other gateways' relay routes.
+    // Private payments: a third kept-alive pool, to the other gateways' relay routes; the wallet's
+    // one-time keys need libsodium loaded (chaincode/src/privacy/sodium.ts).
+    await privacyReady();
     const privateTransport = new PeerTransport(options.peers ?? new PeerDirectory());
     const privateWallet = buildPrivateWallet({ chaincode, identities: options.identities, db: options.gatewayDb, peers: options.peers ?? new PeerDirectory(), transport: privateTransport, signer: options.privacySigner, ringSize: options.ringSize, log: app.log });
     app.decorate('privateWallet', privateWallet);

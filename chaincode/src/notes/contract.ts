@@ -6,7 +6,7 @@ import { canonicalJson } from '../shared/canonical';
 import { EVERYONE } from '../shared/audience';
 import { parseAccountId } from '../shared/args';
 import { AccountStore } from '../accounts/account';
-import { decodePoint } from '../privacy/group';
+import { decodePoint, privacyReady } from '../privacy/group';
 import { applyDeposit, applySpend } from './ledger';
 import { batchRoot, batchWindow, parseBatchId, recordInclusionProof } from './batch';
 import { parseDenomination } from './denominations';
@@ -26,6 +26,15 @@ import { DepositRequest, RegisterAddressRequest, SpendRequest } from './schema';
 export class NotesContract extends CovenantContract {
   constructor() {
     super('notes');
+  }
+
+  /**
+   * Before every transaction of this contract (fabric-contract-api's hook): waits until libsodium,
+   * which verifies the ring signatures and parses the keys, is loaded (once per process).
+   */
+  override async beforeTransaction(ctx: CovenantContext): Promise<void> {
+    await super.beforeTransaction(ctx);
+    await privacyReady();
   }
 
   /**

@@ -1,12 +1,17 @@
-import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { invalidArgument } from '../shared/errors';
+import { Point } from './point';
 
 export { concatBytes } from '@noble/hashes/utils.js';
+export { Point } from './point';
+export { privacyReady } from './sodium';
 
-/**
- * The ristretto255 prime-order group (RFC 9496) over @noble/curves, and the encodings and hashes
- * the ring signatures (ring.ts) and one-time keys (stealth.ts) share. Every point and scalar
+/*
+ * The ristretto255 prime-order group (RFC 9496), its arithmetic by libsodium (point.ts: await
+ * privacyReady() once before the first use), and the encodings and hashes the ring signatures
+ * (ring.ts) and one-time keys (stealth.ts) share. Every point and scalar
  * crosses an API as base64url without padding of 32 bytes, and has exactly one spelling: points
  * in the canonical RFC 9496 section 4.3.2 encoding, scalars little-endian and below the group
  * order ℓ = 2^252 + 27742317777372353535851937790883648493. Being of prime order, ristretto255
@@ -14,8 +19,6 @@ export { concatBytes } from '@noble/hashes/utils.js';
  * needed here). Deterministic: random scalars and key pairs live off-chain in
  * gateway/src/privacy/keys.ts. Layouts: chaincode/src/privacy/README.md.
  */
-export const Point: typeof ristretto255.Point = ristretto255.Point;
-export type Point = InstanceType<typeof ristretto255.Point>;
 
 /** ℓ, the order of the group and modulus of scalars. */
 export const ORDER: bigint = Point.Fn.ORDER;
@@ -44,14 +47,7 @@ function bytes32(raw: unknown): Uint8Array | null {
  */
 export function decodePoint(raw: unknown, field: string, allowIdentity = false): Point {
   const bytes = bytes32(raw);
-  let point: Point | undefined;
-  if (bytes) {
-    try {
-      point = Point.fromBytes(bytes);
-    } catch {
-      point = undefined;
-    }
-  }
+  const point = bytes ? Point.decode(bytes) : undefined;
   if (!point) throw invalidArgument(`${field} must be base64url of a canonical 32-byte ristretto255 encoding`);
   if (!allowIdentity && point.is0()) throw invalidArgument(`${field} must not be the identity`);
   return point;
@@ -81,10 +77,12 @@ export function encodeScalar(scalar: bigint): string {
 
 /**
  * hash_to_ristretto255 (RFC 9380 appendix B: expand_message_xmd with SHA-512 to 64 bytes, then
- * the RFC 9496 section 4.3.4 one-way map) of `message` under domain-separation tag `dst`.
+ * the RFC 9496 section 4.3.4 one-way map) of `message` under domain-separation tag `dst`:
+ * @noble/curves' expand_message_xmd over @noble/hashes' SHA-512, then libsodium's
+ * crypto_core_ristretto255_from_hash.
  */
 export function hashToPoint(message: Uint8Array, dst: string): Point {
-  return ristretto255_hasher.hashToCurve(message, { DST: dst });
+  return Point.fromUniformBytes(expand_message_xmd(message, dst, 64, sha512));
 }
 
 /**
@@ -93,5 +91,5 @@ export function hashToPoint(message: Uint8Array, dst: string): Point {
  * HashToScalar for ristretto255 with the caller's DST.
  */
 export function hashToScalar(message: Uint8Array, dst: string): bigint {
-  return ristretto255_hasher.hashToScalar(message, { DST: dst });
+  return Point.Fn.create(bytesToNumberLE(expand_message_xmd(message, dst, 64, sha512)));
 }

@@ -75,9 +75,9 @@ export function challenge(context: Uint8Array, left: Point, right: Point): bigin
   return hashToScalar(concatBytes(context, left.toBytes(), right.toBytes()), DST_CHALLENGE);
 }
 
-/** L = r·G + c·P and R = r·Hp(P) + c·I for public r and c (variable-time arithmetic). */
+/** L = r·G + c·P and R = r·Hp(P) + c·I for public r and c (libsodium's multiplications and additions). */
 export function commitments(response: bigint, c: bigint, member: Point, hashed: Point, keyImage: Point): [Point, Point] {
-  return [Point.BASE.multiplyUnsafe(response).add(member.multiplyUnsafe(c)), hashed.multiplyUnsafe(response).add(keyImage.multiplyUnsafe(c))];
+  return [Point.BASE.multiply(response).add(member.multiply(c)), hashed.multiply(response).add(keyImage.multiply(c))];
 }
 
 /**
@@ -86,7 +86,7 @@ export function commitments(response: bigint, c: bigint, member: Point, hashed: 
  * never throws on bad input: false for a malformed ring (size outside 2..64, non-canonical or
  * identity encodings, duplicates), a malformed signature (non-canonical scalars, a response count
  * other than the ring size, a non-canonical or identity key image), or any mismatch. Cost: n
- * hashes to the curve and 4n variable-time scalar multiplications.
+ * hashes to the curve and 4n scalar multiplications (one in four fixed-base), by libsodium.
  */
 export function verify(message: RingMessage, ring: readonly string[], signature: RingSignature): boolean {
   try {

@@ -1,5 +1,6 @@
 import type { RingSignature } from '@covenant/chaincode/dist/privacy/ring';
 import { parseStealthOutput, type StealthOutput } from '@covenant/chaincode/dist/privacy/stealth';
+import { privacyReady } from '@covenant/chaincode/dist/privacy/group';
 import { CovenantError } from '@covenant/chaincode/dist/shared/errors';
 import { keyImage, sign } from '../privacy/ring-sign';
 import { oneTimeSecretKey, scanOutput } from '../privacy/stealth-wallet';
@@ -49,8 +50,12 @@ export class SignerCore {
     private readonly keys: KeyStore,
   ) {}
 
-  /** Opens the key store in `dir` through `tee`. Throws SignerError INTERNAL for a refused key file. */
+  /**
+   * Opens the key store in `dir` through `tee`, once libsodium (the group arithmetic) is loaded.
+   * Throws SignerError INTERNAL for a refused key file.
+   */
   static async open(dir: string, tee: TeeAdapter): Promise<SignerCore> {
+    await privacyReady();
     return new SignerCore(tee, await KeyStore.open(dir, tee));
   }
 
