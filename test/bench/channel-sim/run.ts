@@ -9,6 +9,7 @@
  * --quick       N = 100 and 300 only, hub section at N = 10 and 50 (about a quarter of the work)
  * --topology    ws: connected Watts-Strogatz, k = 4, p = 0.2 (default); ba: Barabási-Albert, m = 2
  * --window      print the success ratio of each window of 500 payments instead of the cumulative one
+ * --check       exit with status 1 if ours is below W in any cell of the random-topology tables
  *
  * See README.md beside this file for the generator, distributions and a recorded run.
  */
@@ -39,10 +40,11 @@ interface Args {
   quick: boolean;
   topology: 'ws' | 'ba';
   window: boolean;
+  check: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: 1, quick: false, topology: 'ws', window: false };
+  const args: Args = { seed: 1, quick: false, topology: 'ws', window: false, check: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--seed') {
@@ -50,6 +52,7 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(args.seed)) throw new Error('--seed needs an integer');
     } else if (a === '--quick') args.quick = true;
     else if (a === '--window') args.window = true;
+    else if (a === '--check') args.check = true;
     else if (a === '--topology') {
       const t = argv[++i];
       if (t !== 'ws' && t !== 'ba') throw new Error('--topology is ws or ba');
@@ -65,14 +68,15 @@ interface PaperTables {
   tables: Record<string, number[][]>;
 }
 
-/** ../shared/bench/paper-tables.json beside the checkout, or under $COVENANT_SHARED_DIR; null if neither exists. */
+/**
+ * The paper's Tables 2-4, shipped beside this file (paper-tables.json; its "source" field names
+ * the paper; copied from ../shared/bench/paper-tables.json). $COVENANT_PAPER_TABLES, if set, is
+ * read instead. Null if the file is missing.
+ */
 function loadPaper(): { file: string; data: PaperTables } | null {
-  const candidates = [path.resolve(__dirname, '../../../../shared/bench/paper-tables.json')];
-  if (process.env.COVENANT_SHARED_DIR) candidates.push(path.resolve(process.env.COVENANT_SHARED_DIR, 'bench/paper-tables.json'));
-  for (const file of candidates) {
-    if (fs.existsSync(file)) return { file, data: JSON.parse(fs.readFileSync(file, 'utf8')) as PaperTables };
-  }
-  return null;
+  const file = process.env.COVENANT_PAPER_TABLES ?? path.resolve(__dirname, 'paper-tables.json');
+  if (!fs.existsSync(file)) return null;
+  return { file, data: JSON.parse(fs.readFileSync(file, 'utf8')) as PaperTables };
 }
 
 function paperValue(paper: PaperTables | null, key: string, n: number, after: number): number | null {
@@ -105,6 +109,8 @@ function shown(r: SimResult, window: boolean): number[] {
 }
 
 const f1 = (x: number | null, w = 6) => (x === null ? '-' : x.toFixed(1)).padStart(w);
+/** Ours beside W: the value, then '<' when it is below W's (the cells --check fails on). */
+const vsW = (ours: number, w: number) => f1(ours) + (ours < w - 1e-9 ? '<' : ' ');
 
 interface Tally {
   better: number;
@@ -138,6 +144,7 @@ function main(): void {
   say(`paper: ${paper ? path.relative(process.cwd(), paper.file) : 'paper-tables.json not found (set COVENANT_SHARED_DIR); paper columns show -'}`);
   say(`metric: ${metric}`);
   say(`value%: value delivered / value attempted over all ${CHECKPOINTS[CHECKPOINTS.length - 1]} payments (the paper reports counts only)`);
+  say(`'<' after ours: ours is below W in that cell`);
 
   // Per demand: one tally per amount class (cumulative ratios at every checkpoint and N), then one
   // for value% (per N and class).
@@ -161,10 +168,10 @@ function main(): void {
         return { n, w: rw, ours: ro };
       });
       CHECKPOINTS.forEach((after, i) => {
-        const cells = cols.map((c) => f1(paperValue(paper?.data ?? null, cls.key, c.n, after)) + f1(shown(c.w, args.window)[i]) + f1(shown(c.ours, args.window)[i]));
-        say(`${(i === 0 ? demand : '').padEnd(8)} ${String(after).padStart(4)}  ` + cells.join('  '));
+        const cells = cols.map((c) => f1(paperValue(paper?.data ?? null, cls.key, c.n, after)) + f1(shown(c.w, args.window)[i]) + vsW(shown(c.ours, args.window)[i], shown(c.w, args.window)[i]));
+        say(`${(i === 0 ? demand : '').padEnd(8)} ${String(after).padStart(4)}  ` + cells.join(' '));
       });
-      say(`${''.padEnd(8)} value%` + cols.map((c) => '     -' + f1(c.w.valueRatio) + f1(c.ours.valueRatio)).join('  '));
+      say(`${''.padEnd(8)} value%` + cols.map((c) => '     -' + f1(c.w.valueRatio) + vsW(c.ours.valueRatio, c.w.valueRatio)).join(' '));
     }
   }
 
@@ -201,6 +208,11 @@ function main(): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   say(`run time ${seconds.toFixed(1)} s`);
   process.stdout.write(out.map((l) => l.trimEnd()).join('\n') + '\n');
+  const below = [...tallies.values()].flat().reduce((s, t) => s + t.worse, 0);
+  if (args.check && below > 0) {
+    process.stderr.write(`--check: ours is below W in ${below} cells of the random-topology tables\n`);
+    process.exitCode = 1;
+  }
 }
 
 main();
