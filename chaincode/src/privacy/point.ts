@@ -24,7 +24,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * multiplication; here a multiple that is the identity (scalar ≡ 0 mod ℓ, or the identity
  * multiplied) is answered directly, so no valid input makes an operation throw. The shape (BASE,
  * ZERO, fromBytes, toBytes, multiply, add, equals, is0, Fn) follows @noble/curves' points, which
- * this module replaced for speed (~0.1-0.2 ms a multiplication against 1-2.5 ms). Every method
+ * this module replaced for speed (~0.2 ms a multiplication against ~1.5 ms). Every method
  * except the constants and `toBytes`/`equals`/`is0` needs libsodium loaded (await privacyReady()).
  */
 export class Point {
