@@ -57,7 +57,10 @@ function flipOne(hashes: readonly Uint8Array[], k: number): Buffer[] {
 
 /** Every inclusion case of one tree of n random leaves: each proof, then its alterations. */
 function inclusionCases(n: number): Case[] {
-  const hashes = Array.from({ length: n }, () => leafHash(randomBytes(randomInt(0, 80))));
+  // Distinct leaves (the index first, then 0..79 random bytes): two equal leaves would make
+  // "claimed as another index" verify for real (both verifiers rightly accept it), as two empty
+  // leaves side by side once did.
+  const hashes = Array.from({ length: n }, (_, i) => leafHash(Buffer.concat([Buffer.from(Uint32Array.of(i).buffer), randomBytes(randomInt(0, 80))])));
   const root = rootFromLeafHashes(hashes);
   const cases: Case[] = [];
   for (let i = 0; i < n; i++) {
