@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
+import { LoadedElement } from './loaded-element';
 import { all } from './api';
 import { money, past, when } from './format';
 import { queueRows, type QueueRow, type DisputeLike, type EscrowLike } from './model';
@@ -10,31 +10,21 @@ import { queueRows, type QueueRow, type DisputeLike, type EscrowLike } from './m
  * oldest first, with deadlines (a dispute's ruling deadline; escrows have none), each linking to
  * its case page.
  */
-export class ArbitrationQueue extends LightElement {
-  static override properties = { rows: { state: true }, error: { state: true } };
+export class ArbitrationQueue extends LoadedElement {
+  static override properties = { rows: { state: true } };
   declare rows: QueueRow[] | undefined;
-  declare error: string;
 
   constructor() {
     super();
     this.rows = undefined;
-    this.error = '';
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
+  protected readonly what = 'The queue';
 
   /** Reloads the queue (also on a live ledger event). */
-  async load() {
-    try {
-      const [disputes, escrows] = await Promise.all([all<DisputeLike>('/v1/disputes'), all<EscrowLike>('/v1/escrows?role=arbitrator&status=DISPUTED')]);
-      this.rows = queueRows(disputes, escrows);
-      this.error = '';
-    } catch (err) {
-      this.error = `The queue could not be loaded: ${(err as Error).message}`;
-    }
+  protected async fetch() {
+    const [disputes, escrows] = await Promise.all([all<DisputeLike>('/v1/disputes'), all<EscrowLike>('/v1/escrows?role=arbitrator&status=DISPUTED')]);
+    this.rows = queueRows(disputes, escrows);
   }
 
   override render() {

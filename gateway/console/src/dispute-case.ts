@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
+import { LoadedElement } from './loaded-element';
 import { api } from './api';
 import { money, past, when } from './format';
 import type { DisputeLike } from './model';
@@ -12,39 +12,29 @@ import './ruling-form';
  * movement it made, and the ruling form while the dispute is OPEN or ESCALATED and the caller
  * is an arbitrator.
  */
-export class DisputeCase extends LightElement {
-  static override properties = { caseId: { attribute: 'case-id' }, arbitrator: { type: Boolean }, dispute: { state: true }, error: { state: true } };
+export class DisputeCase extends LoadedElement {
+  static override properties = { caseId: { attribute: 'case-id' }, arbitrator: { type: Boolean }, dispute: { state: true } };
   declare caseId: string;
   declare arbitrator: boolean;
   declare dispute: DisputeLike | undefined;
-  declare error: string;
 
   constructor() {
     super();
     this.caseId = '';
     this.arbitrator = false;
     this.dispute = undefined;
-    this.error = '';
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
+  protected readonly what = 'The dispute';
 
   /** Reloads the dispute (after a ruling, or on a live ledger event). */
-  async load() {
-    try {
-      this.dispute = await api<DisputeLike>(`/v1/disputes/${encodeURIComponent(this.caseId)}`);
-      this.error = '';
-    } catch (err) {
-      this.error = `The dispute could not be loaded: ${(err as Error).message}`;
-    }
+  protected async fetch() {
+    this.dispute = await api<DisputeLike>(`/v1/disputes/${encodeURIComponent(this.caseId)}`);
   }
 
   override render() {
     const d = this.dispute;
-    if (!d) return html`<h2>Dispute ${this.caseId}</h2>${this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p>Loading…</p>`}`;
+    if (!d) return this.pending(`Dispute ${this.caseId}`);
     return html`
       <h2>Contract dispute ${d.id}</h2>
       <p><a href="#/">Back</a></p>

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
+import { LoadedElement } from './loaded-element';
 import { api } from './api';
 import { money, when } from './format';
 import { escrowPayouts, type EscrowLike } from './model';
@@ -17,13 +17,12 @@ interface HistoryItem {
  * the ruling and what it paid, every committed version; the ruling form when the escrow is
  * DISPUTED and the signed-in account is its arbitrator.
  */
-export class EscrowCase extends LightElement {
-  static override properties = { caseId: { attribute: 'case-id' }, me: {}, escrow: { state: true }, history: { state: true }, error: { state: true } };
+export class EscrowCase extends LoadedElement {
+  static override properties = { caseId: { attribute: 'case-id' }, me: {}, escrow: { state: true }, history: { state: true } };
   declare caseId: string;
   declare me: string;
   declare escrow: EscrowLike | undefined;
   declare history: HistoryItem[];
-  declare error: string;
 
   constructor() {
     super();
@@ -31,25 +30,16 @@ export class EscrowCase extends LightElement {
     this.me = '';
     this.escrow = undefined;
     this.history = [];
-    this.error = '';
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
+  protected readonly what = 'The escrow';
 
   /** Reloads the escrow and its history (after a ruling, or on a live ledger event). */
-  async load() {
-    try {
-      const id = encodeURIComponent(this.caseId);
-      const [escrow, history] = await Promise.all([api<EscrowLike>(`/v1/escrows/${id}`), api<{ items: HistoryItem[] }>(`/v1/escrows/${id}/history`)]);
-      this.escrow = escrow;
-      this.history = history.items;
-      this.error = '';
-    } catch (err) {
-      this.error = `The escrow could not be loaded: ${(err as Error).message}`;
-    }
+  protected async fetch() {
+    const id = encodeURIComponent(this.caseId);
+    const [escrow, history] = await Promise.all([api<EscrowLike>(`/v1/escrows/${id}`), api<{ items: HistoryItem[] }>(`/v1/escrows/${id}/history`)]);
+    this.escrow = escrow;
+    this.history = history.items;
   }
 
   private ruled() {
@@ -58,7 +48,7 @@ export class EscrowCase extends LightElement {
 
   override render() {
     const e = this.escrow;
-    if (!e) return html`<h2>Escrow ${this.caseId}</h2>${this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p>Loading…</p>`}`;
+    if (!e) return this.pending(`Escrow ${this.caseId}`);
     const held = ['PROPOSED', 'ACTIVE', 'DISPUTED'].includes(e.status);
     return html`
       <h2>Escrow ${e.id}</h2>

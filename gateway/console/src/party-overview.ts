@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
+import { LoadedElement } from './loaded-element';
 import { ApiError, all, api } from './api';
 import { money, when } from './format';
 import type { DisputeLike, EscrowLike } from './model';
@@ -36,14 +36,13 @@ const DISPUTED = new Set(['DISPUTED', 'PENALIZED', 'SETTLED']);
  * (`GET /v1/signings`, `GET /v1/disputes/{signingId}`). The API shows only what the caller is a
  * party to, so the page does too.
  */
-export class PartyOverview extends LightElement {
-  static override properties = { account: { state: true }, escrows: { state: true }, channels: { state: true }, signings: { state: true }, disputes: { state: true }, error: { state: true } };
+export class PartyOverview extends LoadedElement {
+  static override properties = { account: { state: true }, escrows: { state: true }, channels: { state: true }, signings: { state: true }, disputes: { state: true } };
   declare account: Account | null | undefined;
   declare escrows: EscrowLike[];
   declare channels: Channel[];
   declare signings: Signing[];
   declare disputes: DisputeLike[];
-  declare error: string;
 
   constructor() {
     super();
@@ -52,36 +51,27 @@ export class PartyOverview extends LightElement {
     this.channels = [];
     this.signings = [];
     this.disputes = [];
-    this.error = '';
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
+  protected readonly what = 'Your records';
 
   /** Reloads everything (also on a live ledger event). */
-  async load() {
-    try {
-      const account = await api<Account>('/v1/accounts/me').catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
-      if (account) {
-        const [escrows, channels, signings] = await Promise.all([all<EscrowLike>('/v1/escrows?role=any'), all<Channel>('/v1/channels'), all<Signing>('/v1/signings')]);
-        this.disputes = await Promise.all(signings.filter((s) => DISPUTED.has(s.status)).map((s) => api<DisputeLike>(`/v1/disputes/${encodeURIComponent(s.id)}`)));
-        this.escrows = escrows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-        this.channels = channels;
-        this.signings = signings;
-      }
-      // Set last: the page shows the account and its records together, never empty tables while loading.
-      this.account = account;
-      this.error = '';
-    } catch (err) {
-      this.error = `Your records could not be loaded: ${(err as Error).message}`;
+  protected async fetch() {
+    const account = await api<Account>('/v1/accounts/me').catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
+    if (account) {
+      const [escrows, channels, signings] = await Promise.all([all<EscrowLike>('/v1/escrows?role=any'), all<Channel>('/v1/channels'), all<Signing>('/v1/signings')]);
+      this.disputes = await Promise.all(signings.filter((s) => DISPUTED.has(s.status)).map((s) => api<DisputeLike>(`/v1/disputes/${encodeURIComponent(s.id)}`)));
+      this.escrows = escrows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      this.channels = channels;
+      this.signings = signings;
     }
+    // Set last: the page shows the account and its records together, never empty tables while loading.
+    this.account = account;
   }
 
   override render() {
     const a = this.account;
-    if (a === undefined) return html`<h2>My account</h2>${this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p>Loading…</p>`}`;
+    if (a === undefined) return this.pending('My account');
     if (a === null) return html`<h2>My account</h2><p>This key has no account on the ledger yet (register one with <code>POST /v1/accounts</code>).</p>`;
     return html`
       <h2>My account</h2>
