@@ -211,4 +211,14 @@ describe('private payments between organisations', () => {
     expect(await reserve()).toBe(reserveBefore);
     expect((await notesOf('alice')).balance).toBe('0');
   });
+
+  test('two payments sent at once by one payer spend different notes: both are applied', async () => {
+    created(await gw.as('alice').post('/v1/private/deposits', { amount: '200', denomination: '100' }), 'deposit');
+    const carol0 = BigInt((await notesOf('carol')).balance);
+    const answers = await Promise.all([0, 1].map(() => gw.as('alice').post('/v1/private/payments', { to: id.carol, amount: '100' })));
+    expect(answers.map((a) => a.status)).toEqual([201, 201]);
+    expect(new Set(answers.map((a) => a.body.txId)).size).toBe(2);
+    expect(BigInt((await notesOf('carol')).balance)).toBe(carol0 + 200n);
+    expect((await notesOf('alice')).balance).toBe('0');
+  });
 });

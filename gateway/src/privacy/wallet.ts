@@ -5,6 +5,7 @@ import { accountIdOf } from '../identity/signing';
 import { ChaincodeError, LedgerConflictError } from '../ledger/port';
 import type { TransactionIdSink } from '../ledger/chaincode';
 import { PeerFailure } from '../channels/transport';
+import { KeyedLocks } from '../channels/locks';
 import { HttpProblem, problem } from '../http/problem';
 import { MAX_INPUTS, selectCoins } from './coin-selection';
 import { chooseDecoys, ringOf } from './decoys';
@@ -52,6 +53,8 @@ function refusalCode(err: unknown): string | undefined {
  */
 export class PrivateWallet {
   private settingsCache?: { value: NotesSettings; at: number };
+  /** One owner's note selection at a time, so two concurrent spends never choose the same note. */
+  private readonly selecting = new KeyedLocks();
 
   constructor(
     readonly ledger: NotesLedger,
@@ -157,6 +160,24 @@ export class PrivateWallet {
   ): Promise<PrivateAnswer> {
     const owner = accountIdOf(p);
     const id = key ?? randomUUID();
+    let request = await this.selecting.run(owner, () => this.prepareSpend(p, owner, id, kind, amount, target));
+    if (request.status !== 'done') request = await this.send(p, request);
+    return this.answer(request);
+  }
+
+  /**
+   * The stored spend of request `id` (an Idempotency-Key's retry finds it), or a new one: scan,
+   * choose unspent notes, draw rings, sign, and store it with its notes marked pending. Runs under
+   * the owner's selection lock.
+   */
+  private async prepareSpend(
+    p: Principal,
+    owner: string,
+    id: string,
+    kind: 'payment' | 'withdrawal',
+    amount: bigint,
+    target: () => Promise<{ payee?: { address: AddressView; memo?: string }; to?: string; withdrawal?: Withdrawal }>,
+  ): Promise<PrivateRequest> {
     let request = await this.store.request(owner, id);
     if (request?.status === 'refused') throw new HttpProblem(problem(409, 'FAILED_PRECONDITION', 'this request was refused earlier: send a new one with another Idempotency-Key'));
     if (!request) {
@@ -178,8 +199,7 @@ export class PrivateWallet {
       if (chosen.length > MAX_INPUTS) throw new Error('unreachable: selectCoins bounds the inputs');
       await this.store.begin(request);
     }
-    if (request.status !== 'done') request = await this.send(p, request);
-    return this.answer(request);
+    return request;
   }
 
   /**
