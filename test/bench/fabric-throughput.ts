@@ -20,8 +20,14 @@
  * round, the medians and the ratio of the medians, and for the 32-client comparisons the CPU
  * milliseconds each side cost per transaction in the peers, chaincode servers, orderers and this
  * client (medians): on a saturated 2-core host the throughput ratio follows the CPU ratio.
+ * When all three transfer comparisons ran, their medians are also written to
+ * test/bench/figures/data/fabric-throughput.json (or $COVENANT_THROUGHPUT_JSON), the file
+ * `npm run figures` charts.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ThroughputResult } from './figures/bench-charts';
 import { IdentityStore } from '../../gateway/src/identity/store';
 import { issueIdentity } from '../../gateway/src/identity/dev-ca';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/ledger';
@@ -35,6 +41,7 @@ import { keepAliveClient } from '../support/keep-alive-client';
 import { cpuPerTransaction, networkCpu } from '../support/network-cpu';
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
+const RESULT_FILE = process.env.COVENANT_THROUGHPUT_JSON ?? path.resolve(__dirname, 'figures/data/fabric-throughput.json');
 const CLIENTS = 32;
 /** Transactions per client at 32 clients: 256 a side, a few seconds of steady load. */
 const AT_32 = 8;
@@ -89,6 +96,20 @@ async function compare(label: string, names: [string, string], rounds: number, r
     process.stdout.write(`  ${label} round ${r + 1}: ${names[0]} ${tps[0].toFixed(1)} tx/s, ${names[1]} ${tps[1].toFixed(1)} tx/s\n`);
   }
   return result;
+}
+
+/**
+ * Writes the REST and direct medians (tx/s) of the transfer comparisons to {@link RESULT_FILE} for
+ * the figure script, if all three concurrency levels ran; otherwise leaves the file as it was.
+ */
+function writeResult(comparisons: Comparison[], rounds: number): void {
+  const points = comparisons
+    .filter((c) => c.label.startsWith('transfer, '))
+    .map((c) => ({ clients: Number(/(\d+) client/.exec(c.label)![1]), rest: Number(median(c.rounds.map((r) => r.a)).toFixed(1)), direct: Number(median(c.rounds.map((r) => r.b)).toFixed(1)) }));
+  if (points.length < 3) return;
+  const result: ThroughputResult = { source: `run of test/bench/fabric-throughput.ts ${rounds} on ${new Date().toISOString().slice(0, 10)}`, rounds, points };
+  fs.writeFileSync(RESULT_FILE, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`  wrote ${path.relative(process.cwd(), RESULT_FILE)}\n`);
 }
 
 function summary(c: Comparison): string {
@@ -188,6 +209,7 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${summary(c)}\n`);
       if (c.label.includes(`${CLIENTS}`)) process.stdout.write(`      ${cpuSummary(c.a, c.cpu.a)}\n      ${cpuSummary(c.b, c.cpu.b)}\n`);
     }
+    writeResult(comparisons, rounds);
     process.stdout.write(`  lone REST transfer: p50 ${percentile(lone, 50).toFixed(0)} ms, p95 ${percentile(lone, 95).toFixed(0)} ms (${lone.length} sequential)\n`);
     process.stdout.write(
       `  blocks ${scan.from}..${scan.to - 1n}: ${scan.envelopes} envelopes for ${scan.transactions} transactions = ${scan.copiesPerTransaction.toFixed(2)} copies per transaction; codes ${JSON.stringify(scan.codes)}; ${acknowledged} acknowledged by the clients\n`,

@@ -15,15 +15,16 @@
  * over rounds: sign and verify milliseconds, the multiplication, time per member, and time per
  * member in multiplications (constant across sizes when the cost is linear: bLSAG spends one hash
  * to the curve, about four multiplications (one fixed-base) and two additions per member).
+ * test/bench/figures/make.ts calls {@link runRingBench} and charts the medians.
  */
 import { Point, privacyReady } from '../../chaincode/src/privacy/group';
 import { verify } from '../../chaincode/src/privacy/ring';
 import { generateKeyPair, randomScalar } from '../../gateway/src/privacy/keys';
 import { sign } from '../../gateway/src/privacy/ring-sign';
 import { median, msSince } from '../support/stats';
+import type { RingResult } from './figures/bench-charts';
 
-const rounds = Number(process.argv[2] ?? 5);
-const multsPerSample = Number(process.argv[3] ?? 16);
+let multsPerSample = 16;
 const SIZES = [2, 4, 8, 11, 16, 32, 64];
 
 interface Sample {
@@ -62,7 +63,12 @@ function sample(size: number): Sample {
   return { mult, sign: signMs, verify: msSince(started) / reps };
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs `rounds` interleaved rounds (after a warm-up) with `mults` multiplications a sample, prints
+ * every round and the table of medians, and returns the medians (milliseconds) per ring size.
+ */
+export async function runRingBench(rounds: number, mults: number): Promise<RingResult> {
+  multsPerSample = mults;
   await privacyReady();
   keys = Array.from({ length: Math.max(...SIZES) }, generateKeyPair);
   for (const size of SIZES) sample(size); // warm-up, not counted
@@ -92,9 +98,16 @@ async function main(): Promise<void> {
     console.log(cells.map((c, i) => pad(c, i === 0 ? 4 : [11, 11, 11, 11, 11, 16, 18][i - 1])).join(' '));
   }
   console.log('(sign/(size×mult) and verify/(size×mult): each member\'s cost in multiplications; the same at every size means linear cost.)');
+  const points = SIZES.map((size) => {
+    const list = samples.get(size)!;
+    return { size, signMs: median(list.map((s) => s.sign)), verifyMs: median(list.map((s) => s.verify)), multMs: median(list.map((s) => s.mult)) };
+  });
+  return { rounds, node: process.version, points };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  runRingBench(Number(process.argv[2] ?? 5), Number(process.argv[3] ?? 16)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -12,6 +12,7 @@
  * --check       exit with status 1 if ours is below W in any cell of the random-topology tables
  *
  * See README.md beside this file for the generator, distributions and a recorded run.
+ * test/bench/figures/make.ts imports {@link runSimulator} and draws the same figures as SVG.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -127,8 +128,45 @@ function tallyInto(t: Tally, w: number[], ours: number[]): void {
   });
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+/** One point of a random-topology table: a router's (or the paper's) ratio, in %, after `payments` payments. */
+export interface SuccessPoint {
+  demand: Demand;
+  /** The amount class: payments are below this many units. */
+  amountBelow: number;
+  /** Nodes in the network. */
+  n: number;
+  payments: number;
+  /** 'paper', 'W' or 'ours'. */
+  series: string;
+  ratio: number;
+}
+
+/** One point of the hub-and-spoke against random table; series 'random: W', 'hub: ours', ... */
+export interface HubPoint {
+  demand: Demand;
+  n: number;
+  payments: number;
+  series: string;
+  ratio: number;
+}
+
+/** What the tables show, as rows for figures (cumulative ratios, or per window with --window). */
+export interface SimulatorFigures {
+  seed: number;
+  quick: boolean;
+  topology: 'ws' | 'ba';
+  window: boolean;
+  success: SuccessPoint[];
+  hub: HubPoint[];
+}
+
+/**
+ * Runs the simulator with command-line `argv` (flags above); prints the tables to stdout unless
+ * `print` is false, sets the exit code for --check, and returns the tables' values as figure rows.
+ */
+export function runSimulator(argv: string[], print = true): SimulatorFigures {
+  const args = parseArgs(argv);
+  const figures: SimulatorFigures = { seed: args.seed, quick: args.quick, topology: args.topology, window: args.window, success: [], hub: [] };
   const started = process.hrtime.bigint();
   const paper = loadPaper();
   const nodes = args.quick ? [100, 300] : [100, 150, 200, 250, 300];
@@ -167,6 +205,10 @@ function main(): void {
         tallyInto(t[CLASSES.length], [rw.valueRatio], [ro.valueRatio]);
         return { n, w: rw, ours: ro };
       });
+      for (const c of cols) {
+        const series: [string, (number | null)[]][] = [['paper', CHECKPOINTS.map((after) => paperValue(paper?.data ?? null, cls.key, c.n, after))], ['W', shown(c.w, args.window)], ['ours', shown(c.ours, args.window)]];
+        for (const [name, values] of series) values.forEach((ratio, i) => ratio !== null && figures.success.push({ demand, amountBelow: cls.below, n: c.n, payments: CHECKPOINTS[i], series: name, ratio }));
+      }
       CHECKPOINTS.forEach((after, i) => {
         const cells = cols.map((c) => f1(paperValue(paper?.data ?? null, cls.key, c.n, after)) + f1(shown(c.w, args.window)[i]) + vsW(shown(c.ours, args.window)[i], shown(c.w, args.window)[i]));
         say(`${(i === 0 ? demand : '').padEnd(8)} ${String(after).padStart(4)}  ` + cells.join(' '));
@@ -192,7 +234,9 @@ function main(): void {
       const pays = payments(args.seed, demand, users, HUB_AMOUNT_BELOW, 'hub');
       const ran: Workload = { n, edges: ranEdges, deposits: ranDeposits, payments: pays };
       const hub: Workload = { n, edges: hubEdges, deposits: hubDeposits, payments: pays };
-      return [ran, hub].flatMap((wl) => ROUTERS.map((r) => shown(simulate(wl, r.route, CHECKPOINTS), args.window)));
+      const results = [ran, hub].flatMap((wl) => ROUTERS.map((r) => shown(simulate(wl, r.route, CHECKPOINTS), args.window)));
+      ['random: W', 'random: ours', 'hub: W', 'hub: ours'].forEach((series, k) => results[k].forEach((ratio, i) => figures.hub.push({ demand, n, payments: CHECKPOINTS[i], series, ratio })));
+      return results;
     });
     CHECKPOINTS.forEach((after, i) => {
       const cells = cols.map((c) => f1(c[0][i]) + f1(c[1][i], 8) + f1(c[2][i], 7) + f1(c[3][i], 8) + ' ');
@@ -207,12 +251,13 @@ function main(): void {
   for (const [demand, t] of tallies) say(`  ${demand.padEnd(8)}` + t.map(cell).join(''));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   say(`run time ${seconds.toFixed(1)} s`);
-  process.stdout.write(out.map((l) => l.trimEnd()).join('\n') + '\n');
+  if (print) process.stdout.write(out.map((l) => l.trimEnd()).join('\n') + '\n');
   const below = [...tallies.values()].flat().reduce((s, t) => s + t.worse, 0);
   if (args.check && below > 0) {
     process.stderr.write(`--check: ours is below W in ${below} cells of the random-topology tables\n`);
     process.exitCode = 1;
   }
+  return figures;
 }
 
-main();
+if (require.main === module) runSimulator(process.argv.slice(2));
