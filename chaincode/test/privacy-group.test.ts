@@ -53,7 +53,7 @@ const BAD = [
 
 test('the multiples of the generator encode as RFC 9496 publishes them, and decode back', () => {
   MULTIPLES.forEach((hex, k) => {
-    expect(encodePoint(Point.BASE.multiplyUnsafe(BigInt(k)))).toBe(b64(hex));
+    expect(encodePoint(Point.BASE.multiply(BigInt(k)))).toBe(b64(hex));
     expect(encodePoint(decodePoint(b64(hex), 'p', true))).toBe(b64(hex));
   });
   expect(() => decodePoint(b64(MULTIPLES[0]), 'p')).toThrow('INVALID_ARGUMENT: p must not be the identity');

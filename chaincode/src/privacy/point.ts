@@ -96,12 +96,4 @@ export class Point {
     const encoded = Fn.toBytes(scalar);
     return new Point(this.equals(Point.BASE) ? sodium.crypto_scalarmult_ristretto255_base(encoded) : sodium.crypto_scalarmult_ristretto255(encoded, this.bytes));
   }
-
-  /**
-   * The same as {@link multiply}: libsodium has one (constant-time) multiplication; the name is
-   * kept for callers written for @noble/curves, whose variable-time variant it was.
-   */
-  multiplyUnsafe(k: bigint): Point {
-    return this.multiply(k);
-  }
 }
