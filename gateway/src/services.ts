@@ -49,11 +49,13 @@ export interface ServiceOptions {
 export const services = fp<ServiceOptions>(
   async (app, options) => {
     const chaincode = new ChaincodeClient(options.ledger, options.faults);
-    const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), options.peers ?? new PeerDirectory(), options.faults);
+    const peers = options.peers ?? new PeerDirectory();
+    const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), peers, options.faults);
     const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
-    // The scrip protocol's own kept-alive pool to the issuers' gateways (PeerTransport, as channels use).
-    const scripTransport = new PeerTransport(options.peers ?? new PeerDirectory());
-    const scripCustomer = new ScripCustomer(chaincode, new WalletStore(options.gatewayDb), new PeerScripInbox(scripTransport), new CertificateCache(chaincode));
+    // One kept-alive pool (PeerTransport, as channels use) for the other gateway-to-gateway
+    // requests: the scrip inboxes of issuers, and the relay routes of private payments.
+    const peerTransport = new PeerTransport(peers);
+    const scripCustomer = new ScripCustomer(chaincode, new WalletStore(options.gatewayDb), new PeerScripInbox(peerTransport), new CertificateCache(chaincode));
     app.decorate('ledger', options.ledger);
     app.decorate('identities', options.identities);
     app.decorate('gatewayDb', options.gatewayDb);
@@ -63,18 +65,15 @@ export const services = fp<ServiceOptions>(
     app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
     app.decorate('scripCustomer', scripCustomer);
     app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
-    // Private payments: a third kept-alive pool, to the other gateways' relay routes; the wallet's
-    // one-time keys need libsodium loaded (chaincode/src/privacy/sodium.ts).
+    // Private payments: the wallet's one-time keys need libsodium loaded (chaincode/src/privacy/sodium.ts).
     await privacyReady();
-    const privateTransport = new PeerTransport(options.peers ?? new PeerDirectory());
-    const privateWallet = buildPrivateWallet({ chaincode, identities: options.identities, db: options.gatewayDb, peers: options.peers ?? new PeerDirectory(), transport: privateTransport, signer: options.privacySigner, ringSize: options.ringSize, log: app.log });
+    const privateWallet = buildPrivateWallet({ chaincode, identities: options.identities, db: options.gatewayDb, peers, transport: peerTransport, signer: options.privacySigner, ringSize: options.ringSize, log: app.log });
     app.decorate('privateWallet', privateWallet);
     privateWallet.sealer.start();
     app.addHook('onClose', async () => {
       await privateWallet.sealer.stop();
-      privateTransport.close();
       channels.closeConnections();
-      scripTransport.close();
+      peerTransport.close();
       if (options.ownsLedger !== false) await options.ledger.close();
       await options.gatewayDb.close();
     });

@@ -1,4 +1,5 @@
 import type { Principal } from '../identity/store';
+import { KeyedLocks } from '../channels/locks';
 import { openMemo } from './memo';
 import { NotesLedger, batchEnd, batchIdOf } from './notes-ledger';
 import type { OwnedNote, PrivateNoteStore, ScanCursor } from './note-store';
@@ -25,7 +26,7 @@ export const FINAL_AFTER_SECONDS = 60;
  */
 export class NoteScanner {
   /** One scan at a time per owner (two concurrent scans would read the same records). */
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new KeyedLocks();
 
   constructor(
     private readonly ledger: NotesLedger,
@@ -36,12 +37,7 @@ export class NoteScanner {
 
   /** Scans the ledger for `owner`'s notes (as `reader`, any identity that may evaluate), up to now. */
   scan(owner: string, reader: Principal, registeredAt: string): Promise<void> {
-    const previous = this.running.get(owner) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.run(owner, reader, registeredAt));
-    this.running.set(owner, next);
-    return next.finally(() => {
-      if (this.running.get(owner) === next) this.running.delete(owner);
-    });
+    return this.running.run(owner, () => this.run(owner, reader, registeredAt));
   }
 
   private async run(owner: string, reader: Principal, registeredAt: string): Promise<void> {
