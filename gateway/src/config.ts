@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Limits } from './http/limits';
+import { DEFAULT_WEIGHT_PARAMS, type WeightParams } from './channels/routing';
 
 /**
  * Gateway settings from flags and environment (flags win):
@@ -20,6 +21,10 @@ import type { Limits } from './http/limits';
  *                                  <data dir>/signer. Its token: COVENANT_SIGNER_TOKEN or
  *                                  COVENANT_SIGNER_TOKEN_FILE (environment only: not in `ps`)
  * --ring-size / COVENANT_RING_SIZE  ring size of private spends, 2-64, default 11
+ * --channel-weights / COVENANT_CHANNEL_WEIGHTS  `k1=0.5,k2=0.5`: the paper's k1 and k2 in
+ *                                  W_ij = k1 (1 - Dist_ij) + k2 Bal_ij, with which this gateway
+ *                                  selects member channels inside a multiparty channel (seeds/003,
+ *                                  formula 18 and Figure 1); each a finite number >= 0
  */
 export interface GatewayConfig {
   ledger: 'embedded' | 'fabric';
@@ -38,6 +43,8 @@ export interface GatewayConfig {
   signer?: { url: string; token?: string; tokenFile?: string };
   /** Ring size of private spends (default 11). */
   ringSize?: number;
+  /** k1 and k2 of the paper's channel weight W_ij (default 0.5 each). */
+  channelWeights?: WeightParams;
 }
 
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
@@ -58,6 +65,18 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+/** `k1=0.5,k2=0.5` (either may be left out: 0.5) → the paper's weight parameters; each finite and >= 0. */
+export function parseChannelWeights(value: string): WeightParams {
+  const out: { k1: number; k2: number } = { ...DEFAULT_WEIGHT_PARAMS };
+  for (const part of value.split(',').filter((p) => p.trim() !== '')) {
+    const [name, raw] = part.split('=').map((s) => s.trim());
+    const n = raw === undefined || raw === '' ? NaN : Number(raw);
+    if ((name !== 'k1' && name !== 'k2') || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected k1=<number >= 0> or k2=<number >= 0>, got "${part}"`);
+    out[name] = n;
+  }
+  return out;
 }
 
 const LIMIT_NAMES: Record<string, keyof Limits> = { address: 'perAddress', key: 'perKey', auth: 'authFailures', offchain: 'offchain' };
@@ -88,6 +107,7 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     .option('--request-timeout <ms>', 'ms to receive a whole request', positive, env.COVENANT_REQUEST_TIMEOUT_MS ? positive(env.COVENANT_REQUEST_TIMEOUT_MS) : 30_000)
     .option('--signer-url <url>', 'signer process for private-payment keys', env.COVENANT_SIGNER_URL ?? '')
     .option('--ring-size <n>', 'ring size of private spends (2-64)', ringSize, env.COVENANT_RING_SIZE ? ringSize(env.COVENANT_RING_SIZE) : 11)
+    .option('--channel-weights <list>', 'k1=N,k2=N of the channel weight W inside multiparty channels', parseChannelWeights, parseChannelWeights(env.COVENANT_CHANNEL_WEIGHTS ?? ''))
     .exitOverride()
     .parse(argv);
   const o = program.opts();
@@ -103,5 +123,6 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     requestTimeoutMs: o.requestTimeout,
     ...(o.signerUrl ? { signer: { url: o.signerUrl, token: env.COVENANT_SIGNER_TOKEN, tokenFile: env.COVENANT_SIGNER_TOKEN_FILE } } : {}),
     ringSize: o.ringSize,
+    channelWeights: o.channelWeights,
   };
 }

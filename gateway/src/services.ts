@@ -18,6 +18,7 @@ import { PrivateWallet } from './privacy/wallet';
 import { buildPrivateWallet } from './privacy/compose';
 import { privacyReady } from '@covenant/chaincode/dist/privacy/group';
 import type { WalletSigner } from './privacy/wallet-signer';
+import type { WeightParams } from './channels/routing';
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -38,6 +39,8 @@ export interface ServiceOptions {
   privacySigner?: WalletSigner;
   /** Ring size of private spends (default 11; at least the ledger's minRingSize). */
   ringSize?: number;
+  /** k1 and k2 of the channel weight W with which multiparty payments select member channels (default 0.5 each). */
+  channelWeights?: WeightParams;
 }
 
 /**
@@ -51,7 +54,7 @@ export const services = fp<ServiceOptions>(
     const chaincode = new ChaincodeClient(options.ledger, options.faults);
     const peers = options.peers ?? new PeerDirectory();
     const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), peers, options.faults);
-    const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb);
+    const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb, options.channelWeights);
     // One kept-alive pool (PeerTransport, as channels use) for the other gateway-to-gateway
     // requests: the scrip inboxes of issuers, and the relay routes of private payments.
     const peerTransport = new PeerTransport(peers);

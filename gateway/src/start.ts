@@ -99,6 +99,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
       requestTimeoutMs: config.requestTimeoutMs,
       privacySigner,
       ringSize: config.ringSize,
+      channelWeights: config.channelWeights,
     });
   } catch (err) {
     if (!shared) await ledger.close();

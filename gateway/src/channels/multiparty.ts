@@ -23,6 +23,7 @@ import {
   refuse,
 } from './protocol';
 import type { TwoPartyBindings } from './records';
+import { DEFAULT_WEIGHT_PARAMS, type WeightParams } from './routing';
 
 export type { MultipartyPayment } from './protocol';
 export type { ChannelView } from '@covenant/chaincode';
@@ -55,6 +56,8 @@ export class MultipartyService {
     private readonly chaincode: ChaincodeClient,
     channels: MultipartyPort,
     db: GatewayDb,
+    /** k1 and k2 of the paper's W_ij, with which `pay` selects member channels (protocol/multiparty.ts applyPayments). */
+    private readonly weights: WeightParams = DEFAULT_WEIGHT_PARAMS,
   ) {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;
@@ -120,7 +123,7 @@ export class MultipartyService {
     if (view.status !== 'OPEN') throw refuse('FAILED_PRECONDITION', `multiparty channel ${id} is ${view.status}`);
     const members = new Map<string, MemberChannel>();
     for (const s of view.states) members.set(s.channel, { parties: await this.partiesOf(principal, view, s.channel), version: s.version, balances: s.balances as [string, string] });
-    const state = applyPayments(view.version, members, payments);
+    const state = applyPayments(view.version, members, payments, this.weights);
     const signatures = await this.collect(principal, id, view, state);
     return this.chaincode.submit<MultipartyView>(principal, 'channels:updateMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
   }

@@ -94,7 +94,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: {
         tags: TAG,
         summary: 'Settle a multiparty transaction atomically (updateMPC)',
-        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves an amount between the two parties of a member channel. Every party signs; every member channel moves to a new version, or none does. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channel between two parties, 403 a payer did not authorize, 422 a member channel lacks the funds. Source: ${PAPER}.`,
+        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves an amount from its from to its to: through the member channel it names (channel), or else over the member channels this gateway selects by the paper's least Σ W_ij (formula 18, Figure 1; k1 and k2 set per gateway by COVENANT_CHANNEL_WEIGHTS), which may pass through other parties without changing their total. Every party signs; every member channel moves to a new version, or none does. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channels join two parties, or a named channel is not between them, 403 a payer did not authorize, 422 a member channel lacks the funds. Source: ${PAPER}.`,
         operationId: 'updateMultiparty', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,

@@ -1,6 +1,7 @@
 import { amounts } from './amounts';
 import type { MpcStateJson } from './messages';
 import { refuse } from './refusal';
+import { ChannelGraph, DEFAULT_WEIGHT_PARAMS, type Hop, type WeightParams, routeByWeight } from '../routing';
 
 /**
  * What a gateway signs for its user on a multiparty channel (J. Math. 2022, section 3.3: createMPC,
@@ -175,21 +176,43 @@ export interface MemberChannel {
 
 /**
  * The update (version + 1 of the multiparty channel and of every member channel) that carries
- * `payments` over `members` (by channel id): INVALID_ARGUMENT when no member channel lies between
- * a payment's two parties, INSUFFICIENT_FUNDS when a member channel lacks the funds (refused here
- * before anyone signs; the chaincode would too).
+ * `payments` over `members` (by channel id), applied in order. A payment naming its `channel` moves
+ * in that channel. Otherwise the coordinator selects the member channels by the paper's weight
+ * (J. Math. 2022, seeds/003, section 3.3.2 and Figure 1): the path of least Σ W_ij, W_ij = k1 (1 −
+ * Dist_ij) + k2 Bal_ij with this gateway's `weights`, among the member channels, over hops that can
+ * carry the whole amount at that point of the transaction. The path may go through other parties
+ * (P1 → P5 → P3 when P1 ↔ P3 is drained), whose balance summed over their member channels does not
+ * change. When no such path exists, a direct member channel between the two parties carries it
+ * if one exists (the transaction is then checked as a whole, so payments that net out within it
+ * still pass). Refusals: INVALID_ARGUMENT when a named channel is not between the payment's two
+ * parties, or no member channels join them; INSUFFICIENT_FUNDS when a member channel lacks the
+ * funds at the end (refused here before anyone signs; the chaincode would too).
  */
-export function applyPayments(version: number, members: Map<string, MemberChannel>, payments: MultipartyPayment[]): MpcStateJson {
+export function applyPayments(version: number, members: Map<string, MemberChannel>, payments: MultipartyPayment[], weights: WeightParams = DEFAULT_WEIGHT_PARAMS): MpcStateJson {
   const next = new Map([...members].map(([id, m]) => [id, { parties: m.parties, balances: [BigInt(m.balances[0]), BigInt(m.balances[1])] as [bigint, bigint] }]));
+  const move = (channel: string, from: string, amount: bigint) => {
+    const member = next.get(channel)!;
+    const i = member.parties.indexOf(from);
+    member.balances[i] -= amount;
+    member.balances[1 - i] += amount;
+  };
   for (const p of payments) {
     const amount = BigInt(p.amount);
     const between = (m: { parties: [string, string] }) => m.parties.includes(p.from) && m.parties.includes(p.to) && p.from !== p.to;
-    const member = p.channel ? next.get(p.channel) : [...next.values()].find(between);
-    if (member && !between(member)) throw refuse('INVALID_ARGUMENT', `channel ${p.channel} is not between ${p.from} and ${p.to}`);
-    if (!member) throw refuse('INVALID_ARGUMENT', `no member channel between ${p.from} and ${p.to}`);
-    const i = member.parties.indexOf(p.from);
-    member.balances[i] -= amount;
-    member.balances[1 - i] += amount;
+    if (p.channel) {
+      const member = next.get(p.channel);
+      if (!member || !between(member)) throw refuse('INVALID_ARGUMENT', `channel ${p.channel} is not between ${p.from} and ${p.to}`);
+      move(p.channel, p.from, amount);
+      continue;
+    }
+    const path = memberPath(next, p.from, p.to, amount, weights);
+    if (path) {
+      for (const hop of path) move(hop.channel, hop.from, amount);
+      continue;
+    }
+    const direct = [...next].find(([, m]) => between(m));
+    if (!direct) throw refuse('INVALID_ARGUMENT', `no member channel between ${p.from} and ${p.to}`);
+    move(direct[0], p.from, amount);
   }
   const state: MpcStateJson = {
     version: version + 1,
@@ -199,4 +222,13 @@ export function applyPayments(version: number, members: Map<string, MemberChanne
   const short = state.channels.find((c) => c.balances.some((b) => b.startsWith('-')));
   if (short) throw refuse('INSUFFICIENT_FUNDS', `member channel ${short.channel} lacks the funds for this multiparty transaction`);
   return state;
+}
+
+/** The least-Σ W path of member channels (non-negative balances only) carrying `amount` from `from` to `to`, or undefined. */
+function memberPath(members: Map<string, { parties: [string, string]; balances: [bigint, bigint] }>, from: string, to: string, amount: bigint, weights: WeightParams): readonly Hop[] | undefined {
+  if (from === to || amount <= 0n) return undefined;
+  const usable = [...members].filter(([, m]) => m.balances[0] >= 0n && m.balances[1] >= 0n);
+  const graph = new ChannelGraph(usable.map(([id, m]) => ({ id, a: m.parties[0], b: m.parties[1], balanceA: m.balances[0], balanceB: m.balances[1] })));
+  const route = routeByWeight(graph, from, to, amount, weights);
+  return route.ok ? route.parts[0].path : undefined;
 }
