@@ -462,6 +462,35 @@ describe('Algorithm 3: disputes and DisputeArbitration', () => {
     await net.submit('admin2', 'consortium:grantRole', net.account.dave, 'arbitrator');
     expect((await net.submit('dave', 'investment:disputeArbitration', 'own', json({ ruling: 'NO_FRAUD', reason: 'r' }))).ruling.arbitrator).toBe(net.account.dave);
   });
+
+  test('an arbitrator refers an OPEN dispute to the panel before its deadline, with written reasons; still rulable', async () => {
+    net = await dbcsWorld();
+    await requestSigning(net, 'p1');
+    await reportFraud(net, 'p1');
+    // The deadline (default 7 days) is far away: a party may not escalate yet, an arbitrator may.
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'bob', 'investment:escalateDispute', 'p1', json({ reason: 'too slow' }));
+    for (const bad of [{}, { reason: '' }, { reason: 'x'.repeat(4097) }, { reason: 'r', extra: 1 }]) {
+      await expectRefusedUnchanged(net, 'INVALID_ARGUMENT', 'arbiter', 'investment:escalateDispute', 'p1', json(bad));
+    }
+    await expectRefusedUnchanged(net, 'FORBIDDEN', 'carol', 'investment:escalateDispute', 'p1', json({ reason: 'not mine to refer' }));
+    const reason = 'Conflicting evidence on the promised return; referred to the three-member panel. '.repeat(40).slice(0, 4096);
+    expect(reason.length).toBeGreaterThan(1024);
+    const { result, event } = await submitWithEvent(net, 'arbiter', 'investment:escalateDispute', 'p1', json({ reason }));
+    expect(result).toMatchObject({ status: 'ESCALATED', escalatedBy: net.account.arbiter, escalationReason: reason });
+    expect(event.name).toBe('DisputeEscalated');
+    expect((await net.evaluate('arbiter', 'investment:listOpenDisputes', '', '')).records.map((d: any) => [d.id, d.status])).toEqual([['p1', 'ESCALATED']]);
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'arbiter', 'investment:escalateDispute', 'p1', json({ reason: 'again' }));
+    expect((await net.submit('arbiter', 'investment:disputeArbitration', 'p1', json({ ruling: 'NO_FRAUD', reason: 'panel: no misrepresentation' }))).status).toBe('RULED');
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'arbiter', 'investment:escalateDispute', 'p1', json({ reason: 'after the ruling' }));
+  });
+
+  test('an arbitrator who is a party escalates only as a party (after the deadline)', async () => {
+    net = await dbcsWorld();
+    await net.submit('bank', 'accounts:mint', net.account.arbiter, '5000');
+    await requestSigning(net, 'own', 'arbiter');
+    await reportFraud(net, 'own', 'arbiter');
+    await expectRefusedUnchanged(net, 'FAILED_PRECONDITION', 'arbiter', 'investment:escalateDispute', 'own', json({ reason: 'my own case' }));
+  });
 });
 
 describe('ChangeStatus of a contract', () => {

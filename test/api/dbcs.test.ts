@@ -315,6 +315,33 @@ describe('DBCS-SC over REST', () => {
     }
   });
 
+  test('an arbitrator refers an OPEN dispute to the panel before its deadline, with a written reason', async () => {
+    const fundD = `fund-d-${run}`;
+    expect((await gw.as('bank').post('/v1/investment-contracts', { id: fundD, name: 'D', content: 'D', clientDeposit: '100', publishDeposit: '1000', ratio: { client: 1, delegate: 1 } })).status).toBe(201);
+    const sid = `s5-${run}`;
+    expect((await gw.as('bob').post(signings(fundD), { id: sid, delegate: id.alice })).status).toBe(201);
+    const opened = (await gw.as('bob').post(`${signings(fundD)}/${sid}/confirmation`, { decision: 2 })).body.dispute;
+    expect(opened.status).toBe('OPEN');
+    expect(Date.parse(opened.deadline)).toBeGreaterThan(Date.now() + 3600_000);
+    const path = `/v1/disputes/${sid}/escalate`;
+    const party = await gw.as('bob').post(path, { reason: 'too slow' });
+    expect([party.status, party.body.code]).toEqual([409, 'FAILED_PRECONDITION']);
+    const noReason = await gw.as('arbiter').post(path, {});
+    expect([noReason.status, noReason.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const outsider = await gw.as('carol').post(path, { reason: 'not mine' });
+    expect([outsider.status, outsider.body.code]).toEqual([403, 'FORBIDDEN']);
+    const reason = 'The evidence conflicts on the promised return; referred to the three-member panel.';
+    const referred = await gw.as('arbiter').post(path, { reason });
+    expect(referred.status).toBe(200);
+    expect(referred.body).toMatchObject({ status: 'ESCALATED', escalatedBy: id.arbiter, escalationReason: reason });
+    expect((await gw.as('bob').get(`/v1/disputes/${sid}`)).body).toMatchObject({ status: 'ESCALATED', escalatedBy: id.arbiter });
+    const queue = await gw.as('arbiter').get('/v1/disputes?pageSize=100');
+    expect(queue.body.items.find((d: any) => d.id === sid)).toMatchObject({ status: 'ESCALATED', escalationReason: reason });
+    const again = await gw.as('arbiter').post(path, { reason: 'again' });
+    expect([again.status, again.body.code]).toEqual([409, 'FAILED_PRECONDITION']);
+    expect((await gw.as('arbiter').post(`/v1/disputes/${sid}/ruling`, { ruling: 'NO_FRAUD', reason: 'panel: no misrepresentation' })).body.status).toBe('RULED');
+  });
+
   test('delegate management: update visible in history, expiry, revocation, refund, registry ChangeStatus', async () => {
     const dave = `${delegates()}/${id.dave}`;
     expect((await gw.as('dave').post(delegates(), {})).status).toBe(201);

@@ -1,5 +1,6 @@
 import { queueRows, escrowPayouts, type DisputeLike, type EscrowLike } from '../../gateway/console/src/model';
 import { money } from '../../gateway/console/src/format';
+import { contractEvents, holdRows, penaltyDue, type ContractLike } from '../../gateway/console/src/contract-model';
 
 /**
  * The console's pure parts, without a browser: the arbitrator's queue mixes contract disputes and
@@ -57,4 +58,63 @@ test('a ruling pays the recipients their parts (COMPLETE) or the initiator the w
     { account: 'c', amount: '400' },
   ]);
   expect(escrowPayouts(e, 'REFUND')).toEqual([{ account: 'a', amount: '1001' }]);
+});
+
+const contract = (changes: Partial<ContractLike> = {}): ContractLike => ({
+  id: 'fund',
+  issuer: 'i',
+  name: 'Fund',
+  clientDeposit: '1000',
+  publishDeposit: '50001',
+  publishDepositHeld: '50001',
+  ratio: { client: 9, delegate: 1 },
+  penaltyShareBps: 3333,
+  status: 'ACTIVE',
+  openSignings: 0,
+  completedSignings: 0,
+  fraudRulings: 0,
+  updatedAt: '2026-11-01T00:00:00.000Z',
+  ...changes,
+});
+
+test('the penalty a FRAUD ruling pays: the share rounded down, capped at what is still held', () => {
+  expect(penaltyDue(contract())).toBe('16665');
+  expect(penaltyDue(contract({ publishDepositHeld: '100' }))).toBe('100');
+  expect(penaltyDue(contract({ penaltyShareBps: 10000, publishDeposit: '999999999999999999', publishDepositHeld: '999999999999999999' }))).toBe('999999999999999999');
+});
+
+test('deposits and invested amounts are held while the signing is open, released once it is ruled', () => {
+  const signing = { id: 's', client: 'c', delegate: 'd', status: 'DISPUTED', deposit: '1000', clientAmount: '9000', delegateAmount: '1000' };
+  expect(holdRows(contract(), signing).map((r) => [r.account, r.amount, r.held])).toEqual([
+    ['i', '50001', '50001'],
+    ['c', '1000', '1000'],
+    ['c', '9000', '9000'],
+    ['d', '1000', '1000'],
+  ]);
+  const unsigned = holdRows(contract({ publishDepositHeld: '0' }), { ...signing, status: 'SETTLED', clientAmount: undefined, delegateAmount: undefined });
+  expect(unsigned.map((r) => [r.account, r.amount, r.held])).toEqual([
+    ['i', '50001', '0'],
+    ['c', '1000', '0'],
+  ]);
+});
+
+test('a contract history says what changed at each version', () => {
+  const at = (i: number) => ({ txId: `tx${i}`, timestamp: `2026-11-0${i + 1}T00:00:00.000Z` });
+  const events = contractEvents([
+    { ...at(0), value: contract() },
+    { ...at(1), value: contract({ openSignings: 1 }) },
+    { ...at(2), value: contract({ openSignings: 0, completedSignings: 1 }) },
+    { ...at(3), value: contract({ completedSignings: 1, status: 'INACTIVE', statusReason: 'fund full' }) },
+    { ...at(4), value: contract({ completedSignings: 1, status: 'CLOSED', publishDepositHeld: '0' }) },
+    { ...at(5), value: null },
+  ]);
+  expect(events.map((e) => e.what)).toEqual([
+    'Published (ACTIVE): publishing deposit 500.01 held, client deposit 10.00, penalty share 33.33%',
+    'Signing requested (1 open)',
+    'Signing completed: investment paid to the issuer',
+    'Status ACTIVE → INACTIVE: fund full',
+    'Status INACTIVE → CLOSED; 500.01 of the publishing deposit released',
+    'Deleted',
+  ]);
+  expect(events[3]).toEqual({ txId: 'tx3', timestamp: '2026-11-04T00:00:00.000Z', what: 'Status ACTIVE → INACTIVE: fund full' });
 });

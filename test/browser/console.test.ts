@@ -11,7 +11,9 @@ import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
  * through the API; in the browser the arbitrator signs in, sees the queue, opens the case, reads
  * the evidence hash and rules COMPLETE with reasons; the balances change as the ruling says
  * (checked on the page and through the API); a recipient signs in and sees the result on its own
- * page; a key without the arbitrator role sees no queue. Screenshots go to
+ * page; a key without the arbitrator role sees no queue. A contract fraud dispute's case page
+ * shows its deposits and holds and its contract's history, and the arbitrator rules it FRAUD or
+ * refers another to the panel (ESCALATED in the queue). Screenshots go to
  * COVENANT_SCREENSHOT_DIR (default test/browser/.screenshots). Skipped, saying so, when no
  * chromium binary is installed (CI installs it: .ci/run).
  */
@@ -150,17 +152,25 @@ describeWithBrowser('arbitration console in chromium', () => {
     await page.context().close();
   });
 
-  /** A DBCS contract fraud dispute: bank's contract, alice its delegate, dave the client who reports fraud; evidence from both sides. */
-  async function contractDispute(): Promise<{ sid: string; brochure: string }> {
+  let delegateReady = false;
+  /**
+   * A DBCS contract fraud dispute: bank's contract `fund-{tag}-{run}` (client deposit 10.00,
+   * publishing deposit 500.00, 9:1), alice its delegate, dave the client who reports fraud after
+   * both committed (alice 20.00, dave 180.00); evidence from both sides.
+   */
+  async function contractDispute(tag: string): Promise<{ sid: string; fund: string; brochure: string }> {
     const content = 'Fund A: 12 months, target 4% a year, no guaranteed return.';
-    const fund = `fund-${run}`;
-    const sid = `signing-${run}`;
+    const fund = `fund-${tag}-${run}`;
+    const sid = `signing-${tag}-${run}`;
     const delegates = `/v1/issuers/${id.bank}/delegates`;
     const signing = `/v1/investment-contracts/${fund}/signings/${sid}`;
     for (const [name, amount] of [['bank', '1000000'], ['dave', '100000']]) expect((await gw.as('bank').post(`/v1/accounts/${id[name]}/mint`, { amount })).status).toBe(200);
-    expect((await gw.as('bank').post(`${delegates}/registry`, { delegateDeposit: '500' })).status).toBe(201);
-    expect((await gw.as('alice').post(delegates, {})).status).toBe(201);
-    expect((await gw.as('bank').post(`${delegates}/${id.alice}/authorize`, { qualification: 'signatory', validUntil: new Date(Date.now() + 30 * 86400_000).toISOString() })).status).toBe(200);
+    if (!delegateReady) {
+      expect((await gw.as('bank').post(`${delegates}/registry`, { delegateDeposit: '500' })).status).toBe(201);
+      expect((await gw.as('alice').post(delegates, {})).status).toBe(201);
+      expect((await gw.as('bank').post(`${delegates}/${id.alice}/authorize`, { qualification: 'signatory', validUntil: new Date(Date.now() + 30 * 86400_000).toISOString() })).status).toBe(200);
+      delegateReady = true;
+    }
     const contract = { id: fund, name: 'Fund A', content, contentHash: createHash('sha256').update(content).digest('hex'), clientDeposit: '1000', publishDeposit: '50000', ratio: { client: 9, delegate: 1 } };
     expect((await gw.as('bank').post('/v1/investment-contracts', contract)).status).toBe(201);
     expect((await gw.as('dave').post(`/v1/investment-contracts/${fund}/signings`, { id: sid, delegate: id.alice })).status).toBe(201);
@@ -170,11 +180,17 @@ describeWithBrowser('arbitration console in chromium', () => {
     expect((await gw.as('dave').post(`/v1/disputes/${sid}/evidence`, { text: 'Transcript of the call of 2 March' })).status).toBe(200);
     const brochure = createHash('sha256').update('brochure.pdf').digest('hex');
     expect((await gw.as('bank').post(`/v1/disputes/${sid}/evidence`, { documentHash: brochure, description: 'approved brochure' })).status).toBe(200);
-    return { sid, brochure };
+    return { sid, fund, brochure };
+  }
+
+  /** The rows of the table named `name` on `page`, each as its cells' texts. */
+  async function rowsOf(page: Page, name: string | RegExp): Promise<string[][]> {
+    const rows = page.getByRole('table', { name }).locator('tbody tr');
+    return Promise.all((await rows.all()).map((r) => r.locator('td').allTextContents()));
   }
 
   test('a contract fraud dispute (DBCS) ruled FRAUD from the browser: the Penalty pays the client', async () => {
-    const { sid, brochure } = await contractDispute();
+    const { sid, fund, brochure } = await contractDispute('fraud');
     const before = { dave: await balance('dave'), alice: await balance('alice'), bank: await balance('bank') };
     const page = await signedIn('arbiter');
     const row = page.getByRole('table', { name: /oldest first/ }).getByRole('row').filter({ hasText: sid });
@@ -184,12 +200,31 @@ describeWithBrowser('arbitration console in chromium', () => {
     const evidence = page.getByRole('table', { name: /Evidence \(2\)/ });
     await expect(evidence.textContent()).resolves.toContain('Transcript of the call of 2 March');
     await expect(evidence.textContent()).resolves.toContain(brochure);
+
+    // The deposits and holds at stake: what the test put up, all still held while the dispute is open.
+    await page.getByRole('table', { name: 'Deposits and holds' }).waitFor();
+    expect(await rowsOf(page, 'Deposits and holds')).toEqual([
+      ['Issuer’s publishing deposit', id.bank, '500.00', '500.00'],
+      ['Client’s signing deposit', id.dave, '10.00', '10.00'],
+      ['Client’s invested amount (ratio 9:1)', id.dave, '180.00', '180.00'],
+      ['Delegate’s invested amount', id.alice, '20.00', '20.00'],
+    ]);
+    await expect(page.getByTestId('penalty').textContent()).resolves.toContain('100% of the publishing deposit; a FRAUD ruling now pays the client 500.00');
+    // The contract's history: publication, then the signing request, each with its transaction.
+    const history = `Contract ${fund} history (every committed version)`;
+    const versions = await rowsOf(page, history);
+    expect(versions.map((r) => r[1])).toEqual(['Published (ACTIVE): publishing deposit 500.00 held, client deposit 10.00, penalty share 100%', 'Signing requested (1 open)']);
+    for (const r of versions) expect(r[2]).toMatch(/^[0-9a-f]{64}$/);
     await page.getByLabel(/^Fraud \(Penalty\)/).check();
     await page.getByLabel('Written reasons').fill('The brochure promises a return the contract does not contain.');
     await page.getByRole('button', { name: 'Record the ruling' }).click();
     await page.getByTestId('ruling-outcome').filter({ hasText: 'FRAUD (PENALTY)' }).waitFor();
     const moved = await page.getByRole('table', { name: 'Money moved by the ruling' }).locator('tbody tr').allTextContents();
     expect(moved).toContain(`penalty${id.bank}${id.dave}500.00`);
+    // After the ruling: nothing held any more, and the history shows the Penalty and the deactivation.
+    await page.getByRole('table', { name: history }).getByText(/^Fraud ruled/).waitFor();
+    expect((await rowsOf(page, 'Deposits and holds')).map((r) => r[3])).toEqual(['0.00', '0.00', '0.00', '0.00']);
+    expect((await rowsOf(page, history)).at(-1)?.[1]).toBe(`Fraud ruled: penalty of 500.00 paid from the publishing deposit; Signing ended (0 open); Status ACTIVE → INACTIVE: fraud ruled in dispute ${sid}`);
     await page.screenshot({ path: join(SCREENSHOTS, '6-dispute-ruled.png'), fullPage: true });
     await page.context().close();
 
@@ -204,6 +239,37 @@ describeWithBrowser('arbitration console in chromium', () => {
     const disputes = party.getByRole('table', { name: /My disputes/ });
     await expect(disputes.textContent()).resolves.toContain('FRAUD (PENALTY)');
     await party.context().close();
+  });
+
+  test('the arbitrator refers a second contract dispute to the panel from its case page; the queue shows it ESCALATED', async () => {
+    const { sid } = await contractDispute('panel');
+    const page = await signedIn('arbiter');
+    const queue = page.getByRole('table', { name: /oldest first/ });
+    await queue.getByRole('link', { name: sid }).click();
+    await page.getByRole('heading', { name: `Contract dispute ${sid}` }).waitFor();
+    await expect(page.getByTestId('dispute-status').textContent()).resolves.toBe('OPEN');
+
+    // The reason is required; then, by keyboard: the labelled field, Tab to the button, Enter.
+    const escalate = page.getByRole('button', { name: 'Escalate to the panel' });
+    await escalate.click();
+    await page.getByRole('alert').filter({ hasText: 'Write the reason for referring the case' }).waitFor();
+    const reason = 'The transcript and the brochure conflict on the promised return; referred to the three-member panel.';
+    await page.getByLabel('Reason for the referral').fill(reason);
+    await page.getByLabel('Reason for the referral').press('Tab');
+    await expect(escalate.evaluate((b) => b === b.ownerDocument.activeElement)).resolves.toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('dispute-status').filter({ hasText: 'ESCALATED' }).waitFor();
+    await expect(page.getByText(reason).count()).resolves.toBe(1);
+    // Escalated, the dispute can still be ruled, not escalated again.
+    await expect(escalate.count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Record the ruling' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, '7-dispute-escalated.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Arbitration queue' }).click();
+    const row = page.getByRole('table', { name: /oldest first/ }).getByRole('row').filter({ hasText: sid });
+    await row.getByRole('cell', { name: 'ESCALATED' }).waitFor();
+    await page.context().close();
+    expect((await gw.as('dave').get(`/v1/disputes/${sid}`)).body).toMatchObject({ status: 'ESCALATED', escalatedBy: id.arbiter, escalationReason: reason });
   });
 
   test('live updates: a dispute opened while the arbitrator watches the queue appears without reloading', async () => {

@@ -26,7 +26,8 @@ import type { InvestmentContract, Signing } from './investment';
  * Beyond the paper: the parties (client on one side, issuer and delegate on the other) submit
  * evidence (text or a SHA-256 document hash) while the dispute is OPEN or ESCALATED; the ruling
  * carries a written reason; after its deadline (ledger setting, default 7 days) a party may
- * escalate an OPEN dispute (ESCALATED, still rulable by an arbitrator); arbitrators list unruled
+ * escalate an OPEN dispute, and an arbitrator may at any time refer it, with written reasons, to
+ * the institution's panel (ESCALATED, still rulable by an arbitrator); arbitrators list unruled
  * disputes oldest first.
  *
  * Pure: computes the dispute values and the movements; the contract applies them to accounts.
@@ -86,13 +87,28 @@ export function addEvidence(d: Dispute, caller: string, body: Record<string, unk
   return { ...d, evidence: [...d.evidence, { ...item, role }], updatedAt: now };
 }
 
-/** A party escalates an OPEN dispute past its deadline: `{reason?}`. FORBIDDEN, FAILED_PRECONDITION. */
-export function escalateDispute(d: Dispute, caller: string, body: Record<string, unknown>, now: string): Dispute {
+/** Longest reason a party gives when it escalates; an arbitrator's referral may run to MAX_REASON. */
+export const MAX_PARTY_ESCALATION_REASON = 1024;
+
+/**
+ * Escalates an OPEN dispute to ESCALATED (it stays in the arbitrators' queue and can still be
+ * ruled), `body` `{reason?}`, recording escalatedBy/escalatedAt/escalationReason. Two callers may:
+ * - a party (client, issuer or delegate), once the deadline has passed (`now >= deadline`); its
+ *   reason is optional, 1..1024 characters;
+ * - an arbitrator that is not a party (`callerIsArbitrator`: the caller holds the ledger
+ *   arbitrator role, checked by the contract), at any time: the referral of the case to the
+ *   arbitration institution's panel, with a written reason, required, 1..4096 characters.
+ * A caller that is both a party and an arbitrator escalates as a party. Errors: INVALID_ARGUMENT
+ * (reason), FORBIDDEN (neither), FAILED_PRECONDITION (not OPEN, or a party before the deadline).
+ */
+export function escalateDispute(d: Dispute, caller: string, body: Record<string, unknown>, now: string, callerIsArbitrator = false): Dispute {
   rejectUnknownFields(body, ['reason'], 'escalation');
-  const reason = optionalText(body.reason, 'reason', 1024);
-  if (!roleIn(d, caller)) throw forbidden(`only a party to dispute ${d.id} may escalate it`);
+  const party = roleIn(d, caller) !== undefined;
+  const referral = !party && callerIsArbitrator;
+  const reason = referral ? parseText(body.reason, 'reason', 1, MAX_REASON) : optionalText(body.reason, 'reason', MAX_PARTY_ESCALATION_REASON);
+  if (!party && !referral) throw forbidden(`only a party to dispute ${d.id} or an arbitrator may escalate it`);
   if (d.status !== 'OPEN') throw failedPrecondition(`dispute ${d.id} is ${d.status}, not OPEN`);
-  if (now < d.deadline) throw failedPrecondition(`dispute ${d.id} may be escalated after its deadline ${d.deadline}`);
+  if (party && now < d.deadline) throw failedPrecondition(`dispute ${d.id} may be escalated by a party after its deadline ${d.deadline}`);
   return { ...d, status: 'ESCALATED', escalatedAt: now, escalatedBy: caller, escalationReason: reason, updatedAt: now };
 }
 

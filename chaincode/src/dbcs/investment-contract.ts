@@ -278,17 +278,19 @@ export class InvestmentsContract extends CovenantContract {
   }
 
   /**
-   * Escalates an OPEN dispute whose deadline has passed (transaction time >= deadline): status
-   * ESCALATED; it stays in the open-dispute queue and arbitrators can still rule it. `request`
-   * `{reason?}`. Caller: a party. Errors: NOT_FOUND, FORBIDDEN, FAILED_PRECONDITION (not OPEN,
-   * deadline not reached). Event `DisputeEscalated`.
+   * Escalates an OPEN dispute: status ESCALATED; it stays in the open-dispute queue and
+   * arbitrators can still rule it. `request` `{reason?}`. Callers: a party once the deadline has
+   * passed (transaction time >= deadline; reason optional, up to 1024 characters), or an
+   * arbitrator that is not a party, at any time, referring the case to the institution's panel
+   * (reason required, 1..4096 characters). Errors: NOT_FOUND, INVALID_ARGUMENT, FORBIDDEN (neither),
+   * FAILED_PRECONDITION (not OPEN, a party before the deadline). Event `DisputeEscalated`.
    */
   @Transaction()
   @Returns('string')
   async escalateDispute(ctx: CovenantContext, disputeId: string, request: string): Promise<string> {
     const body = parseObjectArg(request, 'request');
     const disputes = new DisputeStore(ctx);
-    const next = escalateDispute(await disputes.get(parseId(disputeId, 'disputeId')), ctx.caller.accountId, body, ctx.now);
+    const next = escalateDispute(await disputes.get(parseId(disputeId, 'disputeId')), ctx.caller.accountId, body, ctx.now, await isArbitrator(ctx));
     await disputes.save(next);
     return this.emitted(ctx, 'DisputeEscalated', viewDispute(next), { dispute: viewDispute(next) }, signingAudience(next));
   }

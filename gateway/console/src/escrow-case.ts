@@ -3,6 +3,7 @@ import { LoadedElement } from './loaded-element';
 import { api } from './api';
 import { money, when } from './format';
 import { escrowPayouts, type EscrowLike } from './model';
+import { historyTable } from './history-table';
 import './ruling-form';
 
 interface HistoryItem {
@@ -94,11 +95,10 @@ export class EscrowCase extends LoadedElement {
           </section>`
         : ''}
       ${e.status === 'DISPUTED' && e.arbitrator === this.me ? html`<ruling-form kind="escrow" case-id=${e.id} @ruled=${this.ruled}></ruling-form>` : ''}
-      <table>
-        <caption>History (every committed version)</caption>
-        <thead><tr><th scope="col">Time</th><th scope="col">Status</th><th scope="col">Transaction</th></tr></thead>
-        <tbody>${this.history.map((h) => html`<tr><td>${when(h.timestamp)}</td><td>${h.escrow?.status ?? 'deleted'}</td><td class="hash">${h.txId}</td></tr>`)}</tbody>
-      </table>
+      ${historyTable(
+        'History (every committed version)',
+        this.history.map((h) => ({ timestamp: h.timestamp, txId: h.txId, what: h.escrow ? `Status ${h.escrow.status}` : 'Deleted' })),
+      )}
     `;
   }
 }

@@ -4,7 +4,6 @@ import { RecordId } from './schemas';
 import { DbcsSettings, Dispute } from './dbcs-schemas';
 import { chaincodeRoutes } from './forward';
 import { act, page, read } from './rows';
-import { OptionalReason } from './reason';
 
 const DisputeRef = Type.Ref(Dispute);
 const PAPER = 'DBCS-SC (PLOS ONE 2022, seeds/004)';
@@ -12,8 +11,9 @@ const DisputeParams = Type.Object({ id: RecordId });
 
 /**
  * Contract fraud disputes of DBCS-SC (Algorithm 3) and the arbitration institution's work: the
- * queue of open disputes, evidence, escalation after the deadline, and DisputeArbitration with
- * Penalty (fraud) or Settlement (no fraud). Chaincode contract `investment`.
+ * queue of open disputes, evidence, escalation (a party after the deadline, an arbitrator at any
+ * time, referring the case to the panel), and DisputeArbitration with Penalty (fraud) or
+ * Settlement (no fraud). Chaincode contract `investment`.
  */
 export const disputeRoutes = chaincodeRoutes(['disputes'], [
   page({
@@ -74,11 +74,15 @@ export const disputeRoutes = chaincodeRoutes(['disputes'], [
   act({
     url: '/disputes/:id/escalate',
     fn: 'investment:escalateDispute',
-    summary: 'Escalate a dispute not ruled by its deadline (client, issuer or delegate)',
-    description: 'Beyond the paper: once the deadline has passed (ledger time), a party marks an OPEN dispute ESCALATED; it stays in the arbitrators’ queue and can still be ruled. Errors: 403 not a party, 404, 409 not OPEN or deadline not reached.',
+    summary: 'Escalate a dispute: a party after its deadline, or an arbitrator referring it to the panel',
+    description:
+      'Beyond the paper: marks an OPEN dispute ESCALATED (`escalatedBy`, `escalatedAt`, `escalationReason`); it stays in the arbitrators’ queue and can still be ruled. Two callers may: a party (client, issuer or delegate) once the deadline has passed (ledger time), with an optional `reason` of up to 1024 characters; or an arbitrator that is not a party, at any time, referring the case to the arbitration institution’s panel with a written `reason` (required, 1 to 4096 characters). Errors: 400 (reason missing for an arbitrator, too long), 403 neither a party nor an arbitrator, 404, 409 not OPEN (already escalated or ruled) or, for a party, deadline not reached.',
     operationId: 'escalateDispute',
     params: DisputeParams,
-    body: OptionalReason('no ruling after 7 days'),
+    body: Type.Object(
+      { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Why: optional for a party (up to 1024 characters), required for an arbitrator' })) },
+      { additionalProperties: false, examples: [{ reason: 'no ruling after 7 days' }, { reason: 'The evidence conflicts on the promised return; referred to the three-member panel.' }] },
+    ),
     response: DisputeRef,
   }),
   read({ url: '/dbcs/settings', fn: 'investment:getSettings', summary: 'Dispute window and least penalty share in force', operationId: 'getDbcsSettings', response: DbcsSettings }),
