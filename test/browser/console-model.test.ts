@@ -1,4 +1,4 @@
-import { queueRows, escrowPayouts, type DisputeLike, type EscrowLike } from '../../gateway/console/src/model';
+import { queueRows, escrowEvents, escrowPayouts, type DisputeLike, type EscrowLike } from '../../gateway/console/src/model';
 import { money } from '../../gateway/console/src/format';
 import { contractEvents, holdRows, penaltyDue, type ContractLike } from '../../gateway/console/src/contract-model';
 
@@ -117,4 +117,30 @@ test('a contract history says what changed at each version', () => {
     'Deleted',
   ]);
   expect(events[3]).toEqual({ txId: 'tx3', timestamp: '2026-11-04T00:00:00.000Z', what: 'Status ACTIVE → INACTIVE: fund full' });
+});
+
+test('an escrow history says what changed at each version: confirmations, cancellation approvals, dispute, ruling, status', () => {
+  const at = (i: number) => ({ txId: `tx${i}`, timestamp: `2026-11-0${i + 1}T00:00:00.000Z` });
+  const base = escrow('e', '2026-11-01T00:00:00.000Z');
+  const unconfirmed = base.recipients.map((r) => ({ ...r, confirmed: false }));
+  const v = (over: Partial<EscrowLike>): EscrowLike => ({ ...base, dispute: undefined, ...over });
+  const events = escrowEvents([
+    { ...at(0), escrow: v({ status: 'PROPOSED', recipients: unconfirmed }) },
+    { ...at(1), escrow: v({ status: 'PROPOSED', recipients: [base.recipients[0], unconfirmed[1]] }) },
+    { ...at(2), escrow: v({ status: 'ACTIVE' }) },
+    { ...at(3), escrow: v({ status: 'ACTIVE', cancelApprovals: ['a'] }) },
+    { ...at(4), escrow: v({ status: 'DISPUTED', cancelApprovals: ['a'], dispute: base.dispute }) },
+    { ...at(5), escrow: v({ status: 'COMPLETED', cancelApprovals: ['a'], dispute: base.dispute, ruling: { outcome: 'REFUND', reasons: 'r', arbitrator: 'z', at: '' } }) },
+    { ...at(6), escrow: null },
+  ]);
+  expect(events.map((e) => e.what)).toEqual([
+    'Proposed (PROPOSED): 10.01 held from a for 2 recipient(s)',
+    'Confirmed by b',
+    'Confirmed by c; PROPOSED → ACTIVE',
+    'Cancellation approved by a',
+    'Disputed by b: not paid; ACTIVE → DISPUTED',
+    'Ruled refund by z; DISPUTED → COMPLETED',
+    'Deleted',
+  ]);
+  expect(events[2]).toMatchObject({ txId: 'tx2' });
 });

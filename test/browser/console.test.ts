@@ -101,7 +101,15 @@ describeWithBrowser('arbitration console in chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: `Escrow ${escrowId}` }).waitFor();
     await expect(page.getByTestId('evidence-hash').textContent()).resolves.toBe(evidenceHash);
-    await expect(page.getByText('delivered, not paid').count()).resolves.toBe(1);
+    await expect(page.getByText('delivered, not paid', { exact: true }).count()).resolves.toBe(1);
+    // The history says what each version changed, in words, oldest first.
+    const events = (await rowsOf(page, 'History (every committed version)')).map((r) => r[1]);
+    expect(events).toEqual([
+      `Proposed (PROPOSED): 250.00 held from ${id.alice} for 2 recipient(s)`,
+      `Confirmed by ${id.bob}`,
+      `Confirmed by ${id.dave}; PROPOSED → ACTIVE`,
+      `Disputed by ${id.bob}: delivered, not paid; ACTIVE → DISPUTED`,
+    ]);
     await page.screenshot({ path: join(SCREENSHOTS, '2-arbitrator-case.png'), fullPage: true });
 
     // The ruling: reasons are required, then COMPLETE.

@@ -2,15 +2,9 @@ import { html } from 'lit';
 import { LoadedElement } from './loaded-element';
 import { api } from './api';
 import { money, when } from './format';
-import { escrowPayouts, type EscrowLike } from './model';
+import { escrowEvents, escrowPayouts, type EscrowLike, type EscrowVersion } from './model';
 import { historyTable } from './history-table';
 import './ruling-form';
-
-interface HistoryItem {
-  txId: string;
-  timestamp: string;
-  escrow: EscrowLike | null;
-}
 
 /**
  * An escrow's case page (`GET /v1/escrows/{id}` and `/history`, parties and the named arbitrator
@@ -23,7 +17,7 @@ export class EscrowCase extends LoadedElement {
   declare caseId: string;
   declare me: string;
   declare escrow: EscrowLike | undefined;
-  declare history: HistoryItem[];
+  declare history: EscrowVersion[];
 
   constructor() {
     super();
@@ -38,7 +32,7 @@ export class EscrowCase extends LoadedElement {
   /** Reloads the escrow and its history (after a ruling, or on a live ledger event). */
   protected async fetch() {
     const id = encodeURIComponent(this.caseId);
-    const [escrow, history] = await Promise.all([api<EscrowLike>(`/v1/escrows/${id}`), api<{ items: HistoryItem[] }>(`/v1/escrows/${id}/history`)]);
+    const [escrow, history] = await Promise.all([api<EscrowLike>(`/v1/escrows/${id}`), api<{ items: EscrowVersion[] }>(`/v1/escrows/${id}/history`)]);
     this.escrow = escrow;
     this.history = history.items;
   }
@@ -97,7 +91,7 @@ export class EscrowCase extends LoadedElement {
       ${e.status === 'DISPUTED' && e.arbitrator === this.me ? html`<ruling-form kind="escrow" case-id=${e.id} @ruled=${this.ruled}></ruling-form>` : ''}
       ${historyTable(
         'History (every committed version)',
-        this.history.map((h) => ({ timestamp: h.timestamp, txId: h.txId, what: h.escrow ? `Status ${h.escrow.status}` : 'Deleted' })),
+        escrowEvents(this.history),
       )}
     `;
   }
