@@ -15,8 +15,9 @@
  * 4. What the orderers really ordered: the blocks written during the run are scanned (qscc) for
  *    envelopes per transaction id and validation codes, so the figures count each committed
  *    transaction once.
- * A round runs each side once (the order alternates between rounds); each client makes `perClient`
- * sequential transactions; a side's throughput is transactions / elapsed seconds. Prints each
+ * Each comparison starts with a warm-up round of both sides, printed and not counted (the first
+ * escrow creates of a run are about a third slower: JIT and cold caches). A round runs each side
+ * once (the order alternates between rounds); each client makes `perClient` sequential transactions; a side's throughput is transactions / elapsed seconds. Prints each
  * round, the medians and the ratio of the medians, and for the 32-client comparisons the CPU
  * milliseconds each side cost per transaction in the peers, chaincode servers, orderers and this
  * client (medians): on a saturated 2-core host the throughput ratio follows the CPU ratio.
@@ -43,8 +44,8 @@ import { cpuPerTransaction, networkCpu } from '../support/network-cpu';
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
 const RESULT_FILE = process.env.COVENANT_THROUGHPUT_JSON ?? path.resolve(__dirname, 'figures/data/fabric-throughput.json');
 const CLIENTS = 32;
-/** Transactions per client at 32 clients: 256 a side, a few seconds of steady load. */
-const AT_32 = 8;
+/** Transactions per client at 32 clients: 512 a side, 6-10 s of steady load (256 gave 3 s windows whose ratios ranged 0.65-0.99). */
+const AT_32 = 16;
 
 /**
  * One side of a round: `clients` workers, each running `op` `perClient` times in sequence. Also
@@ -83,6 +84,10 @@ interface Comparison {
 /** Interleaved rounds of two sides; the order alternates so that neither always goes first. */
 async function compare(label: string, names: [string, string], rounds: number, run: (side: 0 | 1, round: number) => Promise<Side>): Promise<Comparison> {
   const result: Comparison = { label, a: names[0], b: names[1], rounds: [], cpu: { a: [], b: [] }, failures: { a: 0, b: 0 } };
+  // A warm-up round, not counted: the first transactions of a kind pay for JIT compilation in the
+  // chaincode servers and for cold caches in the peers, which would weigh on whichever side runs first.
+  const warm = [(await run(0, -1)).tps, (await run(1, -1)).tps];
+  process.stdout.write(`  ${label} warm-up (not counted): ${names[0]} ${warm[0].toFixed(1)} tx/s, ${names[1]} ${warm[1].toFixed(1)} tx/s\n`);
   for (let r = 0; r < rounds; r++) {
     const order: (0 | 1)[] = r % 2 === 0 ? [0, 1] : [1, 0];
     const tps = [0, 0];
