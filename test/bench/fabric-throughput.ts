@@ -18,9 +18,10 @@
  * Each comparison starts with a warm-up round of both sides, printed and not counted (the first
  * escrow creates of a run are about a third slower: JIT and cold caches). A round runs each side
  * once (the order alternates between rounds); each client makes `perClient` sequential
- * transactions; a side's throughput is transactions / elapsed seconds. Prints each round, the medians and the ratio of the medians, and for the 32-client comparisons the CPU
- * milliseconds each side cost per transaction in the peers, chaincode servers, orderers and this
- * client (medians): on a saturated 2-core host the throughput ratio follows the CPU ratio.
+ * transactions; a side's throughput is transactions / elapsed seconds. Prints each round, the
+ * medians and the ratio of the medians, and for the 32-client comparisons the CPU milliseconds each
+ * side cost per transaction in the peers, chaincode servers, orderers and this client (medians): on
+ * a saturated 2-core host the throughput ratio follows the CPU ratio.
  * When all three transfer comparisons ran, their medians are also written to
  * test/bench/figures/data/fabric-throughput.json (or $COVENANT_THROUGHPUT_JSON), the file
  * `npm run figures` charts.
