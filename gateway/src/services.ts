@@ -6,6 +6,7 @@ import type { IdentityStore } from './identity/store';
 import { ChannelService, Faults } from './channels/service';
 import { MultipartyService } from './channels/multiparty';
 import { RoutePaymentService } from './channels/route-payment';
+import { RouteJournal } from './channels/route-journal';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
 import { PeerTransport } from './channels/transport';
@@ -65,7 +66,15 @@ export const services = fp<ServiceOptions>(
     app.decorate('chaincode', chaincode);
     app.decorate('channels', channels);
     app.decorate('multiparty', multiparty);
-    app.decorate('routePayments', new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p)));
+    const routePayments = new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p), new RouteJournal(options.gatewayDb), (name) => options.identities.principals.find((p) => p.name === name), options.faults);
+    app.decorate('routePayments', routePayments);
+    // Routes a stop left open are closed once the gateway is up (its peers may be starting too).
+    app.addHook('onReady', () => {
+      void routePayments.resume().then(
+        ({ closed, left }) => (closed.length || left.length ? app.log.info({ closed, left }, 'routed payments left open by a stop') : undefined),
+        (err) => app.log.error({ err }, 'resuming routed payments failed'),
+      );
+    });
     app.decorate('scripCustomer', scripCustomer);
     app.decorate('scripIssuer', new ScripIssuer(chaincode, options.identities, options.gatewayDb));
     // Private payments: the wallet's one-time keys need libsodium loaded (chaincode/src/privacy/sodium.ts).

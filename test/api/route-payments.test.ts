@@ -87,4 +87,38 @@ describe('payments along a route', () => {
     const small = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '5' });
     expect(small.status).toBe(201);
   }, 60_000);
+
+  test('a payer gateway stopped mid-route closes the route when it starts again: paid means paid, opened means nothing moved', async () => {
+    await allowForwarding();
+    const received = async () => BigInt((await balances('bob', ch.bd))[1]) + BigInt((await balances('carol', ch.cd))[1]);
+    const paid = async () => BigInt((await balances('alice', ch.ab))[0]) + BigInt((await balances('alice', ch.ac))[0]);
+    const bound = async () => (await Promise.all([ch.ab, ch.ac].map(async (c) => (await gw.as('alice').get(`/v1/channels/${c}`)).body.busy))).filter((b) => b !== null);
+    const released = async () => {
+      for (let i = 0; i < 100 && (await bound()).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await bound()).toEqual([]);
+    };
+    let crashAfter: string | undefined;
+    const faults = {
+      afterRouteStep: (_id: string, stage: string) => {
+        if (stage !== crashAfter) return;
+        crashAfter = undefined;
+        throw new Error(`crash after ${stage}`);
+      },
+    };
+    for (const [stage, moves] of [['paid', 3n], ['opened', 0n]] as const) {
+      await gw.restart('Org1MSP', faults);
+      const [before, spent] = [await received(), await paid()];
+      crashAfter = stage;
+      const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3' });
+      expect(res.status).toBe(500);
+      // The "crash" left the route's multiparty channel open: alice's channel on the route is bound.
+      expect(await bound()).toHaveLength(1);
+      await gw.restart('Org1MSP');
+      await released();
+      expect(await received()).toBe(before + moves);
+      expect(await paid()).toBe(spent - moves);
+    }
+    // The channels carry routes again.
+    expect((await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '2' })).status).toBe(201);
+  }, 120_000);
 });

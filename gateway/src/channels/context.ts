@@ -9,6 +9,12 @@ import type { ChannelRecords } from './records';
 export interface Faults {
   /** Called after the other side agreed, before the agreed state is stored: a crash point. */
   afterAgreeBeforeStore?: (channel: string) => void;
+  /**
+   * Called after a step of a routed payment (its multiparty channel opened, or its update made or
+   * refused), before the next: a crash point. A throw leaves the route as a crash at that moment
+   * would: no close, the route journal as written.
+   */
+  afterRouteStep?: (multiparty: string, stage: 'opened' | 'paid' | 'failed') => void;
 }
 
 /** What the two-party protocol's parts (openings.ts, updates.ts) share. */

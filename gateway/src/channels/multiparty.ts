@@ -136,6 +136,11 @@ export class MultipartyService {
     return this.chaincode.submit<MultipartyView>(principal, 'channels:closeMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
   }
 
+  /** The multiparty channel as the ledger shows it to the principal (a party): NOT_FOUND, FORBIDDEN otherwise. */
+  view(principal: Principal, id: string): Promise<MultipartyView> {
+    return this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+  }
+
   /** The principal's OPEN channels not bound to a multiparty channel (first 100). */
   async openChannelsOf(principal: Principal): Promise<ChannelView[]> {
     const page = await this.chaincode.evaluate<{ records: ChannelView[] }>(principal, 'channels:listChannels', ['100', '']);

@@ -4,6 +4,8 @@ import type { ChannelView } from '@covenant/chaincode';
 import type { MultipartyService } from './multiparty';
 import { MultipartyPayment, refuse } from './protocol';
 import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
+import type { RouteJournal } from './route-journal';
+import type { Faults } from './context';
 
 /**
  * A payment along a route of channels (issue 5, "Channel selection and routing"): the payer's
@@ -18,6 +20,9 @@ import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './rout
  * the payee's because it only gains; the payer's because the payer asked. Either every hop moves
  * or none.
  * The route's channels must be open, idle and checkpointed (their latest agreed state on-chain).
+ * The payer's gateway journals each step (route-journal.ts) and closes, when it starts again, every
+ * route a stop left open ({@link RoutePaymentService.resume}): its channels are released with the
+ * payment made or not, never half made.
  */
 export const MAX_DEPTH = 3;
 const MAX_PARTIES = 50;
@@ -33,7 +38,14 @@ export interface RoutedPayment {
 }
 
 export class RoutePaymentService {
-  constructor(private readonly multiparty: MultipartyService, private readonly accountIdOf: (p: Principal) => string) {}
+  constructor(
+    private readonly multiparty: MultipartyService,
+    private readonly accountIdOf: (p: Principal) => string,
+    private readonly journal: RouteJournal,
+    /** The principal of a payer's name, to close its routes after a restart. */
+    private readonly principalNamed: (name: string) => Principal | undefined,
+    private readonly faults: Faults = {},
+  ) {}
 
   /** The channel graph the payer knows: breadth-first over announced channels, MAX_DEPTH hops. */
   async knownGraph(principal: Principal): Promise<ChannelGraph> {
@@ -86,12 +98,23 @@ export class RoutePaymentService {
     if (channels.length === 1) {
       throw refuse('INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`);
     }
-    await this.multiparty.open(principal, { id, parties: [...parties], channels });
+    await this.journal.begin(id, { payer: principal.name, to, amount: amount.toString() });
+    try {
+      await this.multiparty.open(principal, { id, parties: [...parties], channels });
+    } catch (err) {
+      await this.journal.end(id);
+      throw err;
+    }
+    await this.step(id, 'opened');
+    let refusal: unknown;
     try {
       await this.multiparty.pay(principal, id, [...hops.values()]);
-    } finally {
-      await this.multiparty.close(principal, id);
+    } catch (err) {
+      refusal = err;
     }
+    await this.step(id, refusal === undefined ? 'paid' : 'failed');
+    await this.closeRoute(principal, id);
+    if (refusal !== undefined) throw refusal;
     return {
       to,
       amount: amount.toString(),
@@ -99,5 +122,47 @@ export class RoutePaymentService {
       multiparty: id,
       parts: route.parts.map((p) => ({ amount: p.amount.toString(), path: p.path.map((h) => ({ channel: h.channel, from: h.from, to: h.to })) })),
     };
+  }
+
+  /**
+   * Closes every route a stop of this gateway left open (called when the gateway starts): each
+   * route's multiparty channel is closed at the state its parties last signed, so its channels are
+   * released with the payment made (stage `paid`) or not made (`opened`, `failed`), all hops or
+   * none. A route whose opening never committed is forgotten. A route that cannot be closed now
+   * (a party's gateway unreachable) stays journaled for the next start; the multiparty timeout
+   * (exit) is the way out meanwhile. Returns the ids closed and those left.
+   */
+  async resume(): Promise<{ closed: string[]; left: string[] }> {
+    const closed: string[] = [];
+    const left: string[] = [];
+    for (const [id, entry] of await this.journal.pending()) {
+      const principal = this.principalNamed(entry.payer);
+      try {
+        if (!principal) throw new Error(`no principal ${entry.payer} at this gateway`);
+        await this.closeRoute(principal, id);
+        closed.push(id);
+      } catch {
+        left.push(id);
+      }
+    }
+    return { closed, left };
+  }
+
+  /** Records `stage` in the journal, then passes the crash point. */
+  private async step(id: string, stage: 'opened' | 'paid' | 'failed'): Promise<void> {
+    await this.journal.advance(id, stage);
+    this.faults.afterRouteStep?.(id, stage);
+  }
+
+  /** Closes the route's multiparty channel if it is open, then forgets the route. */
+  private async closeRoute(principal: Principal, id: string): Promise<void> {
+    let status: string | undefined;
+    try {
+      status = (await this.multiparty.view(principal, id)).status;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    }
+    if (status === 'OPEN') await this.multiparty.close(principal, id);
+    await this.journal.end(id);
   }
 }
