@@ -2,10 +2,10 @@
  * Block time and on-chain transaction counts for the embedded ledger, at the test-support level
  * (test/support/gateway.ts, option `wrapLedger`): the embedded ledger has no block, batch or
  * commit-interval option (it commits each transaction as its own block at once), so this wrapper
- * holds each submit until the next block boundary of a clock ticking every `blockMs`
+ * holds each submit until the next block boundary of a clock ticking every `setBlockTime` ms
  * (the paper's 15 s Ethereum blocks, section 4.2), then lets the ledger commit it. Submits that
  * arrive within one interval commit at the same boundary, as transactions packed in one block.
- * With `blockMs` 0 submits pass straight through (set-up steps of a bench).
+ * With no block time (the default) submits pass straight through (set-up steps of a bench).
  *
  * On-chain transactions are counted twice, to cross-check: the ledger's height (the embedded
  * ledger's block height = committed transactions) and the committed submits by transaction
@@ -21,13 +21,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class BlockClockLedger implements Ledger {
   readonly kind: Ledger['kind'];
   readonly channel?: string;
-  /** Milliseconds between blocks; 0: commit at once. Read at each submit. */
-  blockMs = 0;
+  private blockMs = 0;
   /** Committed submits by transaction function since the last `take`. */
   private commits: Record<string, number> = {};
   /** Signatures in the committed transactions' arguments since the last `take`. */
   private signatures = new Set<string>();
-  private readonly epoch = Date.now();
+  private epoch = Date.now();
 
   constructor(private readonly inner: Ledger) {
     this.kind = inner.kind;
@@ -53,6 +52,15 @@ export class BlockClockLedger implements Ledger {
   private untilNextBlock(): number {
     const elapsed = Date.now() - this.epoch;
     return (Math.floor(elapsed / this.blockMs) + 1) * this.blockMs - elapsed;
+  }
+
+  /**
+   * Sets the time between blocks, milliseconds (0: commit at once), and starts the clock now: the
+   * first block boundary is `ms` from now, as if a block had just been committed.
+   */
+  setBlockTime(ms: number): void {
+    this.blockMs = ms;
+    this.epoch = Date.now();
   }
 
   async submit(identity: SigningIdentity, fn: string, args: string[], options?: SubmitOptions): Promise<SubmitResult> {

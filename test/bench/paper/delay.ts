@@ -2,22 +2,23 @@
  * The paper's delay experiment (section 4.2, Figures 2-4): payment latency on-chain against
  * off-chain with 15 s blocks and 50 ms links, the real protocol code running unchanged.
  *
- *   npx tsx test/bench/paper/delay.ts                                   # 15 s blocks, 50 ms links, about 3 min
+ *   npx tsx test/bench/paper/delay.ts                                   # 15 s blocks, 50 ms links, under 3 min
  *   npx tsx test/bench/paper/delay.ts --block-ms 2000 --link-ms 50      # a quick run
  *   npx tsx test/bench/paper/delay.ts --transfers 5 --payments 20 --mptx 5
  *
  * Block time: the embedded ledger commits at once (it has no block or commit-interval option), so
  * a wrapper at the test-support level holds each submit until the next block boundary of a clock
  * ticking every --block-ms (block-clock.ts). Link delay: every gateway is reached by the others
- * through an HTTP proxy that holds each request and each answer --link-ms (link.ts). Set-up (accounts,
- * mints, the multiparty channel's member channels) runs with neither.
+ * through an HTTP proxy that holds each request and each answer --link-ms (link.ts). Set-up
+ * (accounts, mints, the multiparty channel's member channels) runs with neither; the block clock
+ * starts with the timed steps.
  *
  * The three series, each timed step by step from the parties' REST calls to their own gateways:
  * - Figure 2, on-chain ("Eth"): --transfers (3) ledger transfers alice → bob, one after another;
  * - Figure 3, two-party channel alice–bob: open, --payments (10) off-chain payments, checkpoint
  *   (the paper's on-chain update), cooperative close;
  * - Figure 4, multiparty channel of alice, bob and carol (the paper's three users) over channels
- *   alice → carol and bob → carol: create, --mptx (3) multiparty transactions (alice and bob each
+ *   alice → carol and bob → carol: create, --mptx (2) multiparty transactions (alice and bob each
  *   pay carol 1), close. Each mptx costs whatever the multiparty protocol does when run: today an
  *   on-chain updateMultiparty, so one block each.
  * Prints each series' steps, the median latency of each kind of step beside the paper's figure,
@@ -57,7 +58,7 @@ export interface DelayResult {
 }
 
 function parseArgs(argv: string[]): { blockMs: number; linkMs: number; transfers: number; payments: number; mptx: number } {
-  const args = { blockMs: 15_000, linkMs: 50, transfers: 3, payments: 10, mptx: 3 };
+  const args = { blockMs: 15_000, linkMs: 50, transfers: 3, payments: 10, mptx: 2 };
   const names: Record<string, keyof typeof args> = { '--block-ms': 'blockMs', '--link-ms': 'linkMs', '--transfers': 'transfers', '--payments': 'payments', '--mptx': 'mptx' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
@@ -92,8 +93,9 @@ async function main(): Promise<void> {
     const mpc = `d-mpc-${run}`;
     await s.openChannel(c, 'alice', 'carol', members[0], '1000');
     await s.openChannel(c, 'bob', 'carol', members[1], '1000');
-    c.ledger.blockMs = args.blockMs;
     c.delay.ms = args.linkMs;
+    // The clock starts now, as if a block had just committed: so does each later on-chain step.
+    c.ledger.setBlockTime(args.blockMs);
     const rep = <T>(k: number, f: (i: number) => T) => Array.from({ length: k }, (_, i) => f(i));
     const series: DelaySeries[] = [
       { scheme: 'on-chain transfers', steps: await timed(c, rep(args.transfers, () => ['transfer', true, () => s.transfer(c, 'alice', 'bob', '1')])) },
