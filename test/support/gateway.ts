@@ -112,6 +112,16 @@ export interface TestGatewayOptions {
    * (`node gateway/dist/signer/start.js`, as deployed) rather than in process.
    */
   signerProcesses?: boolean;
+  /**
+   * Embedded per-organisation mode: wraps the shared ledger every gateway submits through (a
+   * benchmark's block clock or transaction counter, test/bench/paper/block-clock.ts).
+   */
+  wrapLedger?: (ledger: Ledger) => Ledger;
+  /**
+   * The URL the other gateways reach organisation `mspId`'s gateway at, given the URL it listens
+   * on (a delaying or counting proxy in front of it, test/bench/paper/link.ts); default that URL.
+   */
+  peerUrl?: (mspId: string, url: string) => Promise<string>;
 }
 
 const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
@@ -137,11 +147,12 @@ export async function startTestGateway(dataDir?: string, options: TestGatewayOpt
   // Embedded per-organisation gateways share one in-process ledger that the harness owns.
   let shared: { ledger: Ledger; identitiesDir: string } | undefined;
   if (perOrg && TEST_LEDGER === 'embedded') shared = await openLedger(config('Org1MSP'));
+  if (shared && options.wrapLedger) shared = { ...shared, ledger: options.wrapLedger(shared.ledger) };
   const peers = new PeerDirectory();
   const gateways: RunningGateway[] = [];
   const start = async (org: string, faults?: Faults) => {
     const g = await startGateway(config(org), false, { shared, peers, faults });
-    peers.set(org, g.url);
+    peers.set(org, options.peerUrl ? await options.peerUrl(org, g.url) : g.url);
     return g;
   };
   for (const org of orgs) gateways.push(await start(org, options.faults?.[org]));

@@ -9,7 +9,10 @@
  * - ring-signatures.svg: bLSAG sign and verify time by ring size (ring-signatures.ts, R rounds);
  * - fabric-throughput.svg: REST against direct transfers/s by concurrency, from the result file
  *   fabric-throughput.ts writes (test/bench/figures/data/fabric-throughput.json; the network is
- *   not started here).
+ *   not started here);
+ * - paper-delay.svg, paper-fig9.svg: the paper's delay experiment (Figures 2-4) and Figure 9 as
+ *   on-chain transactions per payment, from the result files test/bench/paper/delay.ts and
+ *   fig9.ts write (test/bench/figures/data/paper-delay.json, paper-fig9.json; not re-run here).
  *
  * The simulator runs with --quick (N = 100 and 300, hub N = 10 and 50) unless --full is given
  * (all N, about 35 s more); --seed is the simulator's seed (default 1); --rounds the ring bench's
@@ -21,11 +24,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import { runSimulator } from '../channel-sim/run';
 import { runRingBench } from '../ring-signatures';
 import { type ThroughputResult, ringChart, throughputChart } from './bench-charts';
+import { delayChart, fig9Chart } from './paper-charts';
 import { renderSvg } from './render';
 import { hubFigure, successFigure } from './simulator-charts';
 
 const OUT = path.resolve(__dirname, 'out');
 const THROUGHPUT = process.env.COVENANT_THROUGHPUT_JSON ?? path.resolve(__dirname, 'data/fabric-throughput.json');
+const PAPER_DELAY = path.resolve(__dirname, 'data/paper-delay.json');
+const PAPER_FIG9 = path.resolve(__dirname, 'data/paper-fig9.json');
 
 function parseArgs(argv: string[]): { full: boolean; seed: number; rounds: number } {
   const args = { full: false, seed: 1, rounds: 3 };
@@ -61,6 +67,9 @@ async function main(): Promise<void> {
 
   const throughput = JSON.parse(fs.readFileSync(THROUGHPUT, 'utf8')) as ThroughputResult;
   await write('fabric-throughput.svg', throughputChart(throughput));
+
+  await write('paper-delay.svg', delayChart(JSON.parse(fs.readFileSync(PAPER_DELAY, 'utf8'))));
+  await write('paper-fig9.svg', fig9Chart(JSON.parse(fs.readFileSync(PAPER_FIG9, 'utf8'))));
 
   process.stdout.write(`figures done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s\n`);
 }
