@@ -88,7 +88,18 @@ export const MemberState = Type.Object({ channel: Type.String(), version: Type.I
 
 /** The multiparty channel as shown to callers, with its member channels' current states. */
 export const MultipartyView = Type.Object(
-  { ...MULTIPARTY_HEAD, states: Type.Array(MemberState, { description: "Member channels' current states" }), ...MULTIPARTY_TAIL, closing: multipartyClosing(amountSchema) },
+  {
+    ...MULTIPARTY_HEAD,
+    states: Type.Array(MemberState, { description: "Member channels' current states" }),
+    ...MULTIPARTY_TAIL,
+    closing: multipartyClosing(amountSchema),
+    ledgerVersion: Type.Optional(
+      Type.Integer({
+        description:
+          "Set by a party's gateway: the version recorded on the ledger. `version` and `states` are then those of the latest state every party signed off-chain that this gateway holds (multiparty payments are off-chain), when it is newer",
+      }),
+    ),
+  },
   { $id: 'Multiparty' },
 );
 export type MultipartyView = Static<typeof MultipartyView>;
