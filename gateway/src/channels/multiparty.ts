@@ -19,6 +19,7 @@ import {
   applyPayments,
   checkCurrent,
   checkSignable,
+  conflictingVersion,
   decideMultipartySignature,
   expectAnswer,
   mpcBytes,
@@ -137,11 +138,22 @@ export class MultipartyService {
       const parties = record.memberParties ?? (await this.memberParties(principal, view));
       const members = new Map<string, MemberChannel>();
       for (const s of base.channels) members.set(s.channel, { parties: parties[s.channel], version: s.version, balances: s.balances });
-      const state = nextUpdate(base, record.signed, (version) => applyPayments(version - 1, members, payments));
+      const build = (version: number) => sortedMpcState(applyPayments(version - 1, members, payments));
       if (!record.memberParties) await this.offchain.run(id, self, async () => this.offchain.states.put({ ...((await this.offchain.states.get(id, self)) ?? record), memberParties: parties }));
-      const signatures = await this.offchain.collect(principal, id, view, state);
-      await this.offchain.distribute(principal, id, view, state, signatures);
-      return heldView(view, { ...record, latest: { state, signatures }, updatedAt: '' });
+      const agree = async (state: MpcStateJson) => {
+        const signatures = await this.offchain.collect(principal, id, view, state);
+        await this.offchain.distribute(principal, id, view, state, signatures);
+        return heldView(view, { ...record, latest: { state, signatures }, updatedAt: '' });
+      };
+      const state = nextUpdate(base, record.signed, build);
+      try {
+        return await agree(state);
+      } catch (err) {
+        // A party signed another state of this version (an update that failed): propose above it, once.
+        const taken = conflictingVersion(err);
+        if (taken === undefined) throw err;
+        return agree(build(Math.max(taken, state.version) + 1));
+      }
     });
   }
 

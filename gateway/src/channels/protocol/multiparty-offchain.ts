@@ -20,6 +20,21 @@ import { refuse } from './refusal';
  * Pure; amounts are minor units as decimal strings.
  */
 
+const CONFLICT = 'this gateway already signed another state of version';
+const CONFLICT_END = 'and signs at most one state per version';
+const CONFLICT_PATTERN = new RegExp(`${CONFLICT} (\\d+) ${CONFLICT_END}`);
+
+/**
+ * The version a party's gateway says it signed another state of, read from its refusal's detail
+ * (a ChannelRefusal's, or a peer's problem relayed as a PeerFailure): a coordinator then proposes
+ * its update above it. Undefined for any other error.
+ */
+export function conflictingVersion(err: unknown): number | undefined {
+  const detail = (err as { detail?: unknown } | undefined)?.detail;
+  const match = typeof detail === 'string' ? CONFLICT_PATTERN.exec(detail) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /** A state every party signed: the state and the signatures by account (base64 DER). */
 export interface AllSigned {
   state: MpcStateJson;
@@ -61,7 +76,7 @@ export function checkSignable(mpc: string, base: MpcStateJson, signed: MpcStateJ
     return;
   }
   if (signed && signed.version >= proposed.version && !sameMpcState(sortedMpcState(signed), proposed)) {
-    throw refuse('FAILED_PRECONDITION', `version ${proposed.version} of multiparty channel ${mpc}: this gateway already signed ${signed.version === proposed.version ? 'another state of this version' : `version ${signed.version}`} and signs at most one state per version`);
+    throw refuse('FAILED_PRECONDITION', `version ${proposed.version} of multiparty channel ${mpc}: ${CONFLICT} ${signed.version} ${CONFLICT_END}`);
   }
   if (signed?.final) throw refuse('FAILED_PRECONDITION', `multiparty channel ${mpc} is being closed: this gateway signed its final state`);
   if (proposed.version <= held.version) {
