@@ -189,6 +189,24 @@ export class MultipartyService {
     return heldView(await this.chaincode.submit<MultipartyView>(principal, 'channels:registerMultipartyState', args), held);
   }
 
+  /**
+   * Answers a registration seen on the ledger (multiparty-watch.ts): for every party this gateway
+   * serves that holds an all-signed state newer than the registered one, registers it before the
+   * deadline (a challenge). A refusal (another party answered first, the deadline passed) is
+   * thrown to the caller, which logs it.
+   */
+  async answerRegistration(view: MultipartyView): Promise<void> {
+    const closing = view.closing;
+    if (view.status !== 'CLOSING' || !closing) return;
+    for (const party of view.parties) {
+      const principal = this.messenger.principalOf(party);
+      const held = principal && (await this.offchain.states.get(view.id, party));
+      if (!principal || !held?.latest || held.latest.state.version <= closing.version || Date.now() >= Date.parse(closing.deadline)) continue;
+      await this.register(principal, view.id);
+      return;
+    }
+  }
+
   /** The multiparty channel as the ledger shows it to the caller, with the latest off-chain state this gateway holds (heldView). */
   async view(principal: Principal, id: string): Promise<MultipartyView> {
     const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
