@@ -112,7 +112,7 @@ export type MultipartyClosing = NonNullable<Multiparty['closing']>;
 /** The channel settings as shown to callers (and stored, once upgraded). */
 export const ChannelSettings = Type.Object({
   challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
-  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
+  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without an on-ledger change of a multiparty channel after which any one party may start its unilateral close alone with the recorded state (POST /v1/multiparty/{id}/exit)' }),
   ...SETTINGS_STAMP,
 });
 export type ChannelSettings = Static<typeof ChannelSettings>;
