@@ -1,6 +1,7 @@
 import { sign } from 'node:crypto';
 import { mpcStateBytes } from '@covenant/chaincode';
 import { IdentityStore } from '../../gateway/src/identity/store';
+import { TransactionJournal, journalContext } from '../../gateway/src/ledger/journal';
 import { TestGateway, registerAll, startTestGateway } from '../support/gateway';
 
 /**
@@ -124,6 +125,22 @@ describe('off-chain multiparty states between three organisations', () => {
     expect(next.status).toBe(200);
     expect(next.body.version).toBe(3);
     expect((await view('alice', mpc)).states.find((s: any) => s.channel === ac)).toEqual({ channel: ac, version: 2, balances: ['1012', '988'] });
+  }, 120_000);
+
+  test('a repeat of an idempotent payment request whose answer was lost answers the state it paid and pays nothing again', async () => {
+    const { mpc, ac } = await setUp('repeat');
+    // carol's gateway, called as the HTTP layer calls it for a request with an Idempotency-Key
+    const app = gw.gateways[2].app;
+    const carol = app.identities.principals.find((p) => p.name === 'carol')!;
+    const request = (key: string) =>
+      journalContext.run(new TransactionJournal([], async () => undefined, `${key}-${run}`), () => app.multiparty.pay(carol, mpc, [{ from: id.carol, to: id.alice, amount: '5' }]));
+    const first = await request('lost');
+    expect(first).toMatchObject({ version: 1, ledgerVersion: 0 });
+    // the answer was lost (a crash before the idempotency record kept it): the repeat runs the request again
+    const repeat = await request('lost');
+    expect(repeat).toMatchObject({ version: 1, states: first.states });
+    expect((await view('alice', mpc)).states.find((s: any) => s.channel === ac)).toEqual({ channel: ac, version: 1, balances: ['1005', '995'] });
+    expect((await request('another')).version).toBe(2);
   }, 120_000);
 
   test('a gateway restarted after a payment still holds the latest state and registers it in a unilateral close', async () => {

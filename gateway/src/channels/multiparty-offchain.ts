@@ -3,7 +3,7 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
 import type { OffchainMessenger } from './messenger';
 import { KeyedLocks } from './locks';
-import { HeldMultiparty, MultipartyStates } from './multiparty-states';
+import { HeldMultiparty, MultipartyStates, PAID_REQUESTS_KEPT } from './multiparty-states';
 import { ChannelMessage, MpcStateJson, OffchainAnswer, expectAnswer, mpcBytes, refuse } from './protocol';
 
 /** A multiparty channel's parties and member channels. */
@@ -33,7 +33,8 @@ export function heldView(view: MultipartyView, held: HeldMultiparty | undefined)
  * coordinator collects every party's signature in parallel (mpc-sign → mpc-agree) and then
  * distributes the all-signed state in parallel (mpc-commit → mpc-stored); every receiving gateway
  * verifies every party's signature and stores the state durably (multiparty-states.ts) before it
- * answers. Work on one user's record of one multiparty channel is serialized (KeyedLocks).
+ * answers. The coordinator's own copy records the idempotent request that paid it, so a repeat of
+ * the request after a crash answers that state instead of paying again. Work on one user's record of one multiparty channel is serialized (KeyedLocks).
  */
 export class MultipartyOffchain {
   private readonly locks = new KeyedLocks();
@@ -78,22 +79,29 @@ export class MultipartyOffchain {
   }
 
   /**
-   * Sends the all-signed `state` to every party's gateway in parallel (mpc-commit), the
-   * coordinator's own included. The coordinator's own store must succeed (its answer to its user
-   * depends on it); another gateway that does not answer keeps its older state (every party's
-   * signature is on this one already, so the payment stands; that party can still be answered in
-   * a dispute by any party holding it).
+   * Sends the all-signed `state` to every other party's gateway in parallel (mpc-commit) while
+   * storing it for the coordinator's own user (with `requestId`, the idempotent request that paid
+   * it, in the same write). The own store must succeed (its answer to its user depends on it);
+   * another gateway that does not answer keeps its older state (every party's signature is on this
+   * one already, so the payment stands; any party holding it can answer a dispute with it).
    */
-  async distribute(principal: Principal, id: string, members: Members, state: MpcStateJson, signatures: Record<string, string>): Promise<void> {
+  async distribute(principal: Principal, id: string, members: Members, state: MpcStateJson, signatures: Record<string, string>, requestId?: string): Promise<void> {
     const self = this.messenger.accountIdOf(principal);
-    const results = await Promise.allSettled(
-      members.parties.map(async (party) => {
+    const own = this.store(principal, id, self, state, signatures, requestId);
+    const others = members.parties
+      .filter((p) => p !== self)
+      .map(async (party) => {
         const message: ChannelMessage = { type: 'mpc-commit', channel: id, from: self, to: party, members: { parties: members.parties, channels: members.channels }, mpcState: state, signatures, signature: signatures[self] };
         expectAnswer(await this.messenger.deliver(principal, message), 'mpc-stored');
-      }),
-    );
-    const own = results[members.parties.indexOf(self)];
-    if (own?.status === 'rejected') throw own.reason;
+      });
+    await Promise.allSettled(others);
+    await own;
+  }
+
+  /** The state an earlier run of idempotent request `requestId` paid (coordinator), if it was stored. */
+  async paidBy(mpc: string, account: string, requestId: string | undefined): Promise<MpcStateJson | undefined> {
+    if (requestId === undefined) return undefined;
+    return (await this.states.get(mpc, account))?.paid?.find((p) => p.requestId === requestId)?.state;
   }
 
   /**
@@ -102,25 +110,32 @@ export class MultipartyOffchain {
    * newer than the one held, durably, before answering `mpc-stored` with the held version.
    */
   async receiveCommit(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
-    const state = m.mpcState;
-    if (!state || !m.signatures) throw refuse('INVALID_ARGUMENT', 'mpc-commit needs mpcState and signatures');
+    if (!m.mpcState || !m.signatures) throw refuse('INVALID_ARGUMENT', 'mpc-commit needs mpcState and signatures');
+    return { type: 'mpc-stored', version: await this.store(principal, m.channel, m.to, m.mpcState, m.signatures) };
+  }
+
+  /**
+   * Verifies every party's signature over `state` and stores it as `account`'s latest when newer
+   * than the one held (with `requestId` among the paid requests), durably. Returns the version
+   * held afterwards.
+   */
+  private async store(principal: Principal, mpc: string, account: string, state: MpcStateJson, signatures: Record<string, string>, requestId?: string): Promise<number> {
     if (state.final) throw refuse('INVALID_ARGUMENT', 'mpc-commit carries an update, not a final state');
-    const signatures = m.signatures;
-    return this.run(m.channel, m.to, async () => {
-      const { record } = await this.held(principal, m.to, m.channel);
-      const bytes = mpcBytes(m.channel, state);
+    return this.run(mpc, account, async () => {
+      const { record } = await this.held(principal, account, mpc);
+      const bytes = mpcBytes(mpc, state);
       for (const party of record.parties) {
         const signature = signatures[party];
-        if (!signature) throw refuse('FORBIDDEN', `the signature of ${party} on version ${state.version} of ${m.channel} is missing`);
+        if (!signature) throw refuse('FORBIDDEN', `the signature of ${party} on version ${state.version} of ${mpc} is missing`);
         await this.messenger.verify(principal, party, bytes, signature);
       }
       const held = record.latest?.state.version ?? -1;
-      if (state.version > held) {
-        const kept = Object.fromEntries(record.parties.map((p) => [p, signatures[p]]));
-        const signed = record.signed && record.signed.version > state.version ? record.signed : state;
-        await this.states.put({ ...record, latest: { state, signatures: kept }, signed });
-      }
-      return { type: 'mpc-stored', version: Math.max(held, state.version) };
+      if (state.version <= held) return held;
+      const kept = Object.fromEntries(record.parties.map((p) => [p, signatures[p]]));
+      const signed = record.signed && record.signed.version > state.version ? record.signed : state;
+      const paid = requestId === undefined ? record.paid : [...(record.paid ?? []), { requestId, state }].slice(-PAID_REQUESTS_KEPT);
+      await this.states.put({ ...record, latest: { state, signatures: kept }, signed, paid });
+      return state.version;
     });
   }
 }

@@ -20,8 +20,17 @@ export interface HeldMultiparty {
   signed?: MpcStateJson;
   /** Coordinator: each member channel's two parties, learned once. */
   memberParties?: Record<string, [string, string]>;
+  /**
+   * Coordinator: the states its idempotent payment requests produced (TransactionJournal
+   * requestId), written with `latest` in one write: a repeat of such a request after a crash
+   * answers from here instead of paying again. The most recent PAID_REQUESTS_KEPT.
+   */
+  paid?: { requestId: string; state: MpcStateJson }[];
   updatedAt: string;
 }
+
+/** How many paid requests a record keeps for repeats of their requests. */
+export const PAID_REQUESTS_KEPT = 64;
 
 const key = (mpc: string, account: string) => `${mpc}!${account}`;
 

@@ -29,6 +29,7 @@ import {
   sortedMpcState,
 } from './protocol';
 import type { TwoPartyBindings } from './records';
+import { journalContext } from '../ledger/journal';
 
 export type { MultipartyPayment } from './protocol';
 export type { ChannelView } from '@covenant/chaincode';
@@ -74,7 +75,7 @@ export class MultipartyService {
   private readonly handlers: MessageHandlers = {
     'mpc-query': (principal, m) => this.answerQuery(principal, m),
     'mpc-sign': (principal, m) => this.agreeSign(principal, m),
-    'mpc-commit': (principal, m) => (this.members(m), this.offchain.receiveCommit(principal, m)),
+    'mpc-commit': (principal, m) => this.receiveCommit(principal, m),
   };
 
   // ------------------------------------------------------------------ user requests
@@ -131,18 +132,20 @@ export class MultipartyService {
    */
   async pay(principal: Principal, id: string, payments: MultipartyPayment[]): Promise<MultipartyView> {
     const self = this.messenger.accountIdOf(principal);
+    const requestId = journalContext.getStore()?.requestId;
     return this.offchain.run(id, '', async () => {
       const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+      const paid = await this.offchain.paidBy(id, self, requestId);
+      if (paid) return heldView(view, { mpc: id, account: self, parties: view.parties, latest: { state: paid, signatures: {} }, updatedAt: '' });
       if (view.status !== 'OPEN') throw refuse('FAILED_PRECONDITION', `multiparty channel ${id} is ${view.status}`);
       const { record, base } = await this.offchain.held(principal, self, id);
-      const parties = record.memberParties ?? (await this.memberParties(principal, view));
+      const parties = record.memberParties ?? (await this.learnMemberParties(principal, self, view));
       const members = new Map<string, MemberChannel>();
       for (const s of base.channels) members.set(s.channel, { parties: parties[s.channel], version: s.version, balances: s.balances });
       const build = (version: number) => sortedMpcState(applyPayments(version - 1, members, payments));
-      if (!record.memberParties) await this.offchain.run(id, self, async () => this.offchain.states.put({ ...((await this.offchain.states.get(id, self)) ?? record), memberParties: parties }));
       const agree = async (state: MpcStateJson) => {
         const signatures = await this.offchain.collect(principal, id, view, state);
-        await this.offchain.distribute(principal, id, view, state, signatures);
+        await this.offchain.distribute(principal, id, view, state, signatures, requestId);
         return heldView(view, { ...record, latest: { state, signatures }, updatedAt: '' });
       };
       const state = nextUpdate(base, record.signed, build);
@@ -276,6 +279,12 @@ export class MultipartyService {
     return { type: 'mpc-agree', signature: this.messenger.sign(principal, bytes) };
   }
 
+  /** mpc-commit: an all-signed state from the coordinator, stored when newer (multiparty-offchain.ts). */
+  private async receiveCommit(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
+    this.members(m);
+    return this.offchain.receiveCommit(principal, m);
+  }
+
   // ------------------------------------------------------------------ internals
 
   /**
@@ -362,10 +371,14 @@ export class MultipartyService {
     throw refuse('NOT_FOUND', `no party reported member channel ${channel}`);
   }
 
-  /** Each member channel's two parties (partiesOf), by channel id. */
-  private async memberParties(principal: Principal, view: MultipartyView): Promise<Record<string, [string, string]>> {
+  /** Each member channel's two parties (partiesOf), by channel id, remembered in `self`'s record. */
+  private async learnMemberParties(principal: Principal, self: string, view: MultipartyView): Promise<Record<string, [string, string]>> {
     const out: Record<string, [string, string]> = {};
     for (const channel of view.channels) out[channel] = await this.partiesOf(principal, view, channel);
+    await this.offchain.run(view.id, self, async () => {
+      const stored = await this.offchain.states.get(view.id, self);
+      await this.offchain.states.put({ ...(stored ?? { mpc: view.id, account: self, parties: view.parties }), memberParties: out });
+    });
     return out;
   }
 }
