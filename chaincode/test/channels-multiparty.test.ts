@@ -291,31 +291,101 @@ describe('closeMultiparty (closeMPC)', () => {
   });
 });
 
+describe('registerMultipartyState, settleMultiparty (unilateral close of a multiparty channel)', () => {
+  /** A state `s` of `game` signed by every party, as registerMultipartyState takes it. */
+  const register = (as: UserName, s: Mpc) => submitWithEvent(net, as, 'channels:registerMultipartyState', ...args(s));
+
+  test('a party registers the newest off-chain state; after the challenge period anyone settles it onto every member', async () => {
+    await game();
+    await net.submit('admin1', 'channels:setChallengePeriod', '1');
+    const money = await moneyInSystem(net);
+    // two rounds agreed off-chain: nothing on the ledger until carol registers the second
+    const round2 = mpcOf(2, 2, mptx(mptx(START)));
+    const { result: view, event } = await register('carol', round2);
+    expect(view).toMatchObject({ status: 'CLOSING', version: 0, closing: { version: 2, registeredBy: net.account.carol } });
+    expect(view.closing.states).toEqual(MEMBERS.map(([id]) => ({ channel: id, version: 2, balances: ['3', '7'] })));
+    expect(Date.parse(view.closing.deadline) - Date.parse(view.updatedAt)).toBe(1000);
+    expect(event.name).toBe('MultipartyCloseStarted');
+    // while CLOSING: no update, no cooperative close at an older version, no two-party use, no early settle
+    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'updateMultiparty', ...args(mpcOf(3, 3, mptx(mptx(mptx(START))))));
+    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'closeMultiparty', ...args(mpcOf(1, 1, mptx(START), true)));
+    await refusedUnchanged('FAILED_PRECONDITION', 'bank', 'settleMultiparty', 'game');
+    await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'startClose', 'p1-p3', stateArg({ version: 0, balances: [5, 5] }), '[]');
+    await sleep(1100);
+    await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'registerMultipartyState', ...args(mpcOf(3, 3, mptx(mptx(mptx(START))))));
+    // anyone settles, even a non-party
+    const { result: settled, event: done } = await submitWithEvent(net, 'bank', 'channels:settleMultiparty', 'game');
+    expect(settled).toMatchObject({ status: 'CLOSED', version: 2, closedAt: settled.updatedAt });
+    expect(done.name).toBe('MultipartySettled');
+    expect(done.payload.channels.map((c: any) => [c.id, c.status, c.busy, c.version, c.balances])).toEqual(MEMBERS.map(([id]) => [id, 'OPEN', null, 2, ['3', '7']]));
+    expect(await moneyInSystem(net)).toEqual(money);
+    await refusedUnchanged('FAILED_PRECONDITION', 'bank', 'settleMultiparty', 'game');
+    // the released member continues as a two-party channel from the settled state
+    await net.submit('alice', 'channels:closeChannel', 'p1-p3', ...agreed(net, 'p1-p3', ['alice', 'carol'], { version: 3, balances: [3, 7], final: true }));
+    expect(await balances(net, ['alice'])).toEqual({ alice: { balance: '9998', held: '0' } });
+  });
+
+  test('a stale registered state is beaten by a newer one within the challenge period; the deadline stays', async () => {
+    await game();
+    await net.submit('admin1', 'channels:setChallengePeriod', '2');
+    const { result: stale } = await register('alice', mpcOf(1, 1, mptx(START)));
+    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'registerMultipartyState', ...args(mpcOf(1, 1, mptx(START))));
+    await refusedUnchanged('FORBIDDEN', 'carol', 'registerMultipartyState', 'game', mpcStateArg(mpcOf(3, 3, START)), mpcSignedBy(net, 'game', mpcOf(3, 3, START), ['bob', 'carol', 'dave']));
+    await refusedUnchanged('FORBIDDEN', 'bank', 'registerMultipartyState', ...args(mpcOf(3, 3, START)));
+    const newer = mpcOf(3, 3, mptx(mptx(mptx(START))));
+    const { result: view, event } = await register('carol', newer);
+    expect(event.name).toBe('MultipartyChallenged');
+    expect(view.closing).toMatchObject({ version: 3, registeredBy: net.account.carol, deadline: stale.closing.deadline });
+    // a cooperative close during the challenge period ends it, not older than the registered state
+    await refusedUnchanged('FAILED_PRECONDITION', 'dave', 'closeMultiparty', ...args(mpcOf(2, 2, mptx(mptx(START)), true)));
+    await sleep(2100);
+    expect((await net.submit('dave', 'channels:settleMultiparty', 'game')).states.map((s: any) => [s.version, s.balances])).toEqual(MEMBERS.map(() => [3, ['2', '8']]));
+  });
+
+  test('the recorded state registers without signatures; older, conflicting or unsigned states are refused', async () => {
+    await game();
+    await net.submit('carol', 'channels:updateMultiparty', ...args(mpcOf(2, 2, mptx(START))));
+    await refusedUnchanged('FAILED_PRECONDITION', 'bob', 'registerMultipartyState', ...args(mpcOf(1, 1, START)));
+    await refusedUnchanged('FAILED_PRECONDITION', 'bob', 'registerMultipartyState', ...args(mpcOf(2, 2, START)));
+    await refusedUnchanged('FAILED_PRECONDITION', 'bob', 'registerMultipartyState', ...args(mpcOf(3, 1, START)));
+    await refusedUnchanged('FORBIDDEN', 'bob', 'registerMultipartyState', 'game', mpcStateArg(mpcOf(3, 3, START)), '{}');
+    await refusedUnchanged('INVALID_ARGUMENT', 'bob', 'registerMultipartyState', ...args(mpcOf(3, 3, { ...START, 'p1-p3': [9, 9] })));
+    const { result } = await submitWithEvent(net, 'bob', 'channels:registerMultipartyState', 'game', mpcStateArg(mpcOf(2, 2, mptx(START))), '{}');
+    expect(result).toMatchObject({ status: 'CLOSING', closing: { version: 2, registeredBy: net.account.bob } });
+  });
+});
+
 describe('exitMultiparty (the way out when other parties stop answering)', () => {
-  test('after the timeout without an update, one party exits alone: every member is released at its recorded state', async () => {
+  test('after the timeout without an on-ledger change, one party starts the challenge period with the recorded state, which a newer off-chain state beats', async () => {
     await game();
     await net.submit('admin1', 'channels:setMultipartyTimeout', '1');
+    await net.submit('admin1', 'channels:setChallengePeriod', '2');
     const round1 = mpcOf(1, 1, mptx(START));
     await net.submit('carol', 'channels:updateMultiparty', ...args(round1));
     const money = await moneyInSystem(net);
     // the embedded ledger's transaction time is real time: wait out the 1 s timeout
     await sleep(1100);
     const { result: view, event } = await submitWithEvent(net, 'alice', 'channels:exitMultiparty', 'game');
-    expect(view).toMatchObject({ status: 'CLOSED', version: 1, exitedBy: net.account.alice, closedAt: view.updatedAt });
+    expect(view).toMatchObject({ status: 'CLOSING', version: 1, exitedBy: net.account.alice, closing: { version: 1, registeredBy: net.account.alice } });
+    expect(view.closing.states).toEqual(MEMBERS.map(([id]) => ({ channel: id, version: 1, balances: ['4', '6'] })));
     expect(event.name).toBe('MultipartyExited');
     expect(event.payload.multiparty).toEqual(view);
-    expect(event.payload.channels.map((c: any) => [c.id, c.status, c.busy, c.version, c.balances])).toEqual(
-      MEMBERS.map(([id]) => [id, 'OPEN', null, 1, ['4', '6']]),
-    );
-    expect(await moneyInSystem(net)).toEqual(money);
-    // closed for good; alice then closes her two-party channel alone at the recorded state
-    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'updateMultiparty', ...args(mpcOf(2, 2, mptx(mptx(START)))));
     await refusedUnchanged('FAILED_PRECONDITION', 'bob', 'exitMultiparty', 'game');
+    // carol holds round 2, agreed off-chain after round 1: she answers the exit with it
+    const round2 = mpcOf(2, 2, mptx(mptx(START)));
+    expect((await net.submit('carol', 'channels:registerMultipartyState', ...args(round2))).closing.version).toBe(2);
+    await sleep(2100);
+    const { result: settled, event: done } = await submitWithEvent(net, 'alice', 'channels:settleMultiparty', 'game');
+    expect(settled).toMatchObject({ status: 'CLOSED', version: 2, exitedBy: net.account.alice });
+    expect(done.payload.channels.map((c: any) => [c.id, c.status, c.busy, c.version, c.balances])).toEqual(MEMBERS.map(([id]) => [id, 'OPEN', null, 2, ['3', '7']]));
+    expect(await moneyInSystem(net)).toEqual(money);
+    // closed for good; alice then closes her two-party channel alone at the settled state
+    await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'updateMultiparty', ...args(mpcOf(3, 3, mptx(mptx(mptx(START))))));
     await net.submit('admin1', 'channels:setChallengePeriod', '1');
-    await net.submit('alice', 'channels:startClose', 'p1-p3', stateArg({ version: 1, balances: [4, 6] }), '[]');
+    await net.submit('alice', 'channels:startClose', 'p1-p3', stateArg({ version: 2, balances: [3, 7] }), '[]');
     await sleep(1100);
     await net.submit('alice', 'channels:settle', 'p1-p3');
-    expect(await balances(net, ['alice', 'carol'])).toEqual({ alice: { balance: '9999', held: '0' }, carol: { balance: '9991', held: '0' } });
+    expect(await balances(net, ['alice', 'carol'])).toEqual({ alice: { balance: '9998', held: '0' }, carol: { balance: '9992', held: '0' } });
   });
 
   test('refused before the timeout (counted from the last update), to non-parties, and for unknown ids', async () => {
@@ -330,7 +400,7 @@ describe('exitMultiparty (the way out when other parties stop answering)', () =>
     await refusedUnchanged('FORBIDDEN', 'bank', 'exitMultiparty', 'game');
     await refusedUnchanged('NOT_FOUND', 'dave', 'exitMultiparty', 'nope');
     await sleep(1000);
-    expect((await net.submit('dave', 'channels:exitMultiparty', 'game')).exitedBy).toBe(net.account.dave);
+    expect(await net.submit('dave', 'channels:exitMultiparty', 'game')).toMatchObject({ status: 'CLOSING', exitedBy: net.account.dave });
   });
 });
 

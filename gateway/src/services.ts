@@ -5,6 +5,7 @@ import { ChaincodeClient, LedgerFaults } from './ledger/chaincode';
 import type { IdentityStore } from './identity/store';
 import { ChannelService, Faults } from './channels/service';
 import { MultipartyService } from './channels/multiparty';
+import { watchMultipartyRegistrations } from './channels/multiparty-watch';
 import { RoutePaymentService } from './channels/route-payment';
 import { RouteJournal } from './channels/route-journal';
 import { OffchainStore } from './channels/offchain-store';
@@ -82,7 +83,15 @@ export const services = fp<ServiceOptions>(
     const privateWallet = buildPrivateWallet({ chaincode, identities: options.identities, db: options.gatewayDb, peers, transport: peerTransport, signer: options.privacySigner, ringSize: options.ringSize, log: app.log });
     app.decorate('privateWallet', privateWallet);
     privateWallet.sealer.start();
+    // A stale multiparty state registered for close is answered with the newer one held here.
+    const watching = new AbortController();
+    const watcher = options.identities.principals[0];
+    const watched = watcher
+      ? watchMultipartyRegistrations(options.ledger, watcher.identity, (view) => multiparty.answerRegistration(view), watching.signal, app.log)
+      : Promise.resolve();
     app.addHook('onClose', async () => {
+      watching.abort();
+      await watched;
       await privateWallet.sealer.stop();
       channels.closeConnections();
       peerTransport.close();

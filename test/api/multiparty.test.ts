@@ -55,15 +55,20 @@ describe('multiparty channels between gateways', () => {
     }
     const settled = await gw.as('carol').post(`/v1/multiparty/${mpc}/payments`, mptx({ alice: '1', bob: '1', dave: '1' }));
     expect(settled.status).toBe(200);
-    expect(settled.body.version).toBe(1);
-    for (const p of ['alice', 'bob', 'dave'] as const) expect(await channel(p)).toMatchObject({ version: 1, balances: ['99', '1'] });
+    expect(settled.body).toMatchObject({ version: 1, ledgerVersion: 0 });
+    // Off-chain: every party's gateway holds the new state; the ledger still records the opening.
+    const moved = Object.values(ch).sort().map((c) => ({ channel: c, version: 1, balances: ['99', '1'] }));
+    expect(settled.body.states).toEqual(moved);
+    for (const p of ['alice', 'bob', 'dave', 'carol']) expect((await gw.as(p).get(`/v1/multiparty/${mpc}`)).body).toMatchObject({ version: 1, ledgerVersion: 0, states: moved });
+    for (const p of ['alice', 'bob', 'dave'] as const) expect(await channel(p)).toMatchObject({ version: 0, balances: ['100', '0'], busy: mpc });
 
     const listed = await gw.as('dave').get('/v1/multiparty?pageSize=10');
     expect(listed.body.items.map((m: any) => m.id)).toContain(mpc);
     const closed = await gw.as('alice').post(`/v1/multiparty/${mpc}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('CLOSED');
-    expect((await channel('alice')).busy).toBeNull();
+    // The close put the last off-chain state on the ledger.
+    for (const p of ['alice', 'bob', 'dave'] as const) expect(await channel(p)).toMatchObject({ version: 1, balances: ['99', '1'], busy: null });
     // The released channel continues off-chain from the state the multiparty channel left.
     const paid = await gw.as('alice').post(`/v1/channels/${ch.alice}/payments`, { amount: '9' });
     expect(paid.status).toBe(201);
@@ -105,9 +110,14 @@ describe('multiparty channels between gateways', () => {
       await new Promise((r) => setTimeout(r, 2100));
       const before = BigInt((await gw.as('alice').get('/v1/accounts/me')).body.balance);
       // bob and carol are not asked: alice leaves alone, then closes her channel alone
+      // (exit starts the challenge period with the recorded state, so a newer off-chain state could answer it)
       const exited = await gw.as('alice').post(`/v1/multiparty/${exitable}/exit`);
       expect(exited.status).toBe(200);
-      expect(exited.body).toMatchObject({ id: exitable, status: 'CLOSED', exitedBy: id.alice });
+      expect(exited.body).toMatchObject({ id: exitable, status: 'CLOSING', exitedBy: id.alice, closing: { version: 0, registeredBy: id.alice } });
+      await new Promise((r) => setTimeout(r, 1100));
+      const settled = await gw.as('alice').post(`/v1/multiparty/${exitable}/settle`);
+      expect(settled.status).toBe(200);
+      expect(settled.body).toMatchObject({ id: exitable, status: 'CLOSED', exitedBy: id.alice });
       expect((await gw.as('bob').get(`/v1/channels/${x.bob}`)).body.busy).toBeNull();
       expect((await gw.as('alice').post(`/v1/channels/${x.alice}/unilateral-close`)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 1100));

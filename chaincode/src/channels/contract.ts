@@ -22,26 +22,15 @@ import {
   startClosing,
   viewChannel,
 } from './channel';
-import {
-  Multiparty,
-  closeMultiparty,
-  exitMultiparty,
-  isMultipartyParty,
-  memberStates,
-  mpcState,
-  openMultiparty,
-  parseOpenMultipartyRequest,
-  requireMultipartyParty,
-  updateMultiparty,
-  viewMultiparty,
-} from './multiparty';
+import { Multiparty, closeMultiparty, isMultipartyParty, updateMultiparty, viewMultiparty } from './multiparty';
 import { noneGiven, requireSignatures } from './signed';
 import { changeChannelSetting, currentChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
-import { mpcStateBytes, tpcStateBytes } from './state';
+import { tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
 import { channelArgs, readableChannel, requirePairSignatures, signer } from './two-party-ledger';
-import { membersOf, multipartyArgs, requireAllSignatures, requireMultipartySignatures, saveMultiparty } from './multiparty-ledger';
+import { membersOf, multipartyArgs, multipartyPage, openMultipartyOnLedger, requireMultipartySignatures, saveMultiparty, signedMultipartyStep } from './multiparty-ledger';
 import { payIn, payOut } from './settlement';
+import { exitMultiparty, registerMultipartyState, settleMultiparty } from './multiparty-close';
 
 /**
  * Payment channels, two-party and multiparty ("Research on Multiparty Payment Technology Based on
@@ -57,6 +46,7 @@ import { payIn, payOut } from './settlement';
  * | createMPC             | openMultiparty                                |
  * | updateMPC             | updateMultiparty                              |
  * | closeMPC              | closeMultiparty                               |
+ * | (beyond) dispute      | registerMultipartyState, settleMultiparty     |
  * | (beyond) way out      | exitMultiparty (after the multiparty timeout) |
  *
  * Money: opening debits both deposits from the parties' balances into the channel (`total`);
@@ -242,18 +232,7 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async openMultiparty(ctx: CovenantContext, request: string): Promise<string> {
-    const r = parseOpenMultipartyRequest(parseObjectArg(request, 'request'));
-    if (!r.parties.includes(ctx.caller.accountId)) throw forbidden('the caller must be one of the multiparty parties');
-    const multiparties = new MultipartyStore(ctx);
-    if (await multiparties.find(r.id)) throw alreadyExists(`multiparty channel ${r.id} already exists`);
-    const channels = new ChannelStore(ctx);
-    const current: Channel[] = [];
-    for (const id of r.channels) current.push(await channels.get(id));
-    const { multiparty, members } = openMultiparty(r, current, ctx.now);
-    const message = mpcStateBytes(mpcState(multiparty, 0, memberStates(current), false));
-    await requireAllSignatures(ctx, multiparty, message, r.signatures, `the opening state of multiparty channel ${r.id}`);
-    for (const c of members) await channels.save(c);
-    await multiparties.save(multiparty, { create: true });
+    const { multiparty, members } = await openMultipartyOnLedger(ctx, request);
     return this.emittedMultiparty(ctx, 'MultipartyOpened', multiparty, members);
   }
 
@@ -270,7 +249,7 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async updateMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    return this.signedMultipartyStep(ctx, [id, state, signatures], 'update it', updateMultiparty, 'MultipartyUpdated');
+    return this.multipartySaved(ctx, 'MultipartyUpdated', await signedMultipartyStep(ctx, [id, state, signatures], 'update it', updateMultiparty));
   }
 
   /**
@@ -283,24 +262,58 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async closeMultiparty(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
-    return this.signedMultipartyStep(ctx, [id, state, signatures], 'close it', closeMultiparty, 'MultipartyClosed');
+    return this.multipartySaved(ctx, 'MultipartyClosed', await signedMultipartyStep(ctx, [id, state, signatures], 'close it', closeMultiparty));
   }
 
   /**
-   * The way out of a multiparty channel whose other parties stop answering: once the
-   * `multipartyTimeoutSeconds` setting (default 86400) has passed since its opening or last update
-   * (transaction time), any one party closes it alone. Every member channel is released at its
-   * recorded on-ledger state (busy = null, still OPEN; each may then be closed as a two-party
-   * channel) and the multiparty channel is CLOSED with `exitedBy` = the caller. No signatures are
-   * needed: the recorded states are the ones every party signed. Errors: NOT_FOUND, FORBIDDEN
-   * (not a party), FAILED_PRECONDITION (not OPEN, timeout not yet passed). Event `MultipartyExited`.
+   * Unilateral close of a multiparty channel (multiparty-close.ts): a party registers the newest
+   * multiparty state every party signed (`state`, `signatures` as closeMultiparty; final or not).
+   * OPEN: not older than the recorded state (which may be registered with `signatures` `{}`); the
+   * channel becomes CLOSING with `closing.deadline` = tx time + the challenge period setting.
+   * CLOSING, before the deadline: a strictly newer state replaces the registered one (deadline
+   * unchanged). Errors: INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (not a party; signature missing or
+   * invalid), FAILED_PRECONDITION (CLOSED, deadline passed, older or conflicting state),
+   * INSUFFICIENT_FUNDS. Event `MultipartyCloseStarted` (OPEN) or `MultipartyChallenged` (CLOSING).
+   */
+  @Transaction()
+  @Returns('string')
+  async registerMultipartyState(ctx: CovenantContext, id: string, state: string, signatures: string): Promise<string> {
+    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
+    const { challengePeriodSeconds } = await currentChannelSettings(ctx);
+    const r = registerMultipartyState(multiparty, s, members, ctx.caller.accountId, addSeconds(ctx.now, challengePeriodSeconds), ctx.now);
+    if (!(r.isStored && noneGiven(sigs))) await requireMultipartySignatures(ctx, multiparty, s, sigs);
+    return this.multipartySaved(ctx, r.event, r.next);
+  }
+
+  /**
+   * Once the registered state's deadline has passed, anyone settles: every member channel takes
+   * its registered version and balances and is released (busy = null, OPEN); the multiparty
+   * channel is CLOSED. Errors: NOT_FOUND, FAILED_PRECONDITION (not CLOSING, deadline not passed).
+   * Event `MultipartySettled`.
+   */
+  @Transaction()
+  @Returns('string')
+  async settleMultiparty(ctx: CovenantContext, id: string): Promise<string> {
+    const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
+    return this.multipartySaved(ctx, 'MultipartySettled', settleMultiparty(multiparty, await membersOf(ctx, multiparty), ctx.now));
+  }
+
+  /**
+   * The way out when other parties stop answering: once `multipartyTimeoutSeconds` (default
+   * 86400) have passed since the opening or last on-ledger change, any one party starts a
+   * unilateral close with the recorded state (no signatures: every party signed it): CLOSING with
+   * `exitedBy` = the caller, until tx time + the challenge period, during which a party holding a
+   * newer off-chain state registers it (registerMultipartyState); then settleMultiparty.
+   * Errors: NOT_FOUND, FORBIDDEN (not a party), FAILED_PRECONDITION (not OPEN, timeout not passed).
+   * Event `MultipartyExited`.
    */
   @Transaction()
   @Returns('string')
   async exitMultiparty(ctx: CovenantContext, id: string): Promise<string> {
     const multiparty = await new MultipartyStore(ctx).get(parseId(id, 'id'));
-    const { multipartyTimeoutSeconds } = await currentChannelSettings(ctx);
-    const next = exitMultiparty(multiparty, await membersOf(ctx, multiparty), ctx.caller.accountId, multipartyTimeoutSeconds, ctx.now);
+    const { multipartyTimeoutSeconds, challengePeriodSeconds } = await currentChannelSettings(ctx);
+    const deadline = addSeconds(ctx.now, challengePeriodSeconds);
+    const next = exitMultiparty(multiparty, await membersOf(ctx, multiparty), ctx.caller.accountId, multipartyTimeoutSeconds, deadline, ctx.now);
     return this.multipartySaved(ctx, 'MultipartyExited', next);
   }
 
@@ -317,10 +330,7 @@ export class ChannelsContract extends CovenantContract {
   @Transaction(false)
   @Returns('string')
   async listMultiparties(ctx: CovenantContext, pageSize: string, bookmark: string): Promise<string> {
-    const page = await new MultipartyStore(ctx).listByParty(ctx.caller.accountId, pageSize, bookmark);
-    const records = [];
-    for (const m of page.records) records.push(viewMultiparty(m, await membersOf(ctx, m)));
-    return canonicalJson({ records, bookmark: page.bookmark });
+    return canonicalJson(await multipartyPage(ctx, pageSize, bookmark));
   }
 
   // ------------------------------------------------------------ settings
@@ -364,16 +374,6 @@ export class ChannelsContract extends CovenantContract {
   private channelEvent(ctx: CovenantContext, event: string, channel: Channel): string {
     const view = viewChannel(channel);
     return this.emitted(ctx, event, view, { channel: view }, partiesAudience({ accounts: channel.parties, organizations: channel.organizations }));
-  }
-
-  /** updateMPC, closeMPC: a party applies `transition` to the multiparty channel, every party's signatures required. */
-  private async signedMultipartyStep(ctx: CovenantContext, args: [string, string, string], action: string, transition: typeof updateMultiparty, event: string): Promise<string> {
-    const [id, state, signatures] = args;
-    const { multiparty, s, sigs, members } = await multipartyArgs(ctx, id, state, signatures);
-    requireMultipartyParty(multiparty, ctx.caller.accountId, action);
-    const next = transition(multiparty, s, members, ctx.now);
-    await requireMultipartySignatures(ctx, multiparty, s, sigs);
-    return this.multipartySaved(ctx, event, next);
   }
 
   /** Writes a multiparty channel and its members, then emits `event`. */

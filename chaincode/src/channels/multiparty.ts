@@ -137,12 +137,12 @@ export function requireMultipartyParty(m: Multiparty, account: string, action: s
   if (!isMultipartyParty(m, account)) throw forbidden(`only a party to multiparty channel ${m.id} may ${action}`);
 }
 
-function requireOpen(m: Multiparty): void {
+export function requireOpen(m: Multiparty): void {
   if (m.status !== 'OPEN') throw failedPrecondition(`multiparty channel ${m.id} is ${m.status}`);
 }
 
 /** `members` in the order of `s.channels` (both sorted by id), each checked to be bound to `m`. */
-function bound(m: Multiparty, members: Channel[]): Channel[] {
+export function bound(m: Multiparty, members: Channel[]): Channel[] {
   const sorted = [...members].sort((a, b) => byId(a.id, b.id));
   for (const c of sorted) {
     if (c.busy !== m.id || c.status !== 'OPEN') throw new Error(`invariant: channel ${c.id} is not bound to multiparty channel ${m.id}`);
@@ -174,55 +174,59 @@ export function updateMultiparty(m: Multiparty, s: MultipartyStateArg, members: 
 }
 
 /**
- * closeMPC: a final state with a version at least the stored one. At the stored version every
- * member state must be the stored one; above it, each member may carry a last update (a newer
- * version conserving its total) or stay as stored. Every member is released (busy = null) and
- * stays OPEN as an ordinary two-party channel.
+ * The multiparty state a new one must not be older than: the registered one while CLOSING, else
+ * the recorded one (the opening, or the last state put on the ledger) with the members' states.
  */
-export function closeMultiparty(m: Multiparty, s: MultipartyStateArg, members: Channel[], now: string): { multiparty: Multiparty; members: Channel[] } {
-  if (!s.final) throw invalidArgument('closing a multiparty channel needs a state with final: true');
-  requireOpen(m);
-  if (s.version < m.version) {
-    throw failedPrecondition(`replayed or old state: version ${s.version} of multiparty channel ${m.id} is older than the stored version ${m.version}`);
-  }
-  const channels = bound(m, members);
-  const next = channels.map((c, i) => {
-    const cs = s.channels[i];
-    const same = cs.version === c.version && cs.balances[0] === c.balances[0] && cs.balances[1] === c.balances[1];
-    if (s.version === m.version && !same) {
-      throw failedPrecondition(`multiparty state version ${s.version} of ${m.id} is the stored version but channel ${c.id} differs from its stored state`);
-    }
-    if (cs.version < c.version) {
-      throw failedPrecondition(`replayed or old state: version ${cs.version} of channel ${c.id} is older than the stored version ${c.version}`);
-    }
-    if (cs.version === c.version && !same) {
-      throw failedPrecondition(`state version ${cs.version} of channel ${c.id} conflicts with the stored state of the same version`);
-    }
-    checkBalances(c.id, c.total, cs.balances);
-    return { ...c, version: cs.version, balances: cs.balances, busy: null, updatedAt: now };
-  });
-  return { multiparty: { ...m, version: s.version, status: 'CLOSED', updatedAt: now, closedAt: now }, members: next };
+export function multipartyReference(m: Multiparty, members: Channel[]): { version: number; states: MpcChannelState[]; what: string } {
+  return m.status === 'CLOSING' && m.closing
+    ? { version: m.closing.version, states: m.closing.states, what: 'registered' }
+    : { version: m.version, states: memberStates(members), what: 'stored' };
 }
 
 /**
- * The way out of a multiparty channel whose other parties stop answering (Covenant beyond the
- * paper, which defines no unilateral exit; DESIGN.md: every locked state has a documented way
- * out): once `timeoutSeconds` (the `multipartyTimeoutSeconds` setting) have passed since the
- * opening or the last update, any one party closes it alone. Every member channel is released
- * (busy = null) at its recorded on-ledger state, which every party signed (the opening or the
- * last updateMPC), and stays OPEN as an ordinary two-party channel; the multiparty channel is
- * CLOSED with `exitedBy`. Before the timeout: FAILED_PRECONDITION; a non-party: FORBIDDEN;
- * not OPEN: FAILED_PRECONDITION.
+ * An all-signed multiparty state at least as new as `ref` (strictly newer with `strict`): at the
+ * reference version every member state must be the reference one; above it, each member may carry
+ * a newer version conserving its total or stay as in the reference (FAILED_PRECONDITION for an
+ * older or conflicting state, INVALID_ARGUMENT / INSUFFICIENT_FUNDS for balances). Returns the
+ * members in the order of `s.channels`.
  */
-export function exitMultiparty(m: Multiparty, members: Channel[], by: string, timeoutSeconds: number, now: string): { multiparty: Multiparty; members: Channel[] } {
-  requireMultipartyParty(m, by, 'exit it');
-  requireOpen(m);
-  const from = new Date(Date.parse(m.updatedAt) + timeoutSeconds * 1000).toISOString();
-  if (Date.parse(now) < Date.parse(from)) {
-    throw failedPrecondition(`multiparty channel ${m.id} was last updated at ${m.updatedAt}: a party may exit it alone from ${from} (timeout ${timeoutSeconds} s)`);
+export function checkNotOlder(m: Multiparty, s: MultipartyStateArg, members: Channel[], ref: ReturnType<typeof multipartyReference>, strict = false): Channel[] {
+  if (s.version < ref.version || (strict && s.version === ref.version)) {
+    throw failedPrecondition(`replayed or old state: version ${s.version} of multiparty channel ${m.id} is ${strict ? 'not newer than' : 'older than'} the ${ref.what} version ${ref.version}`);
   }
-  const released = bound(m, members).map((c) => ({ ...c, busy: null, updatedAt: now }));
-  return { multiparty: { ...m, status: 'CLOSED', updatedAt: now, closedAt: now, exitedBy: by }, members: released };
+  const channels = bound(m, members);
+  channels.forEach((c, i) => {
+    const cs = s.channels[i];
+    const r = ref.states[i];
+    const same = cs.version === r.version && cs.balances[0] === r.balances[0] && cs.balances[1] === r.balances[1];
+    if (s.version === ref.version && !same) {
+      throw failedPrecondition(`multiparty state version ${s.version} of ${m.id} is the ${ref.what} version but channel ${c.id} differs from its ${ref.what} state`);
+    }
+    if (cs.version < r.version) {
+      throw failedPrecondition(`replayed or old state: version ${cs.version} of channel ${c.id} is older than the ${ref.what} version ${r.version}`);
+    }
+    if (cs.version === r.version && !same) {
+      throw failedPrecondition(`state version ${cs.version} of channel ${c.id} conflicts with the ${ref.what} state of the same version`);
+    }
+    checkBalances(c.id, c.total, cs.balances);
+  });
+  return channels;
+}
+
+/**
+ * closeMPC: a final state all parties signed, with a version at least the stored one (the
+ * off-chain multiparty states in between never reach the ledger), or the registered one while a
+ * unilateral close is CLOSING. At that version every member state must be the reference one;
+ * above it, each member may carry a newer version or stay as it is. Every member takes the
+ * state's balances and version and is released (busy = null), OPEN as an ordinary two-party
+ * channel.
+ */
+export function closeMultiparty(m: Multiparty, s: MultipartyStateArg, members: Channel[], now: string): { multiparty: Multiparty; members: Channel[] } {
+  if (!s.final) throw invalidArgument('closing a multiparty channel needs a state with final: true');
+  if (m.status === 'CLOSED') throw failedPrecondition(`multiparty channel ${m.id} is CLOSED`);
+  const channels = checkNotOlder(m, s, members, multipartyReference(m, members));
+  const next = channels.map((c, i) => ({ ...c, version: s.channels[i].version, balances: s.channels[i].balances, busy: null, updatedAt: now }));
+  return { multiparty: { ...m, version: s.version, status: 'CLOSED', updatedAt: now, closedAt: now }, members: next };
 }
 
 // ---------------------------------------------------------------- records and views
@@ -232,7 +236,7 @@ export const decodeMultiparty = decoderOf(MultipartyRecord, WHAT);
 
 /**
  * The multiparty channel as shown to callers: `{id, parties, channels, version, status, states,
- * createdAt, updatedAt, closedAt?, exitedBy?}`; `states` are the member channels' current
+ * createdAt, updatedAt, closedAt?, exitedBy?, closing?}`; `states` are the member channels' current
  * `{channel, version, balances}` (what the parties sign the next multiparty state over).
  */
 export function viewMultiparty(m: Multiparty, members: Channel[]): MultipartyView {
@@ -247,5 +251,6 @@ export function viewMultiparty(m: Multiparty, members: Channel[]): MultipartyVie
     updatedAt: m.updatedAt,
     closedAt: m.closedAt,
     exitedBy: m.exitedBy,
+    closing: m.closing && { ...m.closing, states: m.closing.states.map((c) => ({ ...c, balances: [c.balances[0].toString(), c.balances[1].toString()] as [string, string] })) },
   };
 }

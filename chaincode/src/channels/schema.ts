@@ -51,7 +51,7 @@ export const ChannelRecord = Type.Object({ ...channelFields(storedAmount), organ
 export type Channel = StaticDecode<typeof ChannelRecord>;
 export type Closing = NonNullable<Channel['closing']>;
 
-export const MultipartyStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSED')]);
+export const MultipartyStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]);
 export type MultipartyStatus = Static<typeof MultipartyStatus>;
 
 /** The multiparty channel's own fields (stored and shown), in two parts so the view's `states` sits between them. */
@@ -64,24 +64,55 @@ const MULTIPARTY_HEAD = {
 };
 const MULTIPARTY_TAIL = { createdAt: Timestamp, updatedAt: Timestamp, closedAt: Type.Optional(Timestamp), exitedBy: Type.Optional(AccountId) };
 
+/**
+ * The multiparty state registered by a unilateral close (registerMultipartyState, or exitMultiparty
+ * with the recorded state): every member channel's `{channel, version, balances}`, replaceable by
+ * a newer all-signed state until `deadline`, then settled onto the member channels.
+ */
+function multipartyClosing<A extends TSchema>(amount: (options: SchemaOptions) => A) {
+  return Type.Optional(
+    Type.Object(
+      {
+        version: Type.Integer({ description: 'Multiparty version of the registered state' }),
+        states: Type.Array(Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(amount({})) }), { description: "Member channels' registered states, sorted by channel id" }),
+        deadline: Timestamp,
+        registeredBy: AccountId,
+      },
+      { description: 'The state registered by a unilateral close, replaceable by a newer all-signed one until deadline' },
+    ),
+  );
+}
+
 /** A member channel's current state `{channel, version, balances}`, what the parties sign the next multiparty state over. */
 export const MemberState = Type.Object({ channel: Type.String(), version: Type.Integer(), balances: Pair(amountSchema()) });
 
 /** The multiparty channel as shown to callers, with its member channels' current states. */
 export const MultipartyView = Type.Object(
-  { ...MULTIPARTY_HEAD, states: Type.Array(MemberState, { description: "Member channels' current states" }), ...MULTIPARTY_TAIL },
+  {
+    ...MULTIPARTY_HEAD,
+    states: Type.Array(MemberState, { description: "Member channels' current states" }),
+    ...MULTIPARTY_TAIL,
+    closing: multipartyClosing(amountSchema),
+    ledgerVersion: Type.Optional(
+      Type.Integer({
+        description:
+          "Set by a party's gateway: the version recorded on the ledger. `version` and `states` are then those of the latest state every party signed off-chain that this gateway holds (multiparty payments are off-chain), when it is newer",
+      }),
+    ),
+  },
   { $id: 'Multiparty' },
 );
 export type MultipartyView = Static<typeof MultipartyView>;
 
 /** The stored multiparty channel (`multiparty` [id]); `organizations`: every party's MSP ID, sorted. */
-export const MultipartyRecord = Type.Object({ ...MULTIPARTY_HEAD, ...MULTIPARTY_TAIL, organizations: Type.Array(MspId) });
-export type Multiparty = Static<typeof MultipartyRecord>;
+export const MultipartyRecord = Type.Object({ ...MULTIPARTY_HEAD, ...MULTIPARTY_TAIL, closing: multipartyClosing(storedAmount), organizations: Type.Array(MspId) });
+export type Multiparty = StaticDecode<typeof MultipartyRecord>;
+export type MultipartyClosing = NonNullable<Multiparty['closing']>;
 
 /** The channel settings as shown to callers (and stored, once upgraded). */
 export const ChannelSettings = Type.Object({
   challengePeriodSeconds: Type.Integer({ description: 'Unilateral-close challenge period, transaction time' }),
-  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without a multiparty update after which any one party may exit a multiparty channel alone (POST /v1/multiparty/{id}/exit)' }),
+  multipartyTimeoutSeconds: Type.Integer({ description: 'Time without an on-ledger change of a multiparty channel after which any one party may start its unilateral close alone with the recorded state (POST /v1/multiparty/{id}/exit)' }),
   ...SETTINGS_STAMP,
 });
 export type ChannelSettings = Static<typeof ChannelSettings>;

@@ -11,9 +11,10 @@ import { requireMemberAdmin } from '../consortium/config';
  * - `challengePeriodSeconds`: how long after a unilateral close is started the registered state
  *   may be challenged with a newer one, measured in transaction time. Default 1 hour, 1 s..30 days.
  *   A change applies to unilateral closes started afterwards; a started close keeps its deadline.
- * - `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update (since it
- *   was opened or last updated, transaction time) before any one party may exit it alone at the
- *   recorded state (exitMultiparty, DESIGN.md: no member can hold another's funds hostage).
+ * - `multipartyTimeoutSeconds`: how long a multiparty channel may go without an on-ledger change
+ *   (since it was opened or last changed, transaction time) before any one party may start its
+ *   unilateral close alone with the recorded state (exitMultiparty, DESIGN.md: no member can hold
+ *   another's funds hostage).
  *   Default 24 hours, 1 s..30 days. A change applies at once to every open multiparty channel.
  */
 export type { ChannelSettings };

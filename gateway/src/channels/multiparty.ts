@@ -4,6 +4,8 @@ import type { Principal } from '../identity/store';
 import type { GatewayDb } from '../gateway-db';
 import type { MessageHandlers, OffchainMessenger } from './messenger';
 import { MultipartyConsents } from './multiparty-consents';
+import { Members, MultipartyOffchain, heldView, ledgerState } from './multiparty-offchain';
+import { MultipartyStates } from './multiparty-states';
 import {
   BindingConsent,
   ChannelMessage,
@@ -16,14 +18,19 @@ import {
   OffchainAnswer,
   applyPayments,
   checkCurrent,
+  checkSignable,
+  conflictingVersion,
   decideMultipartySignature,
   expectAnswer,
   mpcBytes,
+  nextUpdate,
   queryBytes,
   refuse,
+  sortedMpcState,
 } from './protocol';
 import type { TwoPartyBindings } from './records';
 import { DEFAULT_WEIGHT_PARAMS, type WeightParams } from './routing';
+import { journalContext } from '../ledger/journal';
 
 export type { MultipartyPayment } from './protocol';
 export type { ChannelView } from '@covenant/chaincode';
@@ -34,15 +41,15 @@ export interface MultipartyPort {
   bindings: TwoPartyBindings;
 }
 
-/** A multiparty channel's parties and member channels. */
-type Members = { parties: string[]; channels: string[] };
-
 /**
  * Multiparty channels between gateways (J. Math. 2022, section 3.3: createMPC, updateMPC, closeMPC
  * and the mpc- messages). The caller's gateway coordinates: it asks every party's gateway for the
- * member channels' states (mpc-query), builds the multiparty state, collects every party's
- * signature (mpc-sign → mpc-agree) and submits openMultiparty / updateMultiparty /
- * closeMultiparty, which the chaincode applies to all member channels or none. A gateway signs
+ * member channels' states (mpc-query), builds the multiparty state and collects every party's
+ * signature in parallel (mpc-sign → mpc-agree). The opening and the close are submitted
+ * (openMultiparty, closeMultiparty: the chaincode applies them to all member channels or none);
+ * an update (mptx) stays off-chain: the all-signed state goes to every party's gateway
+ * (mpc-commit), each storing it durably before answering (multiparty-offchain.ts). A party
+ * registers the latest all-signed state it holds in a unilateral close (registerMultipartyState). A gateway signs
  * for its user only what the user consented to (protocol/multiparty.ts decides; this service
  * gathers the facts and records the outcome). Only channels whose owner allows forwarding are
  * announced to other gateways for routing.
@@ -51,6 +58,7 @@ export class MultipartyService {
   private readonly consents: MultipartyConsents;
   private readonly messenger: OffchainMessenger;
   private readonly bindings: TwoPartyBindings;
+  private readonly offchain: MultipartyOffchain;
 
   constructor(
     private readonly chaincode: ChaincodeClient,
@@ -62,6 +70,7 @@ export class MultipartyService {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;
     this.bindings = channels.bindings;
+    this.offchain = new MultipartyOffchain(chaincode, this.messenger, new MultipartyStates(db));
     this.messenger.on(this.handlers);
   }
 
@@ -69,6 +78,7 @@ export class MultipartyService {
   private readonly handlers: MessageHandlers = {
     'mpc-query': (principal, m) => this.answerQuery(principal, m),
     'mpc-sign': (principal, m) => this.agreeSign(principal, m),
+    'mpc-commit': (principal, m) => this.receiveCommit(principal, m),
   };
 
   // ------------------------------------------------------------------ user requests
@@ -84,7 +94,7 @@ export class MultipartyService {
     const missing = req.channels.filter((c) => !states.has(c));
     if (missing.length) throw refuse('NOT_FOUND', `no party reported channel(s) ${missing.join(', ')}`);
     const state: MpcStateJson = { version: 0, final: false, channels: [...states.values()].map((c) => ({ channel: c.id, version: c.version, balances: c.balances })) };
-    const signatures = await this.collect(principal, req.id, req, state);
+    const signatures = await this.offchain.collect(principal, req.id, req, state);
     return this.chaincode.submit<MultipartyView>(principal, 'channels:openMultiparty', [JSON.stringify({ id: req.id, parties: req.parties, channels: req.channels, signatures })]);
   }
 
@@ -114,31 +124,99 @@ export class MultipartyService {
   }
 
   /**
-   * updateMPC with a multiparty transaction (mptx): every payment moves `amount` from `from` to `to`
-   * in their member channel; every member channel moves to version + 1, all or none.
-   * Refusals: FAILED_PRECONDITION not OPEN, those of protocol/multiparty.ts applyPayments, the parties' gateways'.
+   * updateMPC with a multiparty transaction (mptx), off-chain: every payment moves `amount` from
+   * `from` to `to` in their member channel; the next state (a version above the latest agreed one,
+   * every member channel at its version + 1) is built over the latest all-signed state this
+   * gateway holds (at first the ledger's), signed by every party in parallel and stored by every
+   * party's gateway (mpc-commit) before the answer: nothing goes on the ledger. Answers the view
+   * with the new off-chain `version` and `states` (`ledgerVersion` unchanged).
+   * Refusals: FAILED_PRECONDITION not OPEN, final state signed, a party's gateway refused the
+   * version; those of protocol/multiparty.ts applyPayments; the parties' gateways'.
    */
   async pay(principal: Principal, id: string, payments: MultipartyPayment[]): Promise<MultipartyView> {
-    const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
-    if (view.status !== 'OPEN') throw refuse('FAILED_PRECONDITION', `multiparty channel ${id} is ${view.status}`);
-    const members = new Map<string, MemberChannel>();
-    for (const s of view.states) members.set(s.channel, { parties: await this.partiesOf(principal, view, s.channel), version: s.version, balances: s.balances as [string, string] });
-    const state = applyPayments(view.version, members, payments, this.weights);
-    const signatures = await this.collect(principal, id, view, state);
-    return this.chaincode.submit<MultipartyView>(principal, 'channels:updateMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
+    const self = this.messenger.accountIdOf(principal);
+    const requestId = journalContext.getStore()?.requestId;
+    return this.offchain.run(id, '', async () => {
+      const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+      const paid = await this.offchain.paidBy(id, self, requestId);
+      if (paid) return heldView(view, { mpc: id, account: self, parties: view.parties, latest: { state: paid, signatures: {} }, updatedAt: '' });
+      if (view.status !== 'OPEN') throw refuse('FAILED_PRECONDITION', `multiparty channel ${id} is ${view.status}`);
+      const { record, base } = await this.offchain.held(principal, self, id);
+      const parties = record.memberParties ?? (await this.learnMemberParties(principal, self, view));
+      const members = new Map<string, MemberChannel>();
+      for (const s of base.channels) members.set(s.channel, { parties: parties[s.channel], version: s.version, balances: s.balances });
+      const build = (version: number) => sortedMpcState(applyPayments(version - 1, members, payments, this.weights));
+      const agree = async (state: MpcStateJson) => {
+        const signatures = await this.offchain.collect(principal, id, view, state);
+        await this.offchain.distribute(principal, id, view, state, signatures, requestId);
+        return heldView(view, { ...record, latest: { state, signatures }, updatedAt: '' });
+      };
+      const state = nextUpdate(base, record.signed, build);
+      try {
+        return await agree(state);
+      } catch (err) {
+        // A party signed another state of this version (an update that failed): propose above it, once.
+        const taken = conflictingVersion(err);
+        if (taken === undefined) throw err;
+        return agree(build(Math.max(taken, state.version) + 1));
+      }
+    });
   }
 
-  /** closeMPC: every party signs the final state; the member channels are released (busy = 0). */
+  /**
+   * closeMPC: every party signs the latest agreed state (the last off-chain one this gateway holds,
+   * else the ledger's) as final, in parallel; the chaincode applies it to every member channel and
+   * releases them (busy = null).
+   */
   async close(principal: Principal, id: string): Promise<MultipartyView> {
-    const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
-    const state: MpcStateJson = { version: view.version, final: true, channels: view.states as MpcStateJson['channels'] };
-    const signatures = await this.collect(principal, id, view, state);
-    return this.chaincode.submit<MultipartyView>(principal, 'channels:closeMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
+    const self = this.messenger.accountIdOf(principal);
+    return this.offchain.run(id, '', async () => {
+      const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+      const { base } = await this.offchain.held(principal, self, id);
+      const state: MpcStateJson = { ...sortedMpcState(base), final: true };
+      const signatures = await this.offchain.collect(principal, id, view, state);
+      return this.chaincode.submit<MultipartyView>(principal, 'channels:closeMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
+    });
   }
 
-  /** The multiparty channel as the ledger shows it to the principal (a party): NOT_FOUND, FORBIDDEN otherwise. */
-  view(principal: Principal, id: string): Promise<MultipartyView> {
-    return this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+  /**
+   * Unilateral close (`unilateral-close`) or its challenge (`challenge`): registers on the ledger
+   * (registerMultipartyState) the latest all-signed state this gateway holds for the caller, or,
+   * holding none, the recorded one (no signatures needed). The chaincode decides: OPEN starts the
+   * challenge period, CLOSING replaces an older registered state. Refusals: the chaincode's.
+   */
+  async register(principal: Principal, id: string): Promise<MultipartyView> {
+    const self = this.messenger.accountIdOf(principal);
+    const held = await this.offchain.states.get(id, self);
+    const latest = held?.latest;
+    const args = latest
+      ? [id, JSON.stringify(latest.state), JSON.stringify(latest.signatures)]
+      : [id, JSON.stringify(ledgerState(await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]))), '{}'];
+    return heldView(await this.chaincode.submit<MultipartyView>(principal, 'channels:registerMultipartyState', args), held);
+  }
+
+  /**
+   * Answers a registration seen on the ledger (multiparty-watch.ts): for every party this gateway
+   * serves that holds an all-signed state newer than the registered one, registers it before the
+   * deadline (a challenge). A refusal (another party answered first, the deadline passed) is
+   * thrown to the caller, which logs it.
+   */
+  async answerRegistration(view: MultipartyView): Promise<void> {
+    const closing = view.closing;
+    if (view.status !== 'CLOSING' || !closing) return;
+    for (const party of view.parties) {
+      const principal = this.messenger.principalOf(party);
+      const held = principal && (await this.offchain.states.get(view.id, party));
+      if (!principal || !held?.latest || held.latest.state.version <= closing.version || Date.now() >= Date.parse(closing.deadline)) continue;
+      await this.register(principal, view.id);
+      return;
+    }
+  }
+
+  /** The multiparty channel as the ledger shows it to the caller, with the latest off-chain state this gateway holds (heldView). */
+  async view(principal: Principal, id: string): Promise<MultipartyView> {
+    const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
+    return heldView(view, await this.offchain.states.get(id, this.messenger.accountIdOf(principal)));
   }
 
   /** The principal's OPEN channels not bound to a multiparty channel (first 100). */
@@ -179,32 +257,55 @@ export class MultipartyService {
     return { type: 'mpc-channels', channels: out };
   }
 
-  /** mpc-sign: signs the multiparty state if protocol/multiparty.ts allows it for the user. */
+  /**
+   * mpc-sign: signs the multiparty state if the off-chain rules (protocol/multiparty-offchain.ts:
+   * one state per version, over the latest agreed state) and protocol/multiparty.ts (the user's
+   * consent) allow it; an update is remembered as signed, durably, before the answer.
+   */
   private async agreeSign(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
     const members = this.members(m);
-    if (!m.mpcState) throw refuse('INVALID_ARGUMENT', 'mpc-sign needs mpcState');
-    const bytes = mpcBytes(m.channel, m.mpcState);
+    const state = m.mpcState;
+    if (!state) throw refuse('INVALID_ARGUMENT', 'mpc-sign needs mpcState');
+    const bytes = mpcBytes(m.channel, state);
     await this.messenger.verify(principal, m.from, bytes, m.signature);
-    await this.consent(principal, m.to, m.channel, members, m.mpcState, m.from === m.to);
+    const requestedBySelf = m.from === m.to;
+    await this.offchain.run(m.channel, m.to, async () => {
+      if (state.version === 0 && !state.final) {
+        if ((await this.offchain.states.get(m.channel, m.to))?.latest) throw refuse('FAILED_PRECONDITION', `multiparty channel ${m.channel} is already open`);
+        return this.consent(principal, m.to, m.channel, members, state, requestedBySelf);
+      }
+      const { record, base } = await this.offchain.held(principal, m.to, m.channel);
+      checkSignable(m.channel, base, record.signed, state);
+      await this.consent(principal, m.to, m.channel, members, state, requestedBySelf, base);
+      await this.offchain.states.put({ ...record, signed: state });
+    });
     return { type: 'mpc-agree', signature: this.messenger.sign(principal, bytes) };
+  }
+
+  /** mpc-commit: an all-signed state from the coordinator, stored when newer (multiparty-offchain.ts). */
+  private async receiveCommit(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
+    this.members(m);
+    return this.offchain.receiveCommit(principal, m);
   }
 
   // ------------------------------------------------------------------ internals
 
   /**
-   * Gathers what protocol/multiparty.ts decides on (the user's member channels on the ledger, its
-   * agreed off-chain versions, its consent, forwarding permissions and authorization), then
+   * Gathers what protocol/multiparty.ts decides on (the user's member channels on the ledger, or
+   * as in `base`, the latest agreed multiparty state, after the opening; its agreed two-party versions, its consent, forwarding permissions and authorization), then
    * records the outcome: the binding's basis (opening), the used authorization, the binding or
    * release on the user's two-party records.
    */
-  private async consent(principal: Principal, self: string, mpc: string, members: Members, state: MpcStateJson, requestedBySelf: boolean): Promise<void> {
+  private async consent(principal: Principal, self: string, mpc: string, members: Members, state: MpcStateJson, requestedBySelf: boolean, base?: MpcStateJson): Promise<void> {
     const own: LedgerChannel[] = [];
     const agreedVersions: Record<string, number | undefined> = {};
     const forwarding: Record<string, ForwardingPermission | undefined> = {};
     for (const c of state.channels) {
       const onLedger = await this.ledgerChannel(principal, c.channel);
       if (!onLedger) continue;
-      own.push(onLedger);
+      // After the opening, the user's channels stand as in the latest agreed off-chain state.
+      const agreed = base?.channels.find((x) => x.channel === c.channel);
+      own.push(agreed ? { ...onLedger, version: agreed.version, balances: agreed.balances } : onLedger);
       agreedVersions[c.channel] = await this.bindings.agreedVersion(c.channel, self);
       forwarding[c.channel] = await this.bindings.forwarding(c.channel, self);
     }
@@ -244,21 +345,6 @@ export class MultipartyService {
     return out;
   }
 
-  /** Every party's signature over the state, in a map by account, the coordinator's own first. */
-  private async collect(principal: Principal, id: string, members: Members, state: MpcStateJson): Promise<Record<string, string>> {
-    const self = this.messenger.accountIdOf(principal);
-    const bytes = mpcBytes(id, state);
-    const mine = this.messenger.sign(principal, bytes);
-    const signatures: Record<string, string> = {};
-    for (const party of [self, ...members.parties.filter((p) => p !== self)]) {
-      const message: ChannelMessage = { type: 'mpc-sign', channel: id, from: self, to: party, members: { parties: members.parties, channels: members.channels }, mpcState: state, signature: mine };
-      const { signature } = expectAnswer(await this.messenger.deliver(principal, message), 'mpc-agree');
-      await this.messenger.verify(principal, party, bytes, signature);
-      signatures[party] = signature;
-    }
-    return signatures;
-  }
-
   /** `party`'s gateway's answer to an mpc-query about `members.channels` of `mpc` (signed as the caller). */
   private async query(principal: Principal, party: string, mpc: string, members: Members): Promise<ChannelView[]> {
     const self = this.messenger.accountIdOf(principal);
@@ -286,5 +372,16 @@ export class MultipartyService {
       if (reported) return reported.parties;
     }
     throw refuse('NOT_FOUND', `no party reported member channel ${channel}`);
+  }
+
+  /** Each member channel's two parties (partiesOf), by channel id, remembered in `self`'s record. */
+  private async learnMemberParties(principal: Principal, self: string, view: MultipartyView): Promise<Record<string, [string, string]>> {
+    const out: Record<string, [string, string]> = {};
+    for (const channel of view.channels) out[channel] = await this.partiesOf(principal, view, channel);
+    await this.offchain.run(view.id, self, async () => {
+      const stored = await this.offchain.states.get(view.id, self);
+      await this.offchain.states.put({ ...(stored ?? { mpc: view.id, account: self, parties: view.parties }), memberParties: out });
+    });
+    return out;
   }
 }

@@ -135,7 +135,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
         tags: TAGS,
         summary: 'Set the challenge period and/or the multiparty timeout (an organisation administrator)',
         description:
-          '`challengePeriodSeconds`: the unilateral-close challenge period (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an update before any one party may exit it alone (default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 400 neither setting given, 403 not an administrator of a consortium member.',
+          '`challengePeriodSeconds`: the unilateral-close challenge period of two-party and multiparty channels (default 3600), applies to closes started afterwards. `multipartyTimeoutSeconds`: how long a multiparty channel may go without an on-ledger change before any one party may start its unilateral close alone with the recorded state (POST /v1/multiparty/{id}/exit; default 86400), applies at once. Both 1..2592000 s of transaction time. Errors: 400 neither setting given, 403 not an administrator of a consortium member.',
         operationId: 'setChannelSettings', security: bearer,
         body: Type.Object(
           {

@@ -20,6 +20,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     at: Type.Optional(Type.String({ maxLength: 40 })),
     members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
     mpcState: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), channels: Type.Array(MpcChannelState, { maxItems: 100 }), final: Type.Boolean() }, { additionalProperties: false })),
+    signatures: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), { maxProperties: 50, description: "mpc-commit: every party's signature over mpcState, by account" })),
     signature: Type.String({ maxLength: 200 }),
   });
   app.post(
@@ -28,7 +29,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
       schema: {
         tags: TAGS,
         summary: `Off-chain channel message from another gateway (${MESSAGE_TYPES.join(', ')})`,
-        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages. No API key: authenticated by the sending party's signature, verified with the certificate on its ledger account.`,
+        description: `Signed by the sending party over the state bytes the chaincode verifies (or, for tpc-propose, tpc-decline and tpc-withdraw, over a domain-separated proposal or answer); answered with this party's countersignature (tpc-agree), a receipt (tpc-noted), the latest agreed state (tpc-sync), a stored all-signed multiparty state (mpc-commit → mpc-stored), or a problem (tpc-reject). Source: ${PAPER}, off-chain messages. No API key: authenticated by the sending party's signature, verified with the certificate on its ledger account.`,
         operationId: 'receiveOffchainMessage',
         // No API key: the sending gateway is another organisation's. The message is authenticated by
         // the sending party's signature, checked against the certificate on its ledger account.
@@ -39,6 +40,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
             Type.Object({ type: Type.Union([Type.Literal('tpc-agree'), Type.Literal('mpc-agree')]), signature: Type.String() }),
             Type.Object({ type: Type.Literal('tpc-state'), state: SignedState }),
             Type.Object({ type: Type.Literal('tpc-noted') }),
+            Type.Object({ type: Type.Literal('mpc-stored'), version: Type.Integer({ description: 'Version of the latest all-signed multiparty state the receiving gateway now holds' }) }),
             Type.Object({ type: Type.Literal('mpc-channels'), channels: Type.Array(ChannelRef) }),
           ]),
           ...problems(403, 404, 409),

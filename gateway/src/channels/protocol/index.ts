@@ -9,3 +9,4 @@ export * from './messages';
 export * from './signature';
 export * from './two-party';
 export * from './multiparty';
+export * from './multiparty-offchain';

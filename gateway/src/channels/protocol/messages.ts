@@ -18,6 +18,8 @@ import { refuse } from './refusal';
  *   tpc-sync   → tpc-state            (the latest state both signed: recovery after a crash)
  *   mpc-query  → mpc-channels         (member channels' states, or the channels open to forwarding)
  *   mpc-sign   → mpc-agree | reject   (a multiparty state)
+ *   mpc-commit → mpc-stored | reject  (a multiparty state with every party's signature: stored
+ *                                      durably by the receiving gateway before it answers)
  * Channel states are signed over the bytes the chaincode verifies (tpcStateBytes, mpcStateBytes);
  * proposals, answers, syncs and queries over domain-separated canonical JSON.
  */
@@ -44,7 +46,7 @@ export interface MpcStateJson {
 }
 
 /** Every message type, in the order the API documents them. */
-export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign'] as const;
+export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign', 'mpc-commit'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export interface ChannelMessage {
@@ -62,8 +64,10 @@ export interface ChannelMessage {
   at?: string;
   /** mpc-query, mpc-sign: the multiparty channel's parties and member channels. */
   members?: { parties: string[]; channels: string[] };
-  /** mpc-sign: the multiparty state to sign. */
+  /** mpc-sign: the multiparty state to sign; mpc-commit: the state every party signed. */
   mpcState?: MpcStateJson;
+  /** mpc-commit: every party's signature over `mpcState`, by account (base64 DER). */
+  signatures?: Record<string, string>;
   signature: string;
 }
 
@@ -73,6 +77,7 @@ export type OffchainAnswer =
   | { type: 'mpc-agree'; signature: string }
   | { type: 'tpc-state'; state: SignedState }
   | { type: 'tpc-noted' }
+  | { type: 'mpc-stored'; version: number }
   | { type: 'mpc-channels'; channels: ChannelView[] };
 
 /** `answer` narrowed to `type` (an agreement with its signature); FAILED_PRECONDITION naming what the other gateway answered otherwise. */
