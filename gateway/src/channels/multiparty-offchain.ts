@@ -62,12 +62,12 @@ export class MultipartyOffchain {
     return { record: stored ?? { mpc, account: self, parties: view.parties }, base: ledgerState(view) };
   }
 
-  /** Every party's signature over `state`, collected in parallel (each verified), by account. */
+  /** Every party's signature over `state`, collected in parallel (each verified), by account; refused with the first refusing party's error in the parties' order. */
   async collect(principal: Principal, id: string, members: Members, state: MpcStateJson): Promise<Record<string, string>> {
     const self = this.messenger.accountIdOf(principal);
     const bytes = mpcBytes(id, state);
     const mine = this.messenger.sign(principal, bytes);
-    const signed = await Promise.all(
+    const answers = await Promise.allSettled(
       members.parties.map(async (party) => {
         const message: ChannelMessage = { type: 'mpc-sign', channel: id, from: self, to: party, members: { parties: members.parties, channels: members.channels }, mpcState: state, signature: mine };
         const { signature } = expectAnswer(await this.messenger.deliver(principal, message), 'mpc-agree');
@@ -75,7 +75,11 @@ export class MultipartyOffchain {
         return [party, signature] as const;
       }),
     );
-    return Object.fromEntries(signed);
+    // Every answer is awaited, and a refusal is reported for the first refusing party in the
+    // parties' order, whichever gateway answered first: the same request gets the same error.
+    const refused = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (refused) throw refused.reason;
+    return Object.fromEntries(answers.map((a) => (a as PromiseFulfilledResult<readonly [string, string]>).value));
   }
 
   /**
