@@ -121,4 +121,24 @@ describe('payments along a route', () => {
     // The channels carry routes again.
     expect((await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '2' })).status).toBe(201);
   }, 120_000);
+
+  test('a route goes through channels that paid off-chain since their last checkpoint, at their latest agreed balances', async () => {
+    const agreed = async (who: string, channel: string) => ((await gw.as(who).get(`/v1/channels/${channel}/state`)).body.balances as string[]).map(BigInt);
+    // bob pays alice 3 on ab and dave pays bob 3 on bd, off-chain: the ledger does not see them.
+    expect((await gw.as('bob').post(`/v1/channels/${ch.ab}/payments`, { amount: '3' })).status).toBe(201);
+    expect((await gw.as('dave').post(`/v1/channels/${ch.bd}/payments`, { amount: '3' })).status).toBe(201);
+    const [ab, bd, ac, cd] = [await agreed('alice', ch.ab), await agreed('bob', ch.bd), await agreed('alice', ch.ac), await agreed('carol', ch.cd)];
+    expect(BigInt((await balances('alice', ch.ab))[0])).toBe(ab[0] - 3n);
+    expect(BigInt((await balances('bob', ch.bd))[0])).toBe(bd[0] - 3n);
+    // The most any route can carry, counted on the agreed balances: it needs both channels' off-chain payments.
+    const most = (ab[0] < bd[0] ? ab[0] : bd[0]) + (ac[0] < cd[0] ? ac[0] : cd[0]);
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: most.toString() });
+    expect(res.status).toBe(201);
+    const [ab2, bd2] = [await agreed('alice', ch.ab), await agreed('bob', ch.bd)];
+    expect(ab2[0]).toBe(ab[0] - (ab[0] < bd[0] ? ab[0] : bd[0]));
+    expect(bd2[1]).toBe(bd[1] + (ab[0] < bd[0] ? ab[0] : bd[0]));
+    // The released channels are on the ledger at the route's final state.
+    expect(await balances('alice', ch.ab)).toEqual(ab2.map(String));
+    expect(await balances('bob', ch.bd)).toEqual(bd2.map(String));
+  }, 60_000);
 });

@@ -39,6 +39,8 @@ export type { ChannelView } from '@covenant/chaincode';
 export interface MultipartyPort {
   messenger: OffchainMessenger;
   bindings: TwoPartyBindings;
+  /** Puts the latest two-party state both parties signed on the ledger (ChannelService.onChain). */
+  onChain(principal: Principal, id: string, step: 'checkpoint'): Promise<ChannelView>;
 }
 
 /**
@@ -59,6 +61,7 @@ export class MultipartyService {
   private readonly messenger: OffchainMessenger;
   private readonly bindings: TwoPartyBindings;
   private readonly offchain: MultipartyOffchain;
+  private readonly checkpoint: (principal: Principal, id: string) => Promise<ChannelView>;
 
   constructor(
     private readonly chaincode: ChaincodeClient,
@@ -70,6 +73,7 @@ export class MultipartyService {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;
     this.bindings = channels.bindings;
+    this.checkpoint = (principal, id) => channels.onChain(principal, id, 'checkpoint');
     this.offchain = new MultipartyOffchain(chaincode, this.messenger, new MultipartyStates(db));
     this.messenger.on(this.handlers);
   }
@@ -219,10 +223,17 @@ export class MultipartyService {
     return heldView(view, await this.offchain.states.get(id, this.messenger.accountIdOf(principal)));
   }
 
-  /** The principal's OPEN channels not bound to a multiparty channel (first 100). */
+  /** The principal's OPEN channels not bound to a multiparty channel (first 100), with the balances of their latest agreed off-chain states. */
   async openChannelsOf(principal: Principal): Promise<ChannelView[]> {
+    const self = this.messenger.accountIdOf(principal);
     const page = await this.chaincode.evaluate<{ records: ChannelView[] }>(principal, 'channels:listChannels', ['100', '']);
-    return page.records.filter((c) => c.status === 'OPEN' && !c.busy);
+    const out: ChannelView[] = [];
+    for (const c of page.records.filter((x) => x.status === 'OPEN' && !x.busy)) {
+      // Routing sees the latest balances both parties agreed off-chain, not the last checkpoint.
+      const agreed = await this.bindings.agreedState(c.id, self);
+      out.push(agreed && agreed.version > c.version ? { ...c, balances: agreed.balances } : c);
+    }
+    return out;
   }
 
   /** Asks `party`'s gateway for its user's channels open to forwarding (signed as the caller). */
@@ -251,7 +262,8 @@ export class MultipartyService {
     if (members.channels.length === 0) return { type: 'mpc-channels', channels: await this.forwardingChannelsOf(principal, m.to) };
     const out: ChannelView[] = [];
     for (const id of members.channels) {
-      const view = await this.ledgerChannel(principal, id);
+      let view = await this.ledgerChannel(principal, id);
+      if (view && (await this.checkpointBeforeBinding(principal, m, view))) view = await this.ledgerChannel(principal, id);
       if (view) out.push(view);
     }
     return { type: 'mpc-channels', channels: out };
@@ -329,6 +341,29 @@ export class MultipartyService {
     for (const c of own) {
       if (state.version === 0 && !state.final) await this.bindings.bind(c.id, self, mpc);
       if (state.final) await this.bindings.bind(c.id, self, undefined);
+    }
+  }
+
+  /**
+   * Before the user's channel is bound into a multiparty channel (an opening's mpc-query): when
+   * this gateway holds a newer two-party state both parties signed than the ledger's, puts it on
+   * the ledger (checkpoint), so the channel is bound at its latest balances and no off-chain
+   * payment is undone. Only for a channel the user offers for binding: its own request, its
+   * forwarding permission on the channel, or its consent to this multiparty channel naming it
+   * (nobody else can make a gateway spend transactions). True when it checkpointed; a checkpoint
+   * that fails (the other party's gateway checkpointed first) leaves the opening to decide.
+   */
+  private async checkpointBeforeBinding(principal: Principal, m: ChannelMessage, view: ChannelView): Promise<boolean> {
+    const self = m.to;
+    const agreed = await this.bindings.agreedVersion(view.id, self);
+    if (agreed === undefined || agreed <= view.version || view.status !== 'OPEN' || view.busy) return false;
+    const offered = m.from === self || (await this.bindings.forwarding(view.id, self)) !== undefined || (await this.consents.consent(m.channel, self))?.channels.includes(view.id) === true;
+    if (!offered) return false;
+    try {
+      await this.checkpoint(principal, view.id);
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -11,6 +11,8 @@ import { ForwardingPermission, refuse } from './protocol';
 export interface TwoPartyBindings {
   /** The latest agreed off-chain version of `party`'s channel `id`, if this gateway holds one. */
   agreedVersion(id: string, party: string): Promise<number | undefined>;
+  /** The latest agreed off-chain state (version, balances in minor units) of `party`'s channel `id`, if this gateway holds one. */
+  agreedState(id: string, party: string): Promise<{ version: number; balances: [string, string] } | undefined>;
   /** `party`'s standing forwarding permission on channel `id` (`{cap?}`), if it allows forwarding. */
   forwarding(id: string, party: string): Promise<ForwardingPermission | undefined>;
   /** Marks `party`'s record of channel `id` bound to multiparty channel `boundTo`, or released (undefined). */
@@ -58,6 +60,11 @@ export class ChannelRecords implements TwoPartyBindings {
 
   async agreedVersion(id: string, party: string): Promise<number | undefined> {
     return (await this.store.get(id, party))?.latest.version;
+  }
+
+  async agreedState(id: string, party: string): Promise<{ version: number; balances: [string, string] } | undefined> {
+    const latest = (await this.store.get(id, party))?.latest;
+    return latest && { version: latest.version, balances: latest.balances };
   }
 
   forwarding(id: string, party: string): Promise<ForwardingPermission | undefined> {

@@ -19,7 +19,9 @@ import type { Faults } from './context';
  * because its user's balance over the route is unchanged (and no channel moves beyond its cap);
  * the payee's because it only gains; the payer's because the payer asked. Either every hop moves
  * or none.
- * The route's channels must be open, idle and checkpointed (their latest agreed state on-chain).
+ * The route's channels must be open and idle. Routing sees each channel's latest balances agreed
+ * off-chain (MultipartyService.openChannelsOf), and a party's gateway checkpoints a channel whose
+ * agreed state is newer than the ledger's before binding it, so no off-chain payment is undone.
  * The payer's gateway journals each step (route-journal.ts) and closes, when it starts again, every
  * route a stop left open ({@link RoutePaymentService.resume}): its channels are released with the
  * payment made or not, never half made.
