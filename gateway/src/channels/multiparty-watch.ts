@@ -1,5 +1,4 @@
 import type { MultipartyView } from '@covenant/chaincode';
-import type { FastifyBaseLogger } from 'fastify';
 import type { EventCheckpoint, Ledger, SigningIdentity } from '../ledger/port';
 import { splitAudience } from '../events/audience';
 
@@ -7,6 +6,11 @@ import { splitAudience } from '../events/audience';
 const REGISTRATIONS: ReadonlySet<string> = new Set(['MultipartyCloseStarted', 'MultipartyChallenged', 'MultipartyExited']);
 /** Wait before subscribing again after the event stream failed. */
 const RETRY_MS = 1000;
+
+/** The part of the gateway's logger (pino) the watch uses. */
+export interface WarnLog {
+  warn(obj: object, msg: string): void;
+}
 
 /**
  * Watches the chaincode events for registrations of a multiparty state (a unilateral close, its
@@ -22,7 +26,7 @@ export function watchMultipartyRegistrations(
   identity: SigningIdentity,
   answer: (view: MultipartyView) => Promise<void>,
   signal: AbortSignal,
-  log: FastifyBaseLogger,
+  log: WarnLog,
 ): Promise<void> {
   let after: EventCheckpoint | undefined;
   const loop = async (): Promise<void> => {

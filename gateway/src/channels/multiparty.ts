@@ -4,6 +4,7 @@ import type { Principal } from '../identity/store';
 import type { GatewayDb } from '../gateway-db';
 import type { MessageHandlers, OffchainMessenger } from './messenger';
 import { MultipartyConsents } from './multiparty-consents';
+import { ChannelOffers } from './channel-offers';
 import { Members, MultipartyOffchain, heldView, ledgerState } from './multiparty-offchain';
 import { MultipartyStates } from './multiparty-states';
 import {
@@ -61,7 +62,7 @@ export class MultipartyService {
   private readonly messenger: OffchainMessenger;
   private readonly bindings: TwoPartyBindings;
   private readonly offchain: MultipartyOffchain;
-  private readonly checkpoint: (principal: Principal, id: string) => Promise<ChannelView>;
+  private readonly offers: ChannelOffers;
 
   constructor(
     private readonly chaincode: ChaincodeClient,
@@ -73,7 +74,7 @@ export class MultipartyService {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;
     this.bindings = channels.bindings;
-    this.checkpoint = (principal, id) => channels.onChain(principal, id, 'checkpoint');
+    this.offers = new ChannelOffers(chaincode, this.bindings, this.consents, (principal, id) => channels.onChain(principal, id, 'checkpoint'), (p) => this.messenger.accountIdOf(p));
     this.offchain = new MultipartyOffchain(chaincode, this.messenger, new MultipartyStates(db));
     this.messenger.on(this.handlers);
   }
@@ -223,17 +224,9 @@ export class MultipartyService {
     return heldView(view, await this.offchain.states.get(id, this.messenger.accountIdOf(principal)));
   }
 
-  /** The principal's OPEN channels not bound to a multiparty channel (first 100), with the balances of their latest agreed off-chain states. */
-  async openChannelsOf(principal: Principal): Promise<ChannelView[]> {
-    const self = this.messenger.accountIdOf(principal);
-    const page = await this.chaincode.evaluate<{ records: ChannelView[] }>(principal, 'channels:listChannels', ['100', '']);
-    const out: ChannelView[] = [];
-    for (const c of page.records.filter((x) => x.status === 'OPEN' && !x.busy)) {
-      // Routing sees the latest balances both parties agreed off-chain, not the last checkpoint.
-      const agreed = await this.bindings.agreedState(c.id, self);
-      out.push(agreed && agreed.version > c.version ? { ...c, balances: agreed.balances } : c);
-    }
-    return out;
+  /** The principal's OPEN channels not bound to a multiparty channel (first 100), at their latest agreed balances (ChannelOffers). */
+  openChannelsOf(principal: Principal): Promise<ChannelView[]> {
+    return this.offers.openChannelsOf(principal);
   }
 
   /** Asks `party`'s gateway for its user's channels open to forwarding (signed as the caller). */
@@ -259,11 +252,11 @@ export class MultipartyService {
     const members = this.members(m);
     checkCurrent(m.type, m.at, Date.now());
     await this.messenger.verify(principal, m.from, queryBytes(m.channel, members.channels, m.from, m.at), m.signature);
-    if (members.channels.length === 0) return { type: 'mpc-channels', channels: await this.forwardingChannelsOf(principal, m.to) };
+    if (members.channels.length === 0) return { type: 'mpc-channels', channels: await this.offers.forwardingChannelsOf(principal, m.to) };
     const out: ChannelView[] = [];
     for (const id of members.channels) {
       let view = await this.ledgerChannel(principal, id);
-      if (view && (await this.checkpointBeforeBinding(principal, m, view))) view = await this.ledgerChannel(principal, id);
+      if (view && (await this.offers.checkpointBeforeBinding(principal, m, view))) view = await this.ledgerChannel(principal, id);
       if (view) out.push(view);
     }
     return { type: 'mpc-channels', channels: out };
@@ -342,42 +335,6 @@ export class MultipartyService {
       if (state.version === 0 && !state.final) await this.bindings.bind(c.id, self, mpc);
       if (state.final) await this.bindings.bind(c.id, self, undefined);
     }
-  }
-
-  /**
-   * Before the user's channel is bound into a multiparty channel (an opening's mpc-query): when
-   * this gateway holds a newer two-party state both parties signed than the ledger's, puts it on
-   * the ledger (checkpoint), so the channel is bound at its latest balances and no off-chain
-   * payment is undone. Only for a channel the user offers for binding: its own request, its
-   * forwarding permission on the channel, or its consent to this multiparty channel naming it
-   * (nobody else can make a gateway spend transactions). True when it checkpointed; a checkpoint
-   * that fails (the other party's gateway checkpointed first) leaves the opening to decide.
-   */
-  private async checkpointBeforeBinding(principal: Principal, m: ChannelMessage, view: ChannelView): Promise<boolean> {
-    const self = m.to;
-    const agreed = await this.bindings.agreedVersion(view.id, self);
-    if (agreed === undefined || agreed <= view.version || view.status !== 'OPEN' || view.busy) return false;
-    const offered = m.from === self || (await this.bindings.forwarding(view.id, self)) !== undefined || (await this.consents.consent(m.channel, self))?.channels.includes(view.id) === true;
-    if (!offered) return false;
-    try {
-      await this.checkpoint(principal, view.id);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The user's open, idle channels it allows forwarding on, each direction's balance limited by its cap. */
-  private async forwardingChannelsOf(principal: Principal, self: string): Promise<ChannelView[]> {
-    const out: ChannelView[] = [];
-    for (const c of await this.openChannelsOf(principal)) {
-      const permission = await this.bindings.forwarding(c.id, self);
-      if (!permission) continue;
-      const cap = permission.cap;
-      const limit = (b: string) => (cap !== undefined && BigInt(b) > BigInt(cap) ? cap : b);
-      out.push(cap === undefined ? c : { ...c, balances: [limit(c.balances[0]), limit(c.balances[1])] });
-    }
-    return out;
   }
 
   /** `party`'s gateway's answer to an mpc-query about `members.channels` of `mpc` (signed as the caller). */
