@@ -1,6 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
-import { api, newIdempotencyKey } from './api';
+import { ActionForm } from './action-form';
 
 /** Longest referral reason the API accepts from an arbitrator (`POST /v1/disputes/{id}/escalate`). */
 const MAX_REASON = 4096;
@@ -12,20 +11,7 @@ const MAX_REASON = 4096;
  * the queue and can still be ruled. One idempotency key per form, so a double click or a retry
  * escalates once. Fires `escalated` with the dispute on success.
  */
-export class EscalationForm extends LightElement {
-  static override properties = { caseId: { attribute: 'case-id' }, error: { state: true }, busy: { state: true } };
-  declare caseId: string;
-  declare error: string;
-  declare busy: boolean;
-  private idempotencyKey = newIdempotencyKey();
-
-  constructor() {
-    super();
-    this.caseId = '';
-    this.error = '';
-    this.busy = false;
-  }
-
+export class EscalationForm extends ActionForm {
   private async submit(e: SubmitEvent) {
     e.preventDefault();
     const reason = String(new FormData(e.target as HTMLFormElement).get('reason') ?? '').trim();
@@ -33,17 +19,7 @@ export class EscalationForm extends LightElement {
       this.error = 'Write the reason for referring the case to the panel.';
       return;
     }
-    this.busy = true;
-    this.error = '';
-    try {
-      const dispute = await api(`/v1/disputes/${encodeURIComponent(this.caseId)}/escalate`, { method: 'POST', body: { reason }, idempotencyKey: this.idempotencyKey });
-      this.dispatchEvent(new CustomEvent('escalated', { detail: dispute, bubbles: true }));
-    } catch (err) {
-      this.error = `The escalation was not recorded: ${(err as Error).message}`;
-      this.idempotencyKey = newIdempotencyKey();
-    } finally {
-      this.busy = false;
-    }
+    await this.post(`/v1/disputes/${encodeURIComponent(this.caseId)}/escalate`, { reason }, 'escalated', 'The escalation was not recorded');
   }
 
   override render() {

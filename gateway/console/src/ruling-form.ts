@@ -1,6 +1,5 @@
 import { html } from 'lit';
-import { LightElement } from './light-element';
-import { api, newIdempotencyKey } from './api';
+import { ActionForm } from './action-form';
 
 type Kind = 'escrow' | 'dispute';
 
@@ -22,20 +21,13 @@ const CHOICES: Record<Kind, { value: string; label: string }[]> = {
  * `POST /v1/disputes/{id}/ruling` with `reason`) and the written reasons. One idempotency key per
  * form, so a double click or a retry after a lost answer rules once. Fires `ruled` on success.
  */
-export class RulingForm extends LightElement {
-  static override properties = { kind: {}, caseId: { attribute: 'case-id' }, error: { state: true }, busy: { state: true } };
+export class RulingForm extends ActionForm {
+  static override properties = { ...ActionForm.properties, kind: {} };
   declare kind: Kind;
-  declare caseId: string;
-  declare error: string;
-  declare busy: boolean;
-  private idempotencyKey = newIdempotencyKey();
 
   constructor() {
     super();
     this.kind = 'escrow';
-    this.caseId = '';
-    this.error = '';
-    this.busy = false;
   }
 
   private async submit(e: SubmitEvent) {
@@ -52,19 +44,9 @@ export class RulingForm extends LightElement {
       this.error = 'Write the reasons for the ruling.';
       return;
     }
-    this.busy = true;
-    this.error = '';
-    try {
-      const path = `/v1/${this.kind === 'escrow' ? 'escrows' : 'disputes'}/${encodeURIComponent(this.caseId)}/ruling`;
-      const body = this.kind === 'escrow' ? { outcome, reasons } : { ruling: outcome, reason: reasons };
-      const result = await api(path, { method: 'POST', body, idempotencyKey: this.idempotencyKey });
-      this.dispatchEvent(new CustomEvent('ruled', { detail: result, bubbles: true }));
-    } catch (err) {
-      this.error = `The ruling was not recorded: ${(err as Error).message}`;
-      this.idempotencyKey = newIdempotencyKey();
-    } finally {
-      this.busy = false;
-    }
+    const path = `/v1/${this.kind === 'escrow' ? 'escrows' : 'disputes'}/${encodeURIComponent(this.caseId)}/ruling`;
+    const body = this.kind === 'escrow' ? { outcome, reasons } : { ruling: outcome, reason: reasons };
+    await this.post(path, body, 'ruled', 'The ruling was not recorded');
   }
 
   override render() {

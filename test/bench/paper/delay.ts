@@ -26,11 +26,9 @@
  * of `npm run figures`).
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { median } from '../../support/stats';
 import { Consortium, startConsortium } from './consortium';
-import { PAPER } from './paper';
+import { PAPER, runBench, writeFigureData } from './paper';
 import * as s from './stages';
 
 /** One timed step of a series: what it was, its latency and on-chain transactions, and the payments made so far. */
@@ -123,9 +121,7 @@ async function main(): Promise<void> {
     }
     const result: DelayResult = { source: `test/bench/paper/delay.ts, ${new Date().toISOString().slice(0, 10)}`, blockMs: args.blockMs, linkMs: args.linkMs, series, medians };
     process.stdout.write(`${formatDelay(result)}run time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s\n`);
-    const out = path.resolve(__dirname, '../figures/data/paper-delay.json');
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+    writeFigureData('paper-delay.json', result);
   } finally {
     await c.close();
   }
@@ -155,9 +151,4 @@ export function formatDelay(r: DelayResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
-}
+runBench(module, main);

@@ -20,10 +20,8 @@
  * test/bench/figures/data/paper-fig9.json (the chart of `npm run figures`).
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Consortium, startConsortium } from './consortium';
-import { PAPER } from './paper';
+import { PAPER, runBench, writeFigureData } from './paper';
 import * as s from './stages';
 
 export type Fig9Scheme = 'Eth (direct transfers)' | 'Dual (two-party channels)' | 'Ours (multiparty channel)';
@@ -101,18 +99,11 @@ async function main(): Promise<void> {
         `paper: derived from its per-stage counts, an on-chain update every ${PAPER.figure9.checkpointEvery} state updates (Figure 9 plots gas; no values in the text)\n` +
         `run time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s\n`,
     );
-    const out = path.resolve(__dirname, '../figures/data/paper-fig9.json');
     const result: Fig9Result = { source: `test/bench/paper/fig9.ts, ${new Date().toISOString().slice(0, 10)}`, points };
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+    writeFigureData('paper-fig9.json', result);
   } finally {
     await c.close();
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
-}
+runBench(module, main);

@@ -18,10 +18,8 @@
  * test/bench/figures/data/paper-table1.json. Embedded ledger only; about 20 s.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Consortium, StageCost, startConsortium } from './consortium';
-import { PAPER, evaluate, paperRow } from './paper';
+import { PAPER, evaluate, paperRow, runBench, writeFigureData } from './paper';
 import * as s from './stages';
 
 /** One printed row: a stage (at n parties), our counts and the paper's. */
@@ -118,17 +116,10 @@ async function main(): Promise<void> {
         `paper: ${PAPER.source.split(';')[0]}; '-': the paper gives no count. n = 4: dave shares Org2's gateway with bob.\n` +
         `run time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s\n`,
     );
-    const out = path.resolve(__dirname, '../figures/data/paper-table1.json');
-    fs.writeFileSync(out, `${JSON.stringify({ source: `test/bench/paper/table1.ts, ${new Date().toISOString().slice(0, 10)}`, paper: PAPER.source, rows }, null, 2)}\n`);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+    writeFigureData('paper-table1.json', { source: `test/bench/paper/table1.ts, ${new Date().toISOString().slice(0, 10)}`, paper: PAPER.source, rows });
   } finally {
     await c.close();
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
-}
+runBench(module, main);
