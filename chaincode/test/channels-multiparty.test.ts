@@ -297,21 +297,22 @@ describe('registerMultipartyState, settleMultiparty (unilateral close of a multi
 
   test('a party registers the newest off-chain state; after the challenge period anyone settles it onto every member', async () => {
     await game();
-    await net.submit('admin1', 'channels:setChallengePeriod', '1');
+    // 5 s: the refusals below must all run inside the challenge period, even on a loaded machine.
+    await net.submit('admin1', 'channels:setChallengePeriod', '5');
     const money = await moneyInSystem(net);
     // two rounds agreed off-chain: nothing on the ledger until carol registers the second
     const round2 = mpcOf(2, 2, mptx(mptx(START)));
     const { result: view, event } = await register('carol', round2);
     expect(view).toMatchObject({ status: 'CLOSING', version: 0, closing: { version: 2, registeredBy: net.account.carol } });
     expect(view.closing.states).toEqual(MEMBERS.map(([id]) => ({ channel: id, version: 2, balances: ['3', '7'] })));
-    expect(Date.parse(view.closing.deadline) - Date.parse(view.updatedAt)).toBe(1000);
+    expect(Date.parse(view.closing.deadline) - Date.parse(view.updatedAt)).toBe(5000);
     expect(event.name).toBe('MultipartyCloseStarted');
     // while CLOSING: no update, no cooperative close at an older version, no two-party use, no early settle
     await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'updateMultiparty', ...args(mpcOf(3, 3, mptx(mptx(mptx(START))))));
     await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'closeMultiparty', ...args(mpcOf(1, 1, mptx(START), true)));
     await refusedUnchanged('FAILED_PRECONDITION', 'bank', 'settleMultiparty', 'game');
     await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'startClose', 'p1-p3', stateArg({ version: 0, balances: [5, 5] }), '[]');
-    await sleep(1100);
+    await sleep(Math.max(0, Date.parse(view.closing.deadline) - Date.now()) + 100);
     await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'registerMultipartyState', ...args(mpcOf(3, 3, mptx(mptx(mptx(START))))));
     // anyone settles, even a non-party
     const { result: settled, event: done } = await submitWithEvent(net, 'bank', 'channels:settleMultiparty', 'game');
@@ -327,7 +328,7 @@ describe('registerMultipartyState, settleMultiparty (unilateral close of a multi
 
   test('a stale registered state is beaten by a newer one within the challenge period; the deadline stays', async () => {
     await game();
-    await net.submit('admin1', 'channels:setChallengePeriod', '2');
+    await net.submit('admin1', 'channels:setChallengePeriod', '5');
     const { result: stale } = await register('alice', mpcOf(1, 1, mptx(START)));
     await refusedUnchanged('FAILED_PRECONDITION', 'carol', 'registerMultipartyState', ...args(mpcOf(1, 1, mptx(START))));
     await refusedUnchanged('FORBIDDEN', 'carol', 'registerMultipartyState', 'game', mpcStateArg(mpcOf(3, 3, START)), mpcSignedBy(net, 'game', mpcOf(3, 3, START), ['bob', 'carol', 'dave']));
@@ -338,7 +339,7 @@ describe('registerMultipartyState, settleMultiparty (unilateral close of a multi
     expect(view.closing).toMatchObject({ version: 3, registeredBy: net.account.carol, deadline: stale.closing.deadline });
     // a cooperative close during the challenge period ends it, not older than the registered state
     await refusedUnchanged('FAILED_PRECONDITION', 'dave', 'closeMultiparty', ...args(mpcOf(2, 2, mptx(mptx(START)), true)));
-    await sleep(2100);
+    await sleep(Math.max(0, Date.parse(stale.closing.deadline) - Date.now()) + 100);
     expect((await net.submit('dave', 'channels:settleMultiparty', 'game')).states.map((s: any) => [s.version, s.balances])).toEqual(MEMBERS.map(() => [3, ['2', '8']]));
   });
 
@@ -359,7 +360,7 @@ describe('exitMultiparty (the way out when other parties stop answering)', () =>
   test('after the timeout without an on-ledger change, one party starts the challenge period with the recorded state, which a newer off-chain state beats', async () => {
     await game();
     await net.submit('admin1', 'channels:setMultipartyTimeout', '1');
-    await net.submit('admin1', 'channels:setChallengePeriod', '2');
+    await net.submit('admin1', 'channels:setChallengePeriod', '5');
     const round1 = mpcOf(1, 1, mptx(START));
     await net.submit('carol', 'channels:updateMultiparty', ...args(round1));
     const money = await moneyInSystem(net);
@@ -374,7 +375,7 @@ describe('exitMultiparty (the way out when other parties stop answering)', () =>
     // carol holds round 2, agreed off-chain after round 1: she answers the exit with it
     const round2 = mpcOf(2, 2, mptx(mptx(START)));
     expect((await net.submit('carol', 'channels:registerMultipartyState', ...args(round2))).closing.version).toBe(2);
-    await sleep(2100);
+    await sleep(Math.max(0, Date.parse(view.closing.deadline) - Date.now()) + 100);
     const { result: settled, event: done } = await submitWithEvent(net, 'alice', 'channels:settleMultiparty', 'game');
     expect(settled).toMatchObject({ status: 'CLOSED', version: 2, exitedBy: net.account.alice });
     expect(done.payload.channels.map((c: any) => [c.id, c.status, c.busy, c.version, c.balances])).toEqual(MEMBERS.map(([id]) => [id, 'OPEN', null, 2, ['3', '7']]));
@@ -391,15 +392,16 @@ describe('exitMultiparty (the way out when other parties stop answering)', () =>
   test('refused before the timeout (counted from the last update), to non-parties, and for unknown ids', async () => {
     await game();
     await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'exitMultiparty', 'game');
-    await net.submit('admin3', 'channels:setMultipartyTimeout', '2');
-    await sleep(1200);
-    // an update restarts the clock
-    await net.submit('carol', 'channels:updateMultiparty', ...args(mpcOf(1, 1, mptx(START))));
-    await sleep(1200);
+    // 4 s: the refusals below must all run before it ends, even on a loaded machine.
+    await net.submit('admin3', 'channels:setMultipartyTimeout', '4');
+    await sleep(2500);
+    // an update restarts the clock: 4.5 s after the opening but 2 s after the update, still refused
+    const updated = await net.submit('carol', 'channels:updateMultiparty', ...args(mpcOf(1, 1, mptx(START))));
+    await sleep(2000);
     await refusedUnchanged('FAILED_PRECONDITION', 'dave', 'exitMultiparty', 'game');
     await refusedUnchanged('FORBIDDEN', 'bank', 'exitMultiparty', 'game');
     await refusedUnchanged('NOT_FOUND', 'dave', 'exitMultiparty', 'nope');
-    await sleep(1000);
+    await sleep(Math.max(0, Date.parse(updated.updatedAt) + 4000 - Date.now()) + 100);
     expect(await net.submit('dave', 'channels:exitMultiparty', 'game')).toMatchObject({ status: 'CLOSING', exitedBy: net.account.dave });
   });
 });

@@ -238,7 +238,8 @@ describe('closeChannel (closeTPC)', () => {
 describe('unilateral close (register, challenge, settle)', () => {
   test('an old state registered by one party is beaten by the newer state in the challenge period; settle pays the newer balances', async () => {
     net = await fundedNetwork();
-    await net.submit('admin1', 'channels:setChallengePeriod', '1');
+    // 5 s: the refusals below must all run inside the challenge period, even on a loaded machine.
+    await net.submit('admin1', 'channels:setChallengePeriod', '5');
     await openChannel(net, 'ab', AB, [700, 300]);
     const money = await moneyInSystem(net);
     // off-chain: alice pays bob over five versions; both sign each
@@ -247,7 +248,7 @@ describe('unilateral close (register, challenge, settle)', () => {
     const { result: started, event: startEvent } = await submitWithEvent(net, 'alice', 'channels:startClose', 'ab', ...agreed(net, 'ab', AB, states[1]));
     expect(started).toMatchObject({ status: 'CLOSING', version: 0, balances: ['700', '300'] });
     expect(started.closing).toEqual({ version: 2, balances: ['500', '500'], deadline: started.closing.deadline, registeredBy: net.account.alice });
-    expect(Date.parse(started.closing.deadline) - Date.parse(started.updatedAt)).toBe(1000);
+    expect(Date.parse(started.closing.deadline) - Date.parse(started.updatedAt)).toBe(5000);
     expect(startEvent.name).toBe('ChannelCloseStarted');
     expect(startEvent.payload).toEqual({ channel: started, txId: startEvent.txId });
     // during the challenge period: no settle, no checkpoint, no second registration
@@ -265,8 +266,8 @@ describe('unilateral close (register, challenge, settle)', () => {
     expect(challenged.status).toBe('CLOSING');
     expect(event.name).toBe('ChannelCloseChallenged');
     expect(await moneyInSystem(net)).toEqual(money);
-    // the embedded ledger's transaction time is real time: wait out the 1 s challenge period
-    await sleep(1100);
+    // the embedded ledger's transaction time is real time: wait out the challenge period
+    await sleep(Math.max(0, Date.parse(started.closing.deadline) - Date.now()) + 100);
     await refusedUnchanged('FAILED_PRECONDITION', 'alice', 'challengeClose', 'ab', ...agreed(net, 'ab', AB, { version: 6, balances: [1000, 0] }));
     // anyone settles, with the newer balances
     const { result: settled, event: settledEvent } = await submitWithEvent(net, 'carol', 'channels:settle', 'ab');
