@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../identity/store';
-import type { ChannelView } from '@covenant/chaincode';
+import type { ChannelView, MultipartyView } from '@covenant/chaincode';
 import type { MultipartyService } from './multiparty';
-import { MultipartyPayment, refuse } from './protocol';
+import { ChannelRefusal, MultipartyPayment, refuse } from './protocol';
+import { IDEMPOTENCY_TTL_MS, journalContext } from '../ledger/journal';
+import { KeyedLocks } from './locks';
 import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
-import type { RouteJournal } from './route-journal';
+import type { RouteEntry, RouteJournal, RoutePart } from './route-journal';
 import type { Faults } from './context';
 
 /**
@@ -24,7 +26,8 @@ import type { Faults } from './context';
  * agreed state is newer than the ledger's before binding it, so no off-chain payment is undone.
  * The payer's gateway journals each step (route-journal.ts) and closes, when it starts again, every
  * route a stop left open ({@link RoutePaymentService.resume}): its channels are released with the
- * payment made or not, never half made.
+ * payment made or not, never half made. An idempotent request's route id derives from the
+ * request's id, so its repeat after a stop answers what the route did and never routes again.
  */
 export const MAX_DEPTH = 3;
 const MAX_PARTIES = 50;
@@ -36,10 +39,12 @@ export interface RoutedPayment {
   amount: string;
   router: RouterName;
   multiparty: string;
-  parts: { amount: string; path: { channel: string; from: string; to: string }[] }[];
+  parts: RoutePart[];
 }
 
 export class RoutePaymentService {
+  private readonly locks = new KeyedLocks();
+
   constructor(
     private readonly multiparty: MultipartyService,
     private readonly accountIdOf: (p: Principal) => string,
@@ -82,6 +87,8 @@ export class RoutePaymentService {
   /** Routes and settles `amount` (minor units) from the caller to `to`; INSUFFICIENT_FUNDS when no route can carry it, INVALID_ARGUMENT when the payee is a direct counterparty. */
   async pay(principal: Principal, to: string, amount: bigint, router: RouterName): Promise<RoutedPayment> {
     const self = this.accountIdOf(principal);
+    const requestId = journalContext.getStore()?.requestId;
+    if (requestId !== undefined && (await this.journal.get(routeId(requestId)))) return this.answerRepeat(principal, routeId(requestId));
     const graph = await this.knownGraph(principal);
     const route: RouteResult = router === 'weight' ? routeByWeight(graph, self, to, amount) : routeMultipath(graph, self, to, amount);
     if (!route.ok) throw refuse(route.reason === 'INVALID_ARGUMENT' ? 'INVALID_ARGUMENT' : 'INSUFFICIENT_FUNDS', `no route: ${route.reason}: ${route.detail}`);
@@ -96,15 +103,16 @@ export class RoutePaymentService {
       }
     }
     const channels = [...new Set(route.parts.flatMap((p) => p.path.map((h) => h.channel)))];
-    const id = `route-${createHash('sha256').update(`${self}|${to}|${amount}|${Date.now()}|${Math.random()}`).digest('hex').slice(0, 24)}`;
     if (channels.length === 1) {
       throw refuse('INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`);
     }
-    await this.journal.begin(id, { payer: principal.name, to, amount: amount.toString() });
+    const id = routeId(requestId, `${self}|${to}|${amount}|${Date.now()}|${Math.random()}`);
+    const parts = route.parts.map((p) => ({ amount: p.amount.toString(), path: p.path.map((h) => ({ channel: h.channel, from: h.from, to: h.to })) }));
+    await this.journal.begin(id, { payer: principal.name, to, amount: amount.toString(), router, parts });
     try {
       await this.multiparty.open(principal, { id, parties: [...parties], channels });
     } catch (err) {
-      await this.journal.end(id);
+      await this.closeRoute(principal, id, refusalOf(err)).catch(() => undefined);
       throw err;
     }
     await this.step(id, 'opened');
@@ -115,28 +123,42 @@ export class RoutePaymentService {
       refusal = err;
     }
     await this.step(id, refusal === undefined ? 'paid' : 'failed');
-    await this.closeRoute(principal, id);
-    if (refusal !== undefined) throw refusal;
-    return {
-      to,
-      amount: amount.toString(),
-      router,
-      multiparty: id,
-      parts: route.parts.map((p) => ({ amount: p.amount.toString(), path: p.path.map((h) => ({ channel: h.channel, from: h.from, to: h.to })) })),
-    };
+    // What the close applied decides the answer: an update agreed though its answer was lost is paid.
+    const closed = await this.closeRoute(principal, id, refusalOf(refusal));
+    if (closed.outcome === 'paid') return answerOf(id, closed);
+    throw refusal ?? new Error(`route ${id} closed at its opening state after its update was agreed`);
+  }
+
+  /**
+   * A repeat of an idempotent routed payment whose first run never answered (the gateway stopped,
+   * or answered 5xx): its route is closed first if it is still open, then the repeat answers what
+   * the route did: 201 with the route when every hop moved; the refusal the first run met; or
+   * FAILED_PRECONDITION (409) when it stopped before paying and nothing moved, so the payer can
+   * send it again under a new Idempotency-Key. It never routes a second payment.
+   */
+  private async answerRepeat(principal: Principal, id: string): Promise<RoutedPayment> {
+    const closed = await this.closeRoute(principal, id);
+    if (closed.refusal) throw refuse(closed.refusal.code, closed.refusal.detail);
+    if (closed.outcome !== 'paid') {
+      throw refuse('FAILED_PRECONDITION', `the routed payment (${id}) stopped before it paid and its route was closed with nothing moved: send it again with a new Idempotency-Key`);
+    }
+    return answerOf(id, closed);
   }
 
   /**
    * Closes every route a stop of this gateway left open (called when the gateway starts): each
    * route's multiparty channel is closed at the state its parties last signed, so its channels are
-   * released with the payment made (stage `paid`) or not made (`opened`, `failed`), all hops or
-   * none. A route whose opening never committed is forgotten. A route that cannot be closed now
-   * (a party's gateway unreachable) stays journaled for the next start; the multiparty timeout
-   * (exit) is the way out meanwhile. Returns the ids closed and those left.
+   * released at the state its parties last signed, with the payment made or not made, all hops
+   * or none, and the outcome is recorded for a repeat of the request (a route whose opening never
+   * committed is recorded unpaid). A route that cannot be closed now (a party's gateway
+   * unreachable) stays journaled for the next start or a repeat; the multiparty timeout (exit) is
+   * the way out meanwhile. Records of routes closed more than IDEMPOTENCY_TTL_MS ago are purged.
+   * Returns the ids closed and those left.
    */
   async resume(): Promise<{ closed: string[]; left: string[] }> {
     const closed: string[] = [];
     const left: string[] = [];
+    await this.journal.purge(Date.now() - IDEMPOTENCY_TTL_MS);
     for (const [id, entry] of await this.journal.pending()) {
       const principal = this.principalNamed(entry.payer);
       try {
@@ -156,15 +178,46 @@ export class RoutePaymentService {
     this.faults.afterRouteStep?.(id, stage);
   }
 
-  /** Closes the route's multiparty channel if it is open, then forgets the route. */
-  private async closeRoute(principal: Principal, id: string): Promise<void> {
-    let status: string | undefined;
-    try {
-      status = (await this.multiparty.view(principal, id)).status;
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
-    }
-    if (status === 'OPEN') await this.multiparty.close(principal, id);
-    await this.journal.end(id);
+  /**
+   * Closes the route's multiparty channel if it is open and records the outcome: `paid` when the
+   * channel closed above its opening version (the route's one update went through), else
+   * `unpaid`. Serialized per route (a repeat and the start's resume may meet); a route already
+   * closed answers its record. Refusals: FAILED_PRECONDITION (transient) while a party's
+   * unilateral close of it runs its challenge period; the ledger's and the parties' gateways'.
+   */
+  private closeRoute(principal: Principal, id: string, refusal?: RouteEntry['refusal']): Promise<RouteEntry> {
+    return this.locks.run(id, async () => {
+      const entry = await this.journal.get(id);
+      if (!entry) throw refuse('NOT_FOUND', `no routed payment ${id}`);
+      if (entry.stage === 'closed') return entry;
+      let view: MultipartyView | undefined;
+      try {
+        view = await this.multiparty.view(principal, id);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+      }
+      if (view?.status === 'OPEN') view = await this.multiparty.close(principal, id);
+      if (view?.status === 'CLOSING') throw refuse('FAILED_PRECONDITION', `the route's multiparty channel ${id} is closing unilaterally: it settles after ${view.closing?.deadline}`, true);
+      const paid = view !== undefined && view.version > 0;
+      return (await this.journal.close(id, paid ? 'paid' : 'unpaid', paid ? undefined : refusal))!;
+    });
   }
+}
+
+/**
+ * The route's multiparty channel id: derived from the idempotent request's id
+ * (TransactionJournal.requestId) when there is one, so a repeat finds the route its first run
+ * began; else from `unique`.
+ */
+function routeId(requestId: string | undefined, unique = ''): string {
+  return `route-${createHash('sha256').update(requestId !== undefined ? `request|${requestId}` : unique).digest('hex').slice(0, 24)}`;
+}
+
+/** The stable code and detail of a channel refusal, kept to answer a repeat with it; undefined for other errors (a repeat then answers as for a stop). */
+function refusalOf(err: unknown): RouteEntry['refusal'] {
+  return err instanceof ChannelRefusal && !err.transient ? { code: err.code, detail: err.detail } : undefined;
+}
+
+function answerOf(id: string, entry: RouteEntry): RoutedPayment {
+  return { to: entry.to, amount: entry.amount, router: entry.router as RouterName, multiparty: id, parts: entry.parts };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayDb, JsonSublevel, jsonSublevel } from '../gateway-db';
-import { JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
+import { IDEMPOTENCY_TTL_MS, JournalEntry, TransactionJournal, journalContext } from '../ledger/journal';
 import { canonicalJson } from '@covenant/chaincode';
 import { principalOf } from './auth';
 import { HttpProblem, isTransient, problem } from './problem';
@@ -78,7 +78,6 @@ declare module 'fastify' {
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const KEPT_HEADERS = ['content-type', 'location', 'x-transaction-id'];
-export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const WAIT_MS = 60_000;
 
 /** The records behind the idempotency hooks: one per caller and key, with the keys claimed by requests in progress. */

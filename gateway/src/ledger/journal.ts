@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Ledger, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from './port';
 
+/**
+ * How long an idempotent request's record (its Idempotency-Key, journal and response) is kept,
+ * from its first write: 24 hours (http/idempotency.ts). Work kept so a repeat can be answered
+ * (a routed payment's outcome, channels/route-journal.ts) is kept as long.
+ */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
 /** One transaction a request recorded before sending it: the prepared transaction and its function. */
 export interface JournalEntry extends PreparedTransaction {
   /** The transaction function (`contract:fn`), checked when a repeat resolves the entry. */
