@@ -69,9 +69,11 @@ export const services = fp<ServiceOptions>(
     app.decorate('multiparty', multiparty);
     const routePayments = new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p), new RouteJournal(options.gatewayDb), (name) => options.identities.principals.find((p) => p.name === name), options.faults);
     app.decorate('routePayments', routePayments);
-    // Routes a stop left open are closed once the gateway is up (its peers may be starting too).
+    // Routes a stop left open are closed once the gateway is up (its peers may be starting too),
+    // retried for a few minutes while a party's gateway cannot answer yet, stopped by the close.
+    const resuming = new AbortController();
     app.addHook('onReady', () => {
-      void routePayments.resume().then(
+      void routePayments.resume(resuming.signal).then(
         ({ closed, left }) => (closed.length || left.length ? app.log.info({ closed, left }, 'routed payments left open by a stop') : undefined),
         (err) => app.log.error({ err }, 'resuming routed payments failed'),
       );
@@ -90,6 +92,7 @@ export const services = fp<ServiceOptions>(
       ? watchMultipartyRegistrations(options.ledger, watcher.identity, (view) => multiparty.answerRegistration(view), watching.signal, app.log)
       : Promise.resolve();
     app.addHook('onClose', async () => {
+      resuming.abort();
       watching.abort();
       await watched;
       await privateWallet.sealer.stop();

@@ -1,9 +1,9 @@
-import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { committedEvents } from '../support/embedded-log';
 import { TEST_LEDGER, registerAll, startTestGateway } from '../support/gateway';
+import { SpawnedGateway as Gateway, launchGateway as launch } from '../support/spawned-gateway';
 
 /**
  * Exactly once under SIGKILL (issue 8, finding 3; DESIGN.md "Consent, exactly-once,
@@ -16,41 +16,7 @@ import { TEST_LEDGER, registerAll, startTestGateway } from '../support/gateway';
  * transfer or escrow committed twice, every answered request's effect is on the ledger once, the
  * balances are exact, and every request (retried or not) answers its original result again.
  */
-const SERVER = resolve(__dirname, '../../gateway/dist/server.js');
 const KILLS = 20;
-
-interface Gateway {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-/** Starts the built gateway over `dataDir`: on the embedded ledger, or as Org1's gateway on the running network. */
-function launch(dataDir: string): Promise<Gateway> {
-  const ledger = TEST_LEDGER === 'fabric' ? ['--ledger', 'fabric', '--org', 'Org1MSP'] : [];
-  const child = spawn(process.execPath, [SERVER, ...ledger, '--port', '0', '--data-dir', dataDir, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let head = '';
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 20 s:\n${head}`)), 20_000);
-    const onData = (d: Buffer) => {
-      if (head.length < 20_000) head += d;
-      const match = /Covenant gateway on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolvePromise({ child, url: match[1], exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (head += d));
-    exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited before it listened:\n${head}`));
-    });
-  });
-}
 
 interface Operation {
   key: string;

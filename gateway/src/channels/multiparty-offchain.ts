@@ -83,15 +83,17 @@ export class MultipartyOffchain {
   }
 
   /**
-   * Sends the all-signed `state` to every other party's gateway in parallel (mpc-commit) while
-   * storing it for the coordinator's own user (with `requestId`, the idempotent request that paid
-   * it, in the same write). The own store must succeed (its answer to its user depends on it);
-   * another gateway that does not answer keeps its older state (every party's signature is on this
-   * one already, so the payment stands; any party holding it can answer a dispute with it).
+   * Stores the all-signed `state` for the coordinator's own user (with `requestId`, the idempotent
+   * request that paid it, in the same write), then sends it to every other party's gateway in
+   * parallel (mpc-commit). Own store first: if the coordinator stops in between, no other gateway
+   * holds a state newer than the coordinator's, so its close after a restart proposes the newest
+   * state (a party holding a newer one would refuse a final state below it). Another gateway that
+   * does not answer keeps its older state (every party's signature is on this one already, so the
+   * payment stands; any party holding it can answer a dispute with it).
    */
   async distribute(principal: Principal, id: string, members: Members, state: MpcStateJson, signatures: Record<string, string>, requestId?: string): Promise<void> {
     const self = this.messenger.accountIdOf(principal);
-    const own = this.store(principal, id, self, state, signatures, requestId);
+    await this.store(principal, id, self, state, signatures, requestId);
     const others = members.parties
       .filter((p) => p !== self)
       .map(async (party) => {
@@ -99,7 +101,6 @@ export class MultipartyOffchain {
         expectAnswer(await this.messenger.deliver(principal, message), 'mpc-stored');
       });
     await Promise.allSettled(others);
-    await own;
   }
 
   /** The state an earlier run of idempotent request `requestId` paid (coordinator), if it was stored. */

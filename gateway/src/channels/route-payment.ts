@@ -5,6 +5,8 @@ import type { MultipartyService } from './multiparty';
 import { ChannelRefusal, MultipartyPayment, refuse } from './protocol';
 import { IDEMPOTENCY_TTL_MS, journalContext } from '../ledger/journal';
 import { KeyedLocks } from './locks';
+import { LedgerUnavailableError } from '../ledger/port';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
 import type { RouteEntry, RouteJournal, RoutePart } from './route-journal';
 import type { Faults } from './context';
@@ -30,6 +32,11 @@ import type { Faults } from './context';
  * request's id, so its repeat after a stop answers what the route did and never routes again.
  */
 export const MAX_DEPTH = 3;
+/** How long after a route began a missing opening may still commit (a transaction sent before a stop is ordered within seconds). */
+const OPENING_GRACE_MS = 60_000;
+/** resume's passes over routes left open, RESUME_RETRY_MS apart: about three minutes, then the next start or a repeat. */
+const RESUME_PASSES = 12;
+const RESUME_RETRY_MS = 15_000;
 const MAX_PARTIES = 50;
 
 export type RouterName = 'multipath' | 'weight';
@@ -124,7 +131,7 @@ export class RoutePaymentService {
     }
     await this.step(id, refusal === undefined ? 'paid' : 'failed');
     // What the close applied decides the answer: an update agreed though its answer was lost is paid.
-    const closed = await this.closeRoute(principal, id, refusalOf(refusal));
+    const closed = await this.settle(principal, id, refusalOf(refusal));
     if (closed.outcome === 'paid') return answerOf(id, closed);
     throw refusal ?? new Error(`route ${id} closed at its opening state after its update was agreed`);
   }
@@ -134,10 +141,11 @@ export class RoutePaymentService {
    * or answered 5xx): its route is closed first if it is still open, then the repeat answers what
    * the route did: 201 with the route when every hop moved; the refusal the first run met; or
    * FAILED_PRECONDITION (409) when it stopped before paying and nothing moved, so the payer can
-   * send it again under a new Idempotency-Key. It never routes a second payment.
+   * send it again under a new Idempotency-Key; or, while the route cannot be closed yet, 503
+   * (not kept: the repeat is answered once it can). It never routes a second payment.
    */
   private async answerRepeat(principal: Principal, id: string): Promise<RoutedPayment> {
-    const closed = await this.closeRoute(principal, id);
+    const closed = await this.settle(principal, id);
     if (closed.refusal) throw refuse(closed.refusal.code, closed.refusal.detail);
     if (closed.outcome !== 'paid') {
       throw refuse('FAILED_PRECONDITION', `the routed payment (${id}) stopped before it paid and its route was closed with nothing moved: send it again with a new Idempotency-Key`);
@@ -155,21 +163,36 @@ export class RoutePaymentService {
    * the way out meanwhile. Records of routes closed more than IDEMPOTENCY_TTL_MS ago are purged.
    * Returns the ids closed and those left.
    */
-  async resume(): Promise<{ closed: string[]; left: string[] }> {
+  async resume(signal?: AbortSignal): Promise<{ closed: string[]; left: string[] }> {
     const closed: string[] = [];
-    const left: string[] = [];
+    let left: string[] = [];
     await this.journal.purge(Date.now() - IDEMPOTENCY_TTL_MS);
-    for (const [id, entry] of await this.journal.pending()) {
-      const principal = this.principalNamed(entry.payer);
-      try {
-        if (!principal) throw new Error(`no principal ${entry.payer} at this gateway`);
-        await this.closeRoute(principal, id);
-        closed.push(id);
-      } catch {
-        left.push(id);
+    for (let pass = 0; pass < RESUME_PASSES && !signal?.aborted; pass++) {
+      if (pass > 0) await sleep(RESUME_RETRY_MS, signal);
+      left = [];
+      for (const [id, entry] of await this.journal.pending()) {
+        const principal = this.principalNamed(entry.payer);
+        try {
+          if (!principal) throw new Error(`no principal ${entry.payer} at this gateway`);
+          await this.closeRoute(principal, id);
+          closed.push(id);
+        } catch {
+          left.push(id);
+        }
       }
+      if (left.length === 0) break;
     }
     return { closed, left };
+  }
+
+  /** closeRoute for an answer: a route that cannot be closed now is a 503 (LedgerUnavailableError), which a repeat of the request may turn into the outcome. */
+  private async settle(principal: Principal, id: string, refusal?: RouteEntry['refusal']): Promise<RouteEntry> {
+    try {
+      return await this.closeRoute(principal, id, refusal);
+    } catch (err) {
+      if (err instanceof LedgerUnavailableError) throw err;
+      throw new LedgerUnavailableError(`the routed payment (${id}) is not settled yet: its route could not be closed now (${(err as Error).message}); send the request again with the same Idempotency-Key for its outcome`, 'commit');
+    }
   }
 
   /** Records `stage` in the journal, then passes the crash point. */
@@ -196,7 +219,13 @@ export class RoutePaymentService {
       } catch (err) {
         if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
       }
-      if (view?.status === 'OPEN') view = await this.multiparty.close(principal, id);
+      if (view === undefined && entry.stage === 'opening' && Date.now() - Date.parse(entry.startedAt) < OPENING_GRACE_MS) {
+        // The opening was sent before a stop and may still commit: decide once it cannot.
+        throw new LedgerUnavailableError(`the opening of the route's multiparty channel ${id} may still commit`, 'commit');
+      }
+      // The close is the route's own step, not one of a request's journaled submits: a repeat of
+      // the request that began the route finds its opening at submit 1, so the close runs outside it.
+      if (view?.status === 'OPEN') view = await journalContext.exit(() => this.multiparty.close(principal, id));
       if (view?.status === 'CLOSING') throw refuse('FAILED_PRECONDITION', `the route's multiparty channel ${id} is closing unilaterally: it settles after ${view.closing?.deadline}`, true);
       const paid = view !== undefined && view.version > 0;
       return (await this.journal.close(id, paid ? 'paid' : 'unpaid', paid ? undefined : refusal))!;
@@ -216,6 +245,11 @@ function routeId(requestId: string | undefined, unique = ''): string {
 /** The stable code and detail of a channel refusal, kept to answer a repeat with it; undefined for other errors (a repeat then answers as for a stop). */
 function refusalOf(err: unknown): RouteEntry['refusal'] {
   return err instanceof ChannelRefusal && !err.transient ? { code: err.code, detail: err.detail } : undefined;
+}
+
+/** Waits `ms`, or less if `signal` aborts (never rejects). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleepFor(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function answerOf(id: string, entry: RouteEntry): RoutedPayment {
