@@ -159,6 +159,6 @@ export const PreimageRecord = Type.Object(
     preimage: Type.String({ pattern: '^([0-9a-f]{2}){1,64}$', description: 'The preimage, 1-64 bytes as lowercase hex' }),
     revealedAt: Timestamp,
   },
-  { $id: 'Preimage' },
+  { description: 'A preimage revealed on the ledger: SHA-256 of its bytes is hash; revealedAt is the transaction time of the first reveal' },
 );
 export type PreimageRecord = Static<typeof PreimageRecord>;
