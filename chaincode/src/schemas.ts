@@ -25,7 +25,7 @@ export { AccountView, AccountParams, SubBalancesRequest, MAX_SUB_BALANCES } from
 export { EncryptionKeyView, EncryptionKeyId, EncryptionPublicKey, SetEncryptionKeyRequest } from './accounts/encryption-key';
 export { EscrowView, EscrowStatus, RulingOutcome, CreateEscrowRequest, DeclineRequest, DisputeRequest, RulingRequest } from './escrow/schema';
 export { ConsortiumConfig, ConsortiumSeed, ConsortiumSettingsRequest, EscrowActiveThreshold, Role, Roles } from './consortium/schema';
-export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings } from './channels/schema';
+export { Pair, ChannelView, ChannelStatus, MultipartyView, MultipartyStatus, MemberState, ChannelSettings, PreimageRecord } from './channels/schema';
 export { DbcsSettings, DbcsSettingsRequest } from './dbcs/schema';
 export {
   DelegateRegistryView,

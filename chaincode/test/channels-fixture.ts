@@ -20,22 +20,34 @@ export function signBytes(net: TestNetwork, user: UserName, bytes: Uint8Array): 
   return sign('sha256', bytes, { key: net.ids[user].privateKey, dsaEncoding: 'der' }).toString('base64');
 }
 
+/** An HTLC of a test state (state.ts Htlc), amounts in any integer form. */
+export interface TestHtlc {
+  id: string;
+  hash: string;
+  amount: bigint | number | string;
+  expiresAt: string;
+  payer: 0 | 1;
+}
+
 export interface Tpc {
   version: number;
   balances: [bigint | number | string, bigint | number | string];
   final?: boolean;
+  htlcs?: TestHtlc[];
 }
 
 const big = (b: bigint | number | string) => BigInt(b);
 
 /** The bytes both parties sign for state `s` of channel `id`. */
 export function tpcBytes(id: string, s: Tpc): Uint8Array {
-  return tpcStateBytes({ channel: id, version: s.version, balances: [big(s.balances[0]), big(s.balances[1])], final: s.final ?? false });
+  const htlcs = s.htlcs?.map((h) => ({ ...h, amount: big(h.amount) }));
+  return tpcStateBytes({ channel: id, version: s.version, balances: [big(s.balances[0]), big(s.balances[1])], final: s.final ?? false, htlcs });
 }
 
-/** The `state` argument of a channel transaction. */
+/** The `state` argument of a channel transaction (`htlcs` only when the state has some). */
 export function stateArg(s: Tpc): string {
-  return JSON.stringify({ version: s.version, balances: s.balances.map((b) => big(b).toString()), final: s.final ?? false });
+  const htlcs = s.htlcs?.map((h) => ({ ...h, amount: big(h.amount).toString() }));
+  return JSON.stringify({ version: s.version, balances: s.balances.map((b) => big(b).toString()), final: s.final ?? false, htlcs });
 }
 
 /** The `signatures` argument: each signer signs state `s` of channel `id`. */

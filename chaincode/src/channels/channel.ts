@@ -5,8 +5,9 @@ import { failedPrecondition, forbidden, invalidArgument } from '../shared/errors
 import { parseAmount } from '../shared/amount';
 import { at } from '../shared/time';
 import { parseId, rejectUnknownFields } from '../shared/args';
-import { Signature, checkBalances, parseBalances, parseFinal, parsePairSignatures, parseVersion } from './signed';
-import type { TpcState } from './state';
+import { Signature, parseBalances, parseFinal, parsePairSignatures, parseVersion } from './signed';
+import { checkConservation, htlcsField, parseHtlcs, resolveHtlcs, sameHtlcs } from './htlc';
+import type { Htlc, TpcState } from './state';
 
 /**
  * The two-party payment channel of "Research on Multiparty Payment Technology Based on Blockchain
@@ -14,8 +15,9 @@ import type { TpcState } from './state';
  * the unilateral close that Lightning and Perun users expect (register, challenge, settle).
  *
  * t = {id, parties [P1, P2], deposits b1⁰ b2⁰, balances b1 b2, version, busy, status}. The channel
- * holds `total` = b1⁰ + b2⁰ while OPEN or CLOSING; every accepted state conserves it. A state is
- * agreed when both parties signed `tpcStateBytes` (state.ts) of it.
+ * holds `total` = b1⁰ + b2⁰ while OPEN or CLOSING; every accepted state conserves it (its balances
+ * plus its pending HTLCs, htlc.ts, as Lightning's BOLT 2/3). A state is agreed when both parties
+ * signed `tpcStateBytes` (state.ts) of it.
  *
  * This module is pure: it checks the rules and computes the next channel value; the contract
  * verifies signatures, moves money between accounts and the channel, and writes.
@@ -30,11 +32,13 @@ export interface OpenRequest {
   signatures: [Signature | undefined, Signature | undefined];
 }
 
-/** A state as a transaction argument carries it: `{channel?, version, balances, final}`. */
+/** A state as a transaction argument carries it: `{channel?, version, balances, final, htlcs?}`. */
 export interface StateArg {
   version: number;
   balances: [bigint, bigint];
   final: boolean;
+  /** Pending HTLCs sorted by id; [] when none. */
+  htlcs: Htlc[];
 }
 
 const WHAT = 'channel';
@@ -56,22 +60,27 @@ export function parseOpenRequest(body: Record<string, unknown>): OpenRequest {
 }
 
 /**
- * Validates a channel state argument `{channel?, version, balances, final}` of channel `id`
- * (`channel`, when given, must be `id`).
+ * Validates a channel state argument `{channel?, version, balances, final, htlcs?}` of channel
+ * `id` (`channel`, when given, must be `id`; `htlcs` as htlc.ts parseHtlcs). A final state
+ * closes the channel and so may carry no HTLCs (BOLT 2: no closing_signed while HTLCs are
+ * pending): INVALID_ARGUMENT.
  */
 export function parseStateArg(body: Record<string, unknown>, id: string): StateArg {
-  rejectUnknownFields(body, ['channel', 'version', 'balances', 'final'], 'state');
+  rejectUnknownFields(body, ['channel', 'version', 'balances', 'final', 'htlcs'], 'state');
   if (body.channel !== undefined && body.channel !== id) throw invalidArgument(`state.channel must be ${id}`);
-  return {
+  const s = {
     version: parseVersion(body.version, 'state.version'),
     balances: parseBalances(body.balances, 'state.balances'),
     final: parseFinal(body.final, 'state.final'),
+    htlcs: parseHtlcs(body.htlcs, 'state.htlcs'),
   };
+  if (s.final && s.htlcs.length > 0) throw invalidArgument('a final state must carry no HTLCs: settle them off-chain first');
+  return s;
 }
 
 /** The signed form of a state of channel `c`. */
 export function tpcState(c: Pick<Channel, 'id'>, s: StateArg): TpcState {
-  return { channel: c.id, version: s.version, balances: s.balances, final: s.final };
+  return { channel: c.id, version: s.version, balances: s.balances, final: s.final, htlcs: s.htlcs };
 }
 
 /** The opening state both parties sign: version 0, balances = deposits, not final. */
@@ -122,17 +131,17 @@ export function checkpointChannel(c: Channel, s: StateArg, now: string): Channel
   if (s.version <= c.version) {
     throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is not greater than the stored version ${c.version}`);
   }
-  checkBalances(c.id, c.total, s.balances);
-  return { ...c, version: s.version, balances: s.balances, updatedAt: now };
+  checkConservation(c.id, c.total, s.balances, s.htlcs);
+  return { ...c, version: s.version, balances: s.balances, htlcs: htlcsField(s.htlcs), updatedAt: now };
 }
 
 /**
  * The state a new state must not be older than: the registered one while CLOSING, else the stored one.
  */
-function reference(c: Channel): { version: number; balances: [bigint, bigint]; what: string } {
+function reference(c: Channel): { version: number; balances: [bigint, bigint]; htlcs: Htlc[]; what: string } {
   return c.status === 'CLOSING' && c.closing
-    ? { version: c.closing.version, balances: c.closing.balances, what: 'registered' }
-    : { version: c.version, balances: c.balances, what: 'stored' };
+    ? { version: c.closing.version, balances: c.closing.balances, htlcs: c.closing.htlcs ?? [], what: 'registered' }
+    : { version: c.version, balances: c.balances, htlcs: c.htlcs ?? [], what: 'stored' };
 }
 
 /** A state not older than the reference; one of the same version must be the same state. */
@@ -141,10 +150,10 @@ function checkNotOlder(c: Channel, s: StateArg): void {
   if (s.version < ref.version) {
     throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is older than the ${ref.what} version ${ref.version}`);
   }
-  if (s.version === ref.version && !sameBalances(s.balances, ref.balances)) {
+  if (s.version === ref.version && !(sameBalances(s.balances, ref.balances) && sameHtlcs(s.htlcs, ref.htlcs))) {
     throw failedPrecondition(`state version ${s.version} of channel ${c.id} conflicts with the ${ref.what} state of the same version`);
   }
-  checkBalances(c.id, c.total, s.balances);
+  checkConservation(c.id, c.total, s.balances, s.htlcs);
 }
 
 /**
@@ -157,7 +166,7 @@ export function closeChannelCooperatively(c: Channel, s: StateArg, now: string):
   if (c.status === 'CLOSED') throw failedPrecondition(`channel ${c.id} is already CLOSED`);
   if (c.busy !== null) throw failedPrecondition(`channel ${c.id} is busy in multiparty channel ${c.busy}: cannot close`);
   checkNotOlder(c, s);
-  return { ...c, status: 'CLOSED', version: s.version, balances: s.balances, updatedAt: now, closedAt: now };
+  return { ...c, status: 'CLOSED', version: s.version, balances: s.balances, htlcs: undefined, updatedAt: now, closedAt: now };
 }
 
 /**
@@ -169,7 +178,7 @@ export function closeChannelCooperatively(c: Channel, s: StateArg, now: string):
 export function startClosing(c: Channel, s: StateArg, by: string, deadline: string, now: string): { next: Channel; isStored: boolean } {
   requireIdle(c, 'start a unilateral close');
   checkNotOlder(c, s);
-  const closing: Closing = { version: s.version, balances: s.balances, deadline, registeredBy: by };
+  const closing: Closing = { version: s.version, balances: s.balances, htlcs: htlcsField(s.htlcs), deadline, registeredBy: by };
   return { next: { ...c, status: 'CLOSING', closing, updatedAt: now }, isStored: s.version === c.version };
 }
 
@@ -185,17 +194,25 @@ export function challengeClosing(c: Channel, s: StateArg, by: string, now: strin
   if (s.version <= c.closing.version) {
     throw failedPrecondition(`replayed or old state: version ${s.version} of channel ${c.id} is not newer than the registered version ${c.closing.version}`);
   }
-  checkBalances(c.id, c.total, s.balances);
-  return { ...c, closing: { ...c.closing, version: s.version, balances: s.balances, registeredBy: by }, updatedAt: now };
+  checkConservation(c.id, c.total, s.balances, s.htlcs);
+  const closing: Closing = { ...c.closing, version: s.version, balances: s.balances, htlcs: htlcsField(s.htlcs), registeredBy: by };
+  return { ...c, closing, updatedAt: now };
 }
 
-/** Unilateral close, step 3: after the deadline, anyone settles with the registered state. */
-export function settleChannel(c: Channel, now: string): Channel {
+/**
+ * Unilateral close, step 3: after the deadline, anyone settles with the registered state. Its
+ * HTLCs resolve by htlc.ts resolveHtlcs, `revealedAt(hash)` being the preimage registry's verified
+ * reveal time of `hash` (or undefined): FAILED_PRECONDITION, naming when it can settle, while one
+ * is neither revealed nor expired. The settled balances make the channel total.
+ */
+export function settleChannel(c: Channel, revealedAt: (hash: string) => string | undefined, now: string): Channel {
   if (c.status !== 'CLOSING' || !c.closing) throw failedPrecondition(`channel ${c.id} is ${c.status}, not CLOSING: nothing to settle`);
   if (at(now) < at(c.closing.deadline)) {
     throw failedPrecondition(`channel ${c.id} is in its challenge period until ${c.closing.deadline}`);
   }
-  return { ...c, status: 'CLOSED', version: c.closing.version, balances: c.closing.balances, updatedAt: now, closedAt: now };
+  const balances = resolveHtlcs(c.id, c.closing.balances, c.closing.htlcs ?? [], revealedAt, now);
+  if (balances[0] + balances[1] !== c.total) throw new Error(`invariant: channel ${c.id} would settle to ${balances[0] + balances[1]}, not its total ${c.total}`);
+  return { ...c, status: 'CLOSED', version: c.closing.version, balances, htlcs: undefined, updatedAt: now, closedAt: now };
 }
 
 // ---------------------------------------------------------------- records and views
@@ -204,10 +221,12 @@ export function settleChannel(c: Channel, now: string): Channel {
 export const decodeChannel = decoderOf(ChannelRecord, WHAT);
 
 const amounts = (p: [bigint, bigint]): [string, string] => [p[0].toString(), p[1].toString()];
+const htlcViews = (htlcs: Htlc[] | undefined) => htlcs?.map((h) => ({ ...h, amount: h.amount.toString() }));
 
 /**
- * The channel as shown to callers: `{id, parties, deposits, balances, version, total, status,
- * busy, closing?, createdAt, updatedAt, closedAt?}`, amounts as decimal strings.
+ * The channel as shown to callers: `{id, parties, deposits, balances, version, htlcs?, total,
+ * status, busy, closing?, createdAt, updatedAt, closedAt?}`, amounts as decimal strings; `htlcs`
+ * (and `closing.htlcs`) only when the stored (registered) state has pending HTLCs.
  */
 export function viewChannel(c: Channel): ChannelView {
   return {
@@ -216,10 +235,11 @@ export function viewChannel(c: Channel): ChannelView {
     deposits: amounts(c.deposits),
     balances: amounts(c.balances),
     version: c.version,
+    htlcs: htlcViews(c.htlcs),
     total: c.total.toString(),
     status: c.status,
     busy: c.busy,
-    closing: c.closing && { ...c.closing, balances: amounts(c.closing.balances) },
+    closing: c.closing && { ...c.closing, balances: amounts(c.closing.balances), htlcs: htlcViews(c.closing.htlcs) },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     closedAt: c.closedAt,

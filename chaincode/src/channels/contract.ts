@@ -1,36 +1,22 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { CovenantContract } from '../shared/contract';
 import { CovenantContext } from '../shared/context';
-import { alreadyExists, forbidden } from '../shared/errors';
-import { parseId, parseObjectArg } from '../shared/args';
+import { forbidden } from '../shared/errors';
+import { parseId } from '../shared/args';
 import { addSeconds } from '../shared/time';
 import { canonicalJson } from '../shared/canonical';
 import { keyHistory } from '../shared/history';
 import { EVERYONE, partiesAudience } from '../shared/audience';
-import { AccountStore } from '../accounts/account';
-import {
-  Channel,
-  challengeClosing,
-  checkpointChannel,
-  closeChannelCooperatively,
-  decodeChannel,
-  newChannel,
-  openingState,
-  parseOpenRequest,
-  requireParty,
-  settleChannel,
-  startClosing,
-  viewChannel,
-} from './channel';
+import { Channel, challengeClosing, checkpointChannel, closeChannelCooperatively, decodeChannel, requireParty, settleChannel, startClosing, viewChannel } from './channel';
 import { Multiparty, closeMultiparty, isMultipartyParty, updateMultiparty, viewMultiparty } from './multiparty';
-import { noneGiven, requireSignatures } from './signed';
+import { noneGiven } from './signed';
 import { changeChannelSetting, currentChannelSettings, parseChallengePeriod, parseMultipartyTimeout } from './settings';
-import { tpcStateBytes } from './state';
 import { ChannelStore, MultipartyStore } from './store';
-import { channelArgs, readableChannel, requirePairSignatures, signer } from './two-party-ledger';
+import { channelArgs, openChannelOnLedger, readableChannel, requirePairSignatures } from './two-party-ledger';
 import { membersOf, multipartyArgs, multipartyPage, openMultipartyOnLedger, requireMultipartySignatures, saveMultiparty, signedMultipartyStep } from './multiparty-ledger';
-import { payIn, payOut } from './settlement';
+import { payOut } from './settlement';
 import { exitMultiparty, registerMultipartyState, settleMultiparty } from './multiparty-close';
+import { preimageOf, revealOnLedger, revealsFor } from './preimage-ledger';
 
 /**
  * Payment channels, two-party and multiparty ("Research on Multiparty Payment Technology Based on
@@ -82,24 +68,15 @@ export class ChannelsContract extends CovenantContract {
   @Transaction()
   @Returns('string')
   async openChannel(ctx: CovenantContext, request: string): Promise<string> {
-    const r = parseOpenRequest(parseObjectArg(request, 'request'));
-    if (!r.parties.includes(ctx.caller.accountId)) throw forbidden('the caller must be one of the channel parties');
-    const channels = new ChannelStore(ctx);
-    if (await channels.find(r.id)) throw alreadyExists(`channel ${r.id} already exists`);
-    const accounts = new AccountStore(ctx);
-    const parties = [await accounts.get(r.parties[0]), await accounts.get(r.parties[1])];
-    requireSignatures(tpcStateBytes(openingState(r)), parties.map(signer), r.signatures, `the opening state of channel ${r.id}`);
-    const channel = newChannel(r, parties.map((p) => p.mspId), ctx.now);
-    await payIn(ctx, parties, r.deposits);
-    await channels.save(channel, { create: true });
-    return this.channelEvent(ctx, 'ChannelOpened', channel);
+    return this.channelEvent(ctx, 'ChannelOpened', await openChannelOnLedger(ctx, request));
   }
 
   /**
    * updateTPC: registers a newer off-chain state. `state` is JSON `{version, balances: ["bA", "bB"],
-   * final: false}` (a `channel` member, if present, must be `id`); `signatures` is JSON
+   * final: false, htlcs?}` (a `channel` member, if present, must be `id`; `htlcs` the pending HTLCs
+   * `[{id, hash, amount, expiresAt, payer}]`, htlc.ts, stored with the state); `signatures` is JSON
    * `[sigA, sigB]` over `tpcStateBytes` of that state. Caller: a party. Errors: INVALID_ARGUMENT
-   * (malformed, final state, balances not summing to the total), NOT_FOUND, FORBIDDEN (not a
+   * (malformed, final state, balances and HTLCs not summing to the total), NOT_FOUND, FORBIDDEN (not a
    * party; signature missing or invalid), FAILED_PRECONDITION (version not above the stored one,
    * channel not OPEN or busy), INSUFFICIENT_FUNDS (a negative balance). Event `ChannelCheckpointed`.
    */
@@ -117,9 +94,9 @@ export class ChannelsContract extends CovenantContract {
   /**
    * closeTPC (cooperative): `state` `{version, balances, final: true}` signed by both; its version
    * is at least the stored one (or, during a unilateral close, the registered one), and a state of
-   * the same version must carry the same balances. The balances are credited to the parties'
+   * the same version must be the same state. The balances are credited to the parties'
    * accounts (L.add); the channel is CLOSED. Caller: a party. Errors: INVALID_ARGUMENT (not final,
-   * not conserving), NOT_FOUND, FORBIDDEN, FAILED_PRECONDITION (CLOSED, busy, older or conflicting
+   * carrying HTLCs, not conserving), NOT_FOUND, FORBIDDEN, FAILED_PRECONDITION (CLOSED, busy, older or conflicting
    * version), INSUFFICIENT_FUNDS (a negative balance). Event `ChannelClosed`.
    */
   @Transaction()
@@ -138,7 +115,7 @@ export class ChannelsContract extends CovenantContract {
    * Unilateral close, step 1: a party registers its latest fully signed state (final or not) whose
    * version is at least the stored one (the stored state itself may be registered with
    * `signatures` `[]`: both parties already agreed to it on the ledger). The channel becomes
-   * CLOSING with `closing.deadline` = transaction time + the challenge period setting.
+   * CLOSING with `closing` = the state (its HTLCs too), `deadline` = tx time + the challenge period.
    * Errors: INVALID_ARGUMENT, NOT_FOUND, FORBIDDEN (not a party; signature missing or invalid),
    * FAILED_PRECONDITION (not OPEN, busy, older or conflicting version), INSUFFICIENT_FUNDS.
    * Event `ChannelCloseStarted`.
@@ -174,14 +151,18 @@ export class ChannelsContract extends CovenantContract {
 
   /**
    * Unilateral close, step 3: once the deadline has passed, anyone settles: the registered
-   * balances are credited to the parties (L.add) and the channel is CLOSED. Errors: NOT_FOUND,
-   * FAILED_PRECONDITION (not CLOSING, still in the challenge period). Event `ChannelSettled`.
+   * balances are credited to the parties (L.add) and the channel is CLOSED. Each HTLC of the
+   * registered state goes to its payee if its preimage was revealed by its expiry, else to its
+   * payer once expired (htlc.ts; the registry keys are read). Errors: NOT_FOUND,
+   * FAILED_PRECONDITION (not CLOSING, still in the challenge period, an HTLC neither revealed nor
+   * expired: the message gives when it can settle). Event `ChannelSettled`.
    */
   @Transaction()
   @Returns('string')
   async settle(ctx: CovenantContext, id: string): Promise<string> {
     const channels = new ChannelStore(ctx);
-    const next = settleChannel(await channels.get(parseId(id, 'id')), ctx.now);
+    const channel = await channels.get(parseId(id, 'id'));
+    const next = settleChannel(channel, await revealsFor(ctx, channel), ctx.now);
     await payOut(ctx, next);
     await channels.save(next);
     return this.channelEvent(ctx, 'ChannelSettled', next);
@@ -215,6 +196,26 @@ export class ChannelsContract extends CovenantContract {
     const channel = await readableChannel(ctx, id);
     const versions = await keyHistory(ctx, new ChannelStore(ctx).key(channel.id), (raw) => viewChannel(decodeChannel(raw)));
     return canonicalJson(versions.map(({ txId, timestamp, value }) => ({ txId, timestamp, channel: value })));
+  }
+
+  /**
+   * The preimage registry (preimage.ts): `request` is JSON `{preimage}`, 1-64 bytes as lowercase
+   * hex; anyone with an account publishes it. Returns `{hash, preimage, revealedAt}`; the first
+   * reveal wins (a repeat writes nothing and returns the first record). Errors: INVALID_ARGUMENT,
+   * FAILED_PRECONDITION (no account). Event `PreimageRevealed` `{preimage, txId}` to everyone.
+   */
+  @Transaction()
+  @Returns('string')
+  async revealPreimage(ctx: CovenantContext, request: string): Promise<string> {
+    const { record } = await revealOnLedger(ctx, request);
+    return this.emitted(ctx, 'PreimageRevealed', record, { preimage: record }, EVERYONE);
+  }
+
+  /** The registry record `{hash, preimage, revealedAt}` of `hash`; anyone may read. Errors: INVALID_ARGUMENT, NOT_FOUND. */
+  @Transaction(false)
+  @Returns('string')
+  async getPreimage(ctx: CovenantContext, hash: string): Promise<string> {
+    return canonicalJson(await preimageOf(ctx, hash));
   }
 
   // ------------------------------------------------------------ multiparty channels

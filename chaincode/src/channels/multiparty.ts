@@ -98,9 +98,11 @@ export function mpcState(m: Pick<Multiparty, 'id'>, version: number, channels: M
 }
 
 /**
- * createMPC: every member channel OPEN and idle, both of its parties among `parties`, every party
- * in some channel. Returns the new multiparty channel and the members marked busy. The parties'
- * organisations are those of the member channels (every party is in one).
+ * createMPC: every member channel OPEN, idle and without pending HTLCs in its stored state (a
+ * multiparty state carries balances only, MpcChannelState), both of its parties among `parties`,
+ * every party in some channel (else FAILED_PRECONDITION / INVALID_ARGUMENT). Returns the new
+ * multiparty channel and the members marked busy. The parties' organisations are those of the
+ * member channels (every party is in one).
  */
 export function openMultiparty(r: OpenMultipartyRequest, channels: Channel[], now: string): { multiparty: Multiparty; members: Channel[] } {
   const covered = new Set<string>();
@@ -108,6 +110,9 @@ export function openMultiparty(r: OpenMultipartyRequest, channels: Channel[], no
   for (const c of channels) {
     if (c.status !== 'OPEN') throw failedPrecondition(`channel ${c.id} is ${c.status}, not OPEN`);
     if (c.busy !== null) throw failedPrecondition(`channel ${c.id} is already busy in multiparty channel ${c.busy}`);
+    if (c.htlcs && c.htlcs.length > 0) {
+      throw failedPrecondition(`channel ${c.id} has pending HTLCs on the ledger: settle them (checkpoint a state without them) before binding it`);
+    }
     for (const p of c.parties) {
       if (!r.parties.includes(p)) throw invalidArgument(`party ${p} of channel ${c.id} is not among the parties`);
       covered.add(p);

@@ -1,5 +1,5 @@
 import { SchemaOptions, Static, StaticDecode, TSchema, Type } from '@sinclair/typebox';
-import { AccountId, MspId, Timestamp, amountSchema, storedAmount } from '../shared/schema';
+import { AccountId, MspId, RecordId, Sha256Hex, Timestamp, amountSchema, storedAmount } from '../shared/schema';
 import { SETTINGS_STAMP } from '../shared/settings';
 
 /**
@@ -19,6 +19,27 @@ export const Pair = <T extends TSchema>(item: T) => Type.Unsafe<[StaticDecode<T>
 export const ChannelStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('CLOSING'), Type.Literal('CLOSED')]);
 export type ChannelStatus = Static<typeof ChannelStatus>;
 
+/**
+ * A pending hash-locked payment of a two-party state (state.ts Htlc; BOLT 2 update_add_htlc):
+ * `amount` from party `payer`'s balance, to the other party on the SHA-256 preimage of `hash`
+ * revealed on the ledger by `expiresAt`, back to the payer after it.
+ */
+function htlcSchema<A extends TSchema>(amount: (options: SchemaOptions) => A) {
+  return Type.Object(
+    {
+      id: RecordId,
+      hash: Sha256Hex,
+      amount: amount({ description: 'Minor units held aside, greater than zero' }),
+      expiresAt: Timestamp,
+      payer: Type.Union([Type.Literal(0), Type.Literal(1)], { description: 'Index of the party whose balance funded it; the other party is the payee' }),
+    },
+    { description: 'A hash-locked conditional payment (HTLC)' },
+  );
+}
+
+/** The HTLCs of a state: absent when there are none (plain states look exactly as before HTLCs existed). */
+const htlcList = <A extends TSchema>(amount: (options: SchemaOptions) => A, description: string) => Type.Optional(Type.Array(htlcSchema(amount), { description }));
+
 /** The two-party channel's fields, with `amount` building each amount (a decimal string, or a stored bigint). */
 function channelFields<A extends TSchema>(amount: (options: SchemaOptions) => A) {
   return {
@@ -27,12 +48,19 @@ function channelFields<A extends TSchema>(amount: (options: SchemaOptions) => A)
     deposits: Pair(amount({})),
     balances: Pair(amount({})),
     version: Type.Integer({ description: 'Version of the state last put on the ledger' }),
+    htlcs: htlcList(amount, 'Pending HTLCs of the state last put on the ledger, sorted by id; `balances` plus their amounts make `total`'),
     total: amount({}),
     status: ChannelStatus,
     busy: Type.Union([Type.String(), Type.Null()], { description: 'Multiparty channel holding this channel, or null' }),
     closing: Type.Optional(
       Type.Object(
-        { version: Type.Integer(), balances: Pair(amount({})), deadline: Timestamp, registeredBy: AccountId },
+        {
+          version: Type.Integer(),
+          balances: Pair(amount({})),
+          htlcs: htlcList(amount, 'HTLCs of the registered state, sorted by id: each settles to its payee if its preimage was revealed by its expiry, else to its payer'),
+          deadline: Timestamp,
+          registeredBy: AccountId,
+        },
         { description: 'The state registered by a unilateral close, replaceable by a newer one until deadline' },
       ),
     ),
@@ -119,3 +147,18 @@ export type ChannelSettings = Static<typeof ChannelSettings>;
 
 /** The stored settings: records written before the multiparty timeout existed lack it. */
 export const ChannelSettingsRecord = Type.Object({ ...ChannelSettings.properties, multipartyTimeoutSeconds: Type.Optional(ChannelSettings.properties.multipartyTimeoutSeconds) });
+
+/**
+ * A preimage revealed on the ledger (`preimage` [hash], channels/preimage.ts): SHA-256 of the
+ * bytes of `preimage` is `hash`; `revealedAt` is the transaction time of the first reveal, which
+ * decides whether an HTLC of that hash settles to its payee (revealed by its expiry).
+ */
+export const PreimageRecord = Type.Object(
+  {
+    hash: Sha256Hex,
+    preimage: Type.String({ pattern: '^([0-9a-f]{2}){1,64}$', description: 'The preimage, 1-64 bytes as lowercase hex' }),
+    revealedAt: Timestamp,
+  },
+  { description: 'A preimage revealed on the ledger: SHA-256 of its bytes is hash; revealedAt is the transaction time of the first reveal' },
+);
+export type PreimageRecord = Static<typeof PreimageRecord>;

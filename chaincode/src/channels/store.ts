@@ -3,6 +3,7 @@ import type { Page } from '../shared/state';
 import { RecordIndex, RecordStore } from '../shared/store';
 import { Channel, decodeChannel } from './channel';
 import { Multiparty, decodeMultiparty } from './multiparty';
+import { PreimageRecord, decodePreimage } from './preimage';
 
 /**
  * World-state layout of the payment channels (composite keys):
@@ -11,6 +12,7 @@ import { Multiparty, decodeMultiparty } from './multiparty';
  *   multiparty         [id]                  multiparty channel    endorsers: every party's org
  *   multiparty-party   [party, createdAt, id] index
  *   channel-settings   [current]             settings              endorsers: every consortium member
+ *   preimage           [hash]                revealed preimage     no key-level policy (the chaincode's)
  * Records are never deleted: a closed channel or multiparty channel keeps its id, so no state
  * signed for it can be replayed on a new one. Index keys hold no value and never change.
  */
@@ -43,5 +45,20 @@ export class MultipartyStore extends RecordStore<Multiparty> {
   /** One page of a party's multiparty channels, oldest first. */
   listByParty(party: string, pageSize: string | undefined, bookmark: string | undefined): Promise<Page<Multiparty>> {
     return this.listBy(MULTIPARTY_PARTY, [party], pageSize, bookmark);
+  }
+}
+
+/**
+ * The preimage registry (`preimage` [hash], preimage.ts). Its records carry no key-level
+ * endorsement policy, as the notes system's key images (notes/store.ts): a reveal is public,
+ * written once, names no owner and moves no money, and its content verifies itself
+ * (SHA-256(preimage) = hash, checked again on every read). No organisation's consent is needed
+ * to publish a fact anyone can check, and requiring one (say the payer's, who gains when the
+ * reveal is late) would let it withhold the reveal past the HTLC's expiry; the chaincode-level
+ * policy still applies. The first reveal is never overwritten (preimage.ts).
+ */
+export class PreimageStore extends RecordStore<PreimageRecord> {
+  constructor(ctx: CovenantContext) {
+    super(ctx, { objectType: 'preimage', what: 'preimage of hash', decode: decodePreimage, ids: (r) => [r.hash], endorsers: () => [] });
   }
 }

@@ -11,6 +11,7 @@ import { AccountId, Amount, IdParams, PageQuery, PositiveAmount, RecordId } from
 import { IdempotencyHeader, bearer, problems } from './common';
 import { ChannelProposal, ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 import { registerChaincodeRoutes } from './forward';
+import { preimageRoutes } from './preimages';
 import { page, read } from './rows';
 
 export { Channel, ChannelProposal, Multiparty, SignedState } from './channel-schemas';
@@ -162,6 +163,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeClie
 
   registerChaincodeRoutes(app, chaincode, TAGS, [
     read({ url: '/channels/:id', fn: 'channels:getChannel', summary: 'A channel as the ledger holds it (parties only)', operationId: 'getChannel', params: IdParams, response: ChannelRef, statuses: [403, 404] }),
+    ...preimageRoutes,
   ]);
 
   app.post(
