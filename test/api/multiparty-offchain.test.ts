@@ -247,6 +247,21 @@ describe('off-chain multiparty states between three organisations', () => {
     expect(await ledgerChannel('bob', bc)).toMatchObject({ version: 1, balances: ['1000', '1000'], busy: null });
   }, 120_000);
 
+  test('GET /v1/multiparty lists each multiparty channel with the off-chain version and balances the caller\'s gateway holds, as GET /v1/multiparty/{id} does', async () => {
+    const { mpc, ac } = await setUp('list');
+    for (let i = 0; i < 2; i++) expect((await pay('carol', mpc, [{ from: 'carol', to: 'alice', amount: 4n }])).status).toBe(200);
+    for (const p of ['alice', 'bob', 'carol'] as const) {
+      const listed = await gw.as(p).get('/v1/multiparty?pageSize=100');
+      expect(listed.status).toBe(200);
+      const item = listed.body.items.find((m: any) => m.id === mpc);
+      expect(item).toMatchObject({ status: 'OPEN', version: 2, ledgerVersion: 0 });
+      expect(item.states.find((s: any) => s.channel === ac)).toEqual({ channel: ac, version: 2, balances: ['1008', '992'] });
+      expect(item).toEqual(await view(p, mpc));
+      // every listed channel says which version the ledger records
+      for (const m of listed.body.items) expect(typeof m.ledgerVersion).toBe('number');
+    }
+  }, 120_000);
+
   test('a member that stops answering is closed out unilaterally: every balance exact', async () => {
     const { mpc, ac, bc } = await setUp('silent');
     expect((await pay('bob', mpc, [{ from: 'bob', to: 'carol', amount: 40n }])).status).toBe(200);

@@ -111,6 +111,11 @@ export class MultipartyOffchain {
     await own;
   }
 
+  /** `views` (as the ledger shows them to `account`) with the latest off-chain state this gateway holds for it (heldView), in order. */
+  heldViews(views: MultipartyView[], account: string): Promise<MultipartyView[]> {
+    return Promise.all(views.map(async (v) => heldView(v, await this.states.get(v.id, account))));
+  }
+
   /** The state an earlier run of idempotent request `requestId` paid (coordinator), if it was stored. */
   async paidBy(mpc: string, account: string, requestId: string | undefined): Promise<MpcStateJson | undefined> {
     if (requestId === undefined) return undefined;

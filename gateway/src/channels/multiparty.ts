@@ -230,6 +230,12 @@ export class MultipartyService {
     return heldView(view, await this.offchain.states.get(id, this.messenger.accountIdOf(principal)));
   }
 
+  /** One page of the caller's multiparty channels as the ledger lists them (listMultiparties), each with the latest off-chain state this gateway holds (heldView). */
+  async list(principal: Principal, pageSize: string, bookmark: string): Promise<{ items: MultipartyView[]; bookmark: string }> {
+    const page = await this.chaincode.evaluate<{ records: MultipartyView[]; bookmark: string }>(principal, 'channels:listMultiparties', [pageSize, bookmark]);
+    return { items: await this.offchain.heldViews(page.records, this.messenger.accountIdOf(principal)), bookmark: page.bookmark };
+  }
+
   /** The principal's OPEN channels not bound to a multiparty channel (first 100), at their latest agreed balances (ChannelOffers). */
   openChannelsOf(principal: Principal): Promise<ChannelView[]> {
     return this.offers.openChannelsOf(principal);

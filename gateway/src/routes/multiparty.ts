@@ -5,11 +5,11 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { DEFAULT_CONSENT_SECONDS, MAX_CONSENT_SECONDS } from '../channels/protocol';
-import { AccountId, IdParams, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { MultipartyRef, PAPER } from './channel-schemas';
 import { registerChaincodeRoutes } from './forward';
-import { act, page } from './rows';
+import { act } from './rows';
 import { paymentRoutes } from './payments';
 
 /**
@@ -41,9 +41,21 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     async (request, reply) => reply.code(201).send(await multiparty.open(principalOf(request), request.body)),
   );
 
-  registerChaincodeRoutes(app, chaincode, TAG, [
-    page({ url: '/multiparty', fn: 'channels:listMultiparties', summary: "The caller's multiparty channels, one page", operationId: 'listMultiparties', item: MultipartyRef }),
-  ]);
+  app.get(
+    '/multiparty',
+    {
+      schema: {
+        tags: TAG,
+        summary: "The caller's multiparty channels, one page, each with the latest off-chain state your gateway holds",
+        description:
+          'The ledger\'s records of the multiparty channels you are a party to, oldest first; for each one your gateway holds an off-chain state for (OPEN or CLOSING), `version` and `states` are those of the latest state every party signed off-chain, and `ledgerVersion` the version recorded on the ledger, as GET /v1/multiparty/{id} shows them.',
+        operationId: 'listMultiparties', security: bearer,
+        querystring: PageQuery,
+        response: { 200: Page(MultipartyRef), ...problems() },
+      },
+    },
+    async (request) => multiparty.list(principalOf(request), request.query.pageSize ?? '', request.query.bookmark ?? ''),
+  );
 
   app.get(
     '/multiparty/:id',
