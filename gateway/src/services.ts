@@ -56,7 +56,7 @@ export const services = fp<ServiceOptions>(
     const chaincode = new ChaincodeClient(options.ledger, options.faults);
     const peers = options.peers ?? new PeerDirectory();
     const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), peers, options.faults);
-    const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb, options.channelWeights);
+    const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb, options.channelWeights, options.faults);
     // One kept-alive pool (PeerTransport, as channels use) for the other gateway-to-gateway
     // requests: the scrip inboxes of issuers, and the relay routes of private payments.
     const peerTransport = new PeerTransport(peers);

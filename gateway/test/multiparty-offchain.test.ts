@@ -57,6 +57,11 @@ describe('checkSignable', () => {
     expect(outcome(() => checkSignable('m', BASE, undefined, state(4, 4, ['49', '51'], ['10', '0'], true)))).toBe('409 FAILED_PRECONDITION');
     expect(outcome(() => checkSignable('m', BASE, final, next))).toBe('409 FAILED_PRECONDITION');
   });
+
+  test('a final state older than the latest agreed one (a close that would undo an update) is refused naming the version held', () => {
+    const stale = state(3, 3, ['60', '40'], ['10', '0'], true);
+    expect(() => checkSignable('m', BASE, undefined, stale)).toThrow(expect.objectContaining({ code: 'FAILED_PRECONDITION', detail: expect.stringContaining('this gateway holds the all-signed version 4') }));
+  });
 });
 
 describe('nextUpdate and conflictingVersion', () => {

@@ -19,9 +19,14 @@ describe('off-chain multiparty states between three organisations', () => {
   let gw: TestGateway;
   let id: Record<string, string>;
   let identities: IdentityStore;
+  /** `${mpc}!${account}`: the next mpc-commit of that state to bob's gateway (Org2) fails as a crash before storing it would. */
+  const missCommit = new Set<string>();
 
   beforeAll(async () => {
-    gw = await startTestGateway(undefined, { perOrg: true });
+    const beforeMpcCommitStore = (mpc: string, account: string) => {
+      if (missCommit.delete(`${mpc}!${account}`)) throw new Error('crashed before storing the mpc-commit');
+    };
+    gw = await startTestGateway(undefined, { perOrg: true, faults: { Org2MSP: { beforeMpcCommitStore } } });
     id = await registerAll(gw, ['bank', 'alice', 'bob', 'carol']);
     for (const p of ['alice', 'bob', 'carol']) await gw.as('bank').post(`/v1/accounts/${id[p]}/mint`, { amount: '100000' });
     identities = await IdentityStore.load(gw.identitiesDir);
@@ -197,6 +202,63 @@ describe('off-chain multiparty states between three organisations', () => {
       expect(await ledgerChannel('bob', bc)).toMatchObject({ version: 2, balances: ['1000', '1000'], busy: null });
     } finally {
       await gw.as('admin1').patch('/v1/channels/settings', { multipartyTimeoutSeconds: 86400, challengePeriodSeconds: 3600 });
+    }
+  }, 120_000);
+
+  test('a gateway that missed an mpc-commit stores it from the next proposal, then decides on that proposal over it', async () => {
+    const { mpc, bc } = await setUp('catchup');
+    // bob lets the next update take 10 from him; his gateway then misses the commit of that update
+    expect((await gw.as('bob').post(`/v1/multiparty/${mpc}/authorizations`, { amount: '10' })).status).toBe(201);
+    missCommit.add(`${mpc}!${id.bob}`);
+    const first = await pay('carol', mpc, [{ from: 'bob', to: 'carol', amount: 10n }]);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ version: 1, ledgerVersion: 0 });
+    expect(missCommit.size).toBe(0);
+    expect(await view('bob', mpc)).toMatchObject({ version: 0, ledgerVersion: 0 });
+    expect(await view('alice', mpc)).toMatchObject({ version: 1 });
+    // Over the version 0 it held, the next update would take 15 from bob, who authorizes 5: his
+    // gateway signs it only because the proposal showed it version 1 with every signature.
+    expect((await gw.as('bob').post(`/v1/multiparty/${mpc}/authorizations`, { amount: '5' })).status).toBe(201);
+    const next = await pay('carol', mpc, [{ from: 'bob', to: 'carol', amount: 5n }]);
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ version: 2, ledgerVersion: 0 });
+    const bobs = await view('bob', mpc);
+    expect(bobs).toMatchObject({ status: 'OPEN', version: 2, ledgerVersion: 0 });
+    expect(bobs.states.find((s: any) => s.channel === bc)).toEqual({ channel: bc, version: 2, balances: ['985', '1015'] });
+  }, 120_000);
+
+  test('a close cannot undo an update a party holds: a stale final state is refused naming the version held; a gateway that missed the update learns it from the close proposal', async () => {
+    const { mpc, ac, bc } = await setUp('close');
+    // alice pays carol 10; bob's gateway misses the commit and still holds version 0
+    missCommit.add(`${mpc}!${id.bob}`);
+    expect((await pay('alice', mpc, [{ from: 'alice', to: 'carol', amount: 10n }])).status).toBe(200);
+    expect(await view('bob', mpc)).toMatchObject({ version: 0 });
+    // bob's close proposes version 0 as final: it would undo the payment; alice's and carol's gateways hold version 1
+    const stale = await gw.as('bob').post(`/v1/multiparty/${mpc}/close`);
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('FAILED_PRECONDITION');
+    expect(stale.body.detail).toContain('this gateway holds the all-signed version 1');
+    expect(await view('carol', mpc)).toMatchObject({ status: 'OPEN', version: 1, ledgerVersion: 0 });
+    // alice's close shows version 1 with every signature: bob's gateway stores it and signs it as final
+    const closed = await gw.as('alice').post(`/v1/multiparty/${mpc}/close`);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'CLOSED', version: 1 });
+    expect(await ledgerChannel('alice', ac)).toMatchObject({ version: 1, balances: ['990', '1010'], busy: null });
+    expect(await ledgerChannel('bob', bc)).toMatchObject({ version: 1, balances: ['1000', '1000'], busy: null });
+  }, 120_000);
+
+  test('GET /v1/multiparty lists each multiparty channel with the off-chain version and balances the caller\'s gateway holds, as GET /v1/multiparty/{id} does', async () => {
+    const { mpc, ac } = await setUp('list');
+    for (let i = 0; i < 2; i++) expect((await pay('carol', mpc, [{ from: 'carol', to: 'alice', amount: 4n }])).status).toBe(200);
+    for (const p of ['alice', 'bob', 'carol'] as const) {
+      const listed = await gw.as(p).get('/v1/multiparty?pageSize=100');
+      expect(listed.status).toBe(200);
+      const item = listed.body.items.find((m: any) => m.id === mpc);
+      expect(item).toMatchObject({ status: 'OPEN', version: 2, ledgerVersion: 0 });
+      expect(item.states.find((s: any) => s.channel === ac)).toEqual({ channel: ac, version: 2, balances: ['1008', '992'] });
+      expect(item).toEqual(await view(p, mpc));
+      // every listed channel says which version the ledger records
+      for (const m of listed.body.items) expect(typeof m.ledgerVersion).toBe('number');
     }
   }, 120_000);
 

@@ -15,6 +15,11 @@ export interface Faults {
    * would: no close, the route journal as written.
    */
   afterRouteStep?: (multiparty: string, stage: 'opened' | 'paid' | 'failed') => void;
+  /**
+   * Called when an mpc-commit for `account` arrives, before the state is verified and stored: a
+   * throw answers it as a crash there would (nothing stored), the gateway missing that commit.
+   */
+  beforeMpcCommitStore?: (multiparty: string, account: string) => void;
 }
 
 /** What the two-party protocol's parts (openings.ts, updates.ts) share. */

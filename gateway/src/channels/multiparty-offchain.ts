@@ -2,9 +2,10 @@ import type { MultipartyView } from '@covenant/chaincode';
 import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
 import type { OffchainMessenger } from './messenger';
+import type { Faults } from './context';
 import { KeyedLocks } from './locks';
 import { HeldMultiparty, MultipartyStates, PAID_REQUESTS_KEPT } from './multiparty-states';
-import { ChannelMessage, MpcStateJson, OffchainAnswer, expectAnswer, mpcBytes, refuse } from './protocol';
+import { AllSigned, ChannelMessage, MpcStateJson, OffchainAnswer, expectAnswer, mpcBytes, refuse } from './protocol';
 
 /** A multiparty channel's parties and member channels. */
 export type Members = { parties: string[]; channels: string[] };
@@ -33,7 +34,10 @@ export function heldView(view: MultipartyView, held: HeldMultiparty | undefined)
  * coordinator collects every party's signature in parallel (mpc-sign → mpc-agree) and then
  * distributes the all-signed state in parallel (mpc-commit → mpc-stored); every receiving gateway
  * verifies every party's signature and stores the state durably (multiparty-states.ts) before it
- * answers. The coordinator's own copy records the idempotent request that paid it, so a repeat of
+ * answers. Every mpc-sign also carries the coordinator's latest all-signed state (`previous`): a
+ * gateway that missed its mpc-commit (down, or crashed before storing) stores it first, with the
+ * same checks (catchUp), so it decides on the new state, or the final one, over the newest state.
+ * The coordinator's own copy records the idempotent request that paid it, so a repeat of
  * the request after a crash answers that state instead of paying again. Work on one user's record of one multiparty channel is serialized (KeyedLocks).
  */
 export class MultipartyOffchain {
@@ -43,6 +47,7 @@ export class MultipartyOffchain {
     private readonly chaincode: ChaincodeClient,
     private readonly messenger: OffchainMessenger,
     readonly states: MultipartyStates,
+    private readonly faults: Pick<Faults, 'beforeMpcCommitStore'> = {},
   ) {}
 
   /** Runs `work` after every earlier work on `account`'s record of `mpc` (the coordinator uses its own key). */
@@ -62,14 +67,18 @@ export class MultipartyOffchain {
     return { record: stored ?? { mpc, account: self, parties: view.parties }, base: ledgerState(view) };
   }
 
-  /** Every party's signature over `state`, collected in parallel (each verified), by account; refused with the first refusing party's error in the parties' order. */
-  async collect(principal: Principal, id: string, members: Members, state: MpcStateJson): Promise<Record<string, string>> {
+  /**
+   * Every party's signature over `state`, collected in parallel (each verified), by account;
+   * refused with the first refusing party's error in the parties' order. `previous`, the latest
+   * all-signed state the coordinator holds, goes with every mpc-sign (catchUp).
+   */
+  async collect(principal: Principal, id: string, members: Members, state: MpcStateJson, previous?: AllSigned): Promise<Record<string, string>> {
     const self = this.messenger.accountIdOf(principal);
     const bytes = mpcBytes(id, state);
     const mine = this.messenger.sign(principal, bytes);
     const answers = await Promise.allSettled(
       members.parties.map(async (party) => {
-        const message: ChannelMessage = { type: 'mpc-sign', channel: id, from: self, to: party, members: { parties: members.parties, channels: members.channels }, mpcState: state, signature: mine };
+        const message: ChannelMessage = { type: 'mpc-sign', channel: id, from: self, to: party, members: { parties: members.parties, channels: members.channels }, mpcState: state, ...(previous && { previous }), signature: mine };
         const { signature } = expectAnswer(await this.messenger.deliver(principal, message), 'mpc-agree');
         await this.messenger.verify(principal, party, bytes, signature);
         return [party, signature] as const;
@@ -103,6 +112,11 @@ export class MultipartyOffchain {
     await Promise.allSettled(others);
   }
 
+  /** `views` (as the ledger shows them to `account`) with the latest off-chain state this gateway holds for it (heldView), in order. */
+  heldViews(views: MultipartyView[], account: string): Promise<MultipartyView[]> {
+    return Promise.all(views.map(async (v) => heldView(v, await this.states.get(v.id, account))));
+  }
+
   /** The state an earlier run of idempotent request `requestId` paid (coordinator), if it was stored. */
   async paidBy(mpc: string, account: string, requestId: string | undefined): Promise<MpcStateJson | undefined> {
     if (requestId === undefined) return undefined;
@@ -116,7 +130,21 @@ export class MultipartyOffchain {
    */
   async receiveCommit(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
     if (!m.mpcState || !m.signatures) throw refuse('INVALID_ARGUMENT', 'mpc-commit needs mpcState and signatures');
+    this.faults.beforeMpcCommitStore?.(m.channel, m.to);
     return { type: 'mpc-stored', version: await this.store(principal, m.channel, m.to, m.mpcState, m.signatures) };
+  }
+
+  /**
+   * mpc-sign's `previous`: the coordinator's latest all-signed state, stored as `account`'s latest
+   * when it is newer than the one held, with mpc-commit's checks (every party's signature, as the
+   * ledger records the parties: FORBIDDEN otherwise; an update, not a final state:
+   * INVALID_ARGUMENT), durably, before the gateway decides on the proposed state. An older or
+   * equal one is ignored unchecked (nothing is stored from it). Runs outside `account`'s lock.
+   */
+  async catchUp(principal: Principal, mpc: string, account: string, previous: AllSigned | undefined): Promise<void> {
+    if (!previous) return;
+    const held = (await this.states.get(mpc, account))?.latest?.state.version ?? -1;
+    if (previous.state.version > held) await this.store(principal, mpc, account, previous.state, previous.signatures);
   }
 
   /**
@@ -137,7 +165,8 @@ export class MultipartyOffchain {
       const held = record.latest?.state.version ?? -1;
       if (state.version <= held) return held;
       const kept = Object.fromEntries(record.parties.map((p) => [p, signatures[p]]));
-      const signed = record.signed && record.signed.version > state.version ? record.signed : state;
+      // A signed final state stays: the gateway signs no update after it (protocol/multiparty-offchain.ts).
+      const signed = record.signed && (record.signed.final || record.signed.version > state.version) ? record.signed : state;
       const paid = requestId === undefined ? record.paid : [...(record.paid ?? []), { requestId, state }].slice(-PAID_REQUESTS_KEPT);
       await this.states.put({ ...record, latest: { state, signatures: kept }, signed, paid });
       return state.version;

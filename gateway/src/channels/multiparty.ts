@@ -3,6 +3,7 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { Principal } from '../identity/store';
 import type { GatewayDb } from '../gateway-db';
 import type { MessageHandlers, OffchainMessenger } from './messenger';
+import type { Faults } from './context';
 import { MultipartyConsents } from './multiparty-consents';
 import { ChannelOffers } from './channel-offers';
 import { Members, MultipartyOffchain, heldView, ledgerState } from './multiparty-offchain';
@@ -70,12 +71,14 @@ export class MultipartyService {
     db: GatewayDb,
     /** k1 and k2 of the paper's W_ij, with which `pay` selects member channels (protocol/multiparty.ts applyPayments). */
     private readonly weights: WeightParams = DEFAULT_WEIGHT_PARAMS,
+    /** Crash points for tests (beforeMpcCommitStore). */
+    faults: Faults = {},
   ) {
     this.consents = new MultipartyConsents(db);
     this.messenger = channels.messenger;
     this.bindings = channels.bindings;
     this.offers = new ChannelOffers(chaincode, this.bindings, this.consents, (principal, id) => channels.onChain(principal, id, 'checkpoint'), (p) => this.messenger.accountIdOf(p));
-    this.offchain = new MultipartyOffchain(chaincode, this.messenger, new MultipartyStates(db));
+    this.offchain = new MultipartyOffchain(chaincode, this.messenger, new MultipartyStates(db), faults);
     this.messenger.on(this.handlers);
   }
 
@@ -152,7 +155,7 @@ export class MultipartyService {
       for (const s of base.channels) members.set(s.channel, { parties: parties[s.channel], version: s.version, balances: s.balances });
       const build = (version: number) => sortedMpcState(applyPayments(version - 1, members, payments, this.weights));
       const agree = async (state: MpcStateJson) => {
-        const signatures = await this.offchain.collect(principal, id, view, state);
+        const signatures = await this.offchain.collect(principal, id, view, state, record.latest);
         await this.offchain.distribute(principal, id, view, state, signatures, requestId);
         return heldView(view, { ...record, latest: { state, signatures }, updatedAt: '' });
       };
@@ -170,16 +173,19 @@ export class MultipartyService {
 
   /**
    * closeMPC: every party signs the latest agreed state (the last off-chain one this gateway holds,
-   * else the ledger's) as final, in parallel; the chaincode applies it to every member channel and
-   * releases them (busy = null).
+   * else the ledger's) as final, in parallel, shown that state with its signatures (mpc-sign
+   * `previous`: a party's gateway that missed its commit stores it first); the chaincode applies
+   * it to every member channel and releases them (busy = null). A party's gateway holding a newer
+   * all-signed state refuses (FAILED_PRECONDITION naming its version): a close never undoes an
+   * update a party holds.
    */
   async close(principal: Principal, id: string): Promise<MultipartyView> {
     const self = this.messenger.accountIdOf(principal);
     return this.offchain.run(id, '', async () => {
       const view = await this.chaincode.evaluate<MultipartyView>(principal, 'channels:getMultiparty', [id]);
-      const { base } = await this.offchain.held(principal, self, id);
+      const { record, base } = await this.offchain.held(principal, self, id);
       const state: MpcStateJson = { ...sortedMpcState(base), final: true };
-      const signatures = await this.offchain.collect(principal, id, view, state);
+      const signatures = await this.offchain.collect(principal, id, view, state, record.latest);
       return this.chaincode.submit<MultipartyView>(principal, 'channels:closeMultiparty', [id, JSON.stringify(state), JSON.stringify(signatures)]);
     });
   }
@@ -224,6 +230,12 @@ export class MultipartyService {
     return heldView(view, await this.offchain.states.get(id, this.messenger.accountIdOf(principal)));
   }
 
+  /** One page of the caller's multiparty channels as the ledger lists them (listMultiparties), each with the latest off-chain state this gateway holds (heldView). */
+  async list(principal: Principal, pageSize: string, bookmark: string): Promise<{ items: MultipartyView[]; bookmark: string }> {
+    const page = await this.chaincode.evaluate<{ records: MultipartyView[]; bookmark: string }>(principal, 'channels:listMultiparties', [pageSize, bookmark]);
+    return { items: await this.offchain.heldViews(page.records, this.messenger.accountIdOf(principal)), bookmark: page.bookmark };
+  }
+
   /** The principal's OPEN channels not bound to a multiparty channel (first 100), at their latest agreed balances (ChannelOffers). */
   openChannelsOf(principal: Principal): Promise<ChannelView[]> {
     return this.offers.openChannelsOf(principal);
@@ -263,9 +275,11 @@ export class MultipartyService {
   }
 
   /**
-   * mpc-sign: signs the multiparty state if the off-chain rules (protocol/multiparty-offchain.ts:
-   * one state per version, over the latest agreed state) and protocol/multiparty.ts (the user's
-   * consent) allow it; an update is remembered as signed, durably, before the answer.
+   * mpc-sign: first stores the coordinator's latest all-signed state (`previous`) when it is newer
+   * than the one held (MultipartyOffchain.catchUp: a commit this gateway missed), then signs the
+   * multiparty state if the off-chain rules (protocol/multiparty-offchain.ts: one state per
+   * version, over the latest agreed state) and protocol/multiparty.ts (the user's consent) allow
+   * it; an update is remembered as signed, durably, before the answer.
    */
   private async agreeSign(principal: Principal, m: ChannelMessage): Promise<OffchainAnswer> {
     const members = this.members(m);
@@ -274,6 +288,7 @@ export class MultipartyService {
     const bytes = mpcBytes(m.channel, state);
     await this.messenger.verify(principal, m.from, bytes, m.signature);
     const requestedBySelf = m.from === m.to;
+    if (!(state.version === 0 && !state.final)) await this.offchain.catchUp(principal, m.channel, m.to, m.previous);
     await this.offchain.run(m.channel, m.to, async () => {
       if (state.version === 0 && !state.final) {
         if ((await this.offchain.states.get(m.channel, m.to))?.latest) throw refuse('FAILED_PRECONDITION', `multiparty channel ${m.channel} is already open`);

@@ -5,11 +5,11 @@ import type { ChaincodeClient } from '../ledger/chaincode';
 import type { MultipartyService } from '../channels/multiparty';
 import type { RoutePaymentService } from '../channels/route-payment';
 import { DEFAULT_CONSENT_SECONDS, MAX_CONSENT_SECONDS } from '../channels/protocol';
-import { AccountId, IdParams, PositiveAmount, RecordId, Timestamp } from './schemas';
+import { AccountId, IdParams, Page, PageQuery, PositiveAmount, RecordId, Timestamp } from './schemas';
 import { IdempotencyHeader, bearer, problems } from './common';
 import { MultipartyRef, PAPER } from './channel-schemas';
 import { registerChaincodeRoutes } from './forward';
-import { act, page } from './rows';
+import { act } from './rows';
 import { paymentRoutes } from './payments';
 
 /**
@@ -41,9 +41,21 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
     async (request, reply) => reply.code(201).send(await multiparty.open(principalOf(request), request.body)),
   );
 
-  registerChaincodeRoutes(app, chaincode, TAG, [
-    page({ url: '/multiparty', fn: 'channels:listMultiparties', summary: "The caller's multiparty channels, one page", operationId: 'listMultiparties', item: MultipartyRef }),
-  ]);
+  app.get(
+    '/multiparty',
+    {
+      schema: {
+        tags: TAG,
+        summary: "The caller's multiparty channels, one page, each with the latest off-chain state your gateway holds",
+        description:
+          'The ledger\'s records of the multiparty channels you are a party to, oldest first; for each one your gateway holds an off-chain state for (OPEN or CLOSING), `version` and `states` are those of the latest state every party signed off-chain, and `ledgerVersion` the version recorded on the ledger, as GET /v1/multiparty/{id} shows them.',
+        operationId: 'listMultiparties', security: bearer,
+        querystring: PageQuery,
+        response: { 200: Page(MultipartyRef), ...problems() },
+      },
+    },
+    async (request) => multiparty.list(principalOf(request), request.query.pageSize ?? '', request.query.bookmark ?? ''),
+  );
 
   app.get(
     '/multiparty/:id',
@@ -110,7 +122,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: {
         tags: TAG,
         summary: 'Settle a multiparty transaction atomically, off-chain (updateMPC)',
-        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves its amount from the payer (from) to the payee (to), through the member channel it names (channel), or else over the member channels this gateway selects by the paper's least Σ W_ij (formula 18, Figure 1; k1 and k2 set per gateway by COVENANT_CHANNEL_WEIGHTS), which may pass through other parties without changing their total. Your gateway builds the next multiparty state (version + 1, every member channel's next version and balances) over the latest one every party signed, every party's gateway signs it (in parallel) and stores it durably before the answer; every member channel moves, or none does. Nothing goes on the ledger: the answer's \`version\` and \`states\` are the new off-chain state, \`ledgerVersion\` the recorded one. A party's gateway signs at most one state per version. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channels join two parties, or a named channel is not between them, 403 a payer did not authorize, 409 not OPEN, or a party's gateway already signed another state of this version or the final state, 422 a member channel lacks the funds. Source: ${PAPER}.`,
+        description: `payments e.g. the paper's mptx {(P1,P3,1),(P2,P3,1),(P4,P3,1)}: each moves its amount from the payer (from) to the payee (to), through the member channel it names (channel), or else over the member channels this gateway selects by the paper's least Σ W_ij (formula 18, Figure 1; k1 and k2 set per gateway by COVENANT_CHANNEL_WEIGHTS), which may pass through other parties without changing their total. Your gateway builds the next multiparty state (version + 1, every member channel's next version and balances) over the latest one every party signed, every party's gateway signs it (in parallel; a gateway that missed the previous state's commit is shown it with every signature and stores it first) and stores it durably before the answer; every member channel moves, or none does. Nothing goes on the ledger: the answer's \`version\` and \`states\` are the new off-chain state, \`ledgerVersion\` the recorded one. A party's gateway signs at most one state per version. A payer other than the caller must have authorized its share at its own gateway. Errors: 400 no member channels join two parties, or a named channel is not between them, 403 a payer did not authorize, 409 not OPEN, or a party's gateway already signed another state of this version or the final state, 422 a member channel lacks the funds. Source: ${PAPER}.`,
         operationId: 'updateMultiparty', security: bearer,
         params: IdParams,
         headers: IdempotencyHeader,
@@ -128,7 +140,7 @@ export const multipartyRoutes: FastifyPluginAsyncTypebox<{ chaincode: ChaincodeC
       schema: {
         tags: TAG,
         summary: 'Close a multiparty channel cooperatively (closeMPC): member channels are released',
-        description: 'Every party\'s gateway signs the latest state every party signed off-chain (the one your gateway holds, else the recorded one) as final; the ledger applies it to every member channel (its balances and versions) and releases them (busy = null): they continue as two-party channels from there. Also ends a unilateral close in its challenge period. Errors: 403 not a party, 404 unknown, 409 CLOSED, or a party\'s gateway holds another latest state.',
+        description: 'Every party\'s gateway signs the latest state every party signed off-chain (the one your gateway holds, else the recorded one) as final, shown that state with every signature (a gateway that missed it stores it first); the ledger applies it to every member channel (its balances and versions) and releases them (busy = null): they continue as two-party channels from there. Also ends a unilateral close in its challenge period. A close never undoes an update a party\'s gateway holds. Errors: 403 not a party, 404 unknown, 409 CLOSED, or a party\'s gateway holds a newer all-signed state (FAILED_PRECONDITION, its detail \"this gateway holds the all-signed version N\").',
         operationId: 'closeMultiparty', security: bearer, params: IdParams, headers: IdempotencyHeader, response: { 200: MultipartyRef, ...problems(403, 404, 409) },
       },
     },

@@ -9,6 +9,8 @@ import { ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 /** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
 export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
   const MpcChannelState = Type.Object({ channel: RecordId, version: Type.Integer({ minimum: 0 }), balances: Pair(Amount) }, { additionalProperties: false });
+  const MpcState = Type.Object({ version: Type.Integer({ minimum: 0 }), channels: Type.Array(MpcChannelState, { maxItems: 100 }), final: Type.Boolean() }, { additionalProperties: false });
+  const Signatures = (description: string) => Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), { maxProperties: 50, description });
   const Message = Type.Object({
     type: Type.Union(MESSAGE_TYPES.map((t) => Type.Literal(t))),
     channel: RecordId,
@@ -19,8 +21,14 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
     at: Type.Optional(Type.String({ maxLength: 40 })),
     members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
-    mpcState: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), channels: Type.Array(MpcChannelState, { maxItems: 100 }), final: Type.Boolean() }, { additionalProperties: false })),
-    signatures: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), { maxProperties: 50, description: "mpc-commit: every party's signature over mpcState, by account" })),
+    mpcState: Type.Optional(MpcState),
+    signatures: Type.Optional(Signatures("mpc-commit: every party's signature over mpcState, by account")),
+    previous: Type.Optional(
+      Type.Object(
+        { state: MpcState, signatures: Signatures("every party's signature over state, by account") },
+        { additionalProperties: false, description: "mpc-sign: the coordinator's latest all-signed multiparty state; a gateway that missed its mpc-commit verifies and stores it before deciding" },
+      ),
+    ),
     signature: Type.String({ maxLength: 200 }),
   });
   app.post(

@@ -17,7 +17,8 @@ import { refuse } from './refusal';
  *   tpc-close  → tpc-agree | reject   (final state for a cooperative close)
  *   tpc-sync   → tpc-state            (the latest state both signed: recovery after a crash)
  *   mpc-query  → mpc-channels         (member channels' states, or the channels open to forwarding)
- *   mpc-sign   → mpc-agree | reject   (a multiparty state)
+ *   mpc-sign   → mpc-agree | reject   (a multiparty state, with the coordinator's latest all-signed
+ *                                      state: the receiver stores it first if it missed its commit)
  *   mpc-commit → mpc-stored | reject  (a multiparty state with every party's signature: stored
  *                                      durably by the receiving gateway before it answers)
  * Channel states are signed over the bytes the chaincode verifies (tpcStateBytes, mpcStateBytes);
@@ -45,6 +46,12 @@ export interface MpcStateJson {
   final: boolean;
 }
 
+/** A multiparty state every party signed: the state and the signatures by account (base64 DER). */
+export interface AllSigned {
+  state: MpcStateJson;
+  signatures: Record<string, string>;
+}
+
 /** Every message type, in the order the API documents them. */
 export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign', 'mpc-commit'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -68,6 +75,12 @@ export interface ChannelMessage {
   mpcState?: MpcStateJson;
   /** mpc-commit: every party's signature over `mpcState`, by account (base64 DER). */
   signatures?: Record<string, string>;
+  /**
+   * mpc-sign: the latest state every party signed that the coordinator holds, with the signatures:
+   * a receiving gateway that missed its mpc-commit verifies and stores it (as an mpc-commit) before
+   * deciding on `mpcState`, and a final state is checked against the newest of it and its own.
+   */
+  previous?: AllSigned;
   signature: string;
 }
 

@@ -16,10 +16,14 @@ import { refuse } from './refusal';
  *   version above its version there;
  * - the final state (cooperative close) is that latest state itself with `final: true` (it
  *   repeats an agreed state, so the one-per-version rule does not hold it back); once it signed a
- *   final state, it signs no further update (that close could otherwise undo it).
+ *   final state, it signs no further update (that close could otherwise undo it). The latest state
+ *   is the newest the gateway holds after storing the one the coordinator shows (mpc-sign
+ *   `previous`): a close never undoes an update some party's gateway holds, and one that missed
+ *   an update's mpc-commit learns it from the close proposal instead of refusing it.
  * Pure; amounts are minor units as decimal strings.
  */
 
+const HOLDS = 'this gateway holds the all-signed version';
 const CONFLICT = 'this gateway already signed another state of version';
 const CONFLICT_END = 'and signs at most one state per version';
 const CONFLICT_PATTERN = new RegExp(`${CONFLICT} (\\d+) ${CONFLICT_END}`);
@@ -33,12 +37,6 @@ export function conflictingVersion(err: unknown): number | undefined {
   const detail = (err as { detail?: unknown } | undefined)?.detail;
   const match = typeof detail === 'string' ? CONFLICT_PATTERN.exec(detail) : null;
   return match ? Number(match[1]) : undefined;
-}
-
-/** A state every party signed: the state and the signatures by account (base64 DER). */
-export interface AllSigned {
-  state: MpcStateJson;
-  signatures: Record<string, string>;
 }
 
 const sameChannels = (a: MpcStateJson, b: MpcStateJson): boolean =>
@@ -61,7 +59,8 @@ export function sortedMpcState(s: MpcStateJson): MpcStateJson {
 /**
  * FAILED_PRECONDITION (INVALID_ARGUMENT for a wrong channel list) unless a gateway may sign
  * `state` of `mpc` over `base` (the latest all-signed state it holds, or the recorded one) having
- * signed `signed` last (see the module comment).
+ * signed `signed` last (see the module comment). A final state other than `base` is refused with
+ * a detail naming the version it holds ("this gateway holds the all-signed version N").
  */
 export function checkSignable(mpc: string, base: MpcStateJson, signed: MpcStateJson | undefined, state: MpcStateJson): void {
   const proposed = sortedMpcState(state);
@@ -71,7 +70,7 @@ export function checkSignable(mpc: string, base: MpcStateJson, signed: MpcStateJ
   }
   if (proposed.final) {
     if (proposed.version !== held.version || !sameChannels(proposed, held)) {
-      throw refuse('FAILED_PRECONDITION', `the final state of ${mpc} must be the latest state every party signed (version ${held.version})`);
+      throw refuse('FAILED_PRECONDITION', `the final state of ${mpc} (version ${proposed.version}) is not the latest state every party signed: ${HOLDS} ${held.version}`);
     }
     return;
   }
