@@ -3,13 +3,16 @@
  * Tables 2-4, Figures 5-7) with the paper's W heuristic and Covenant's multipath router on the
  * same workloads.
  *
- *   npx tsx test/bench/channel-sim/run.ts [--seed N] [--quick] [--topology ws|ba] [--window]
+ *   npx tsx test/bench/channel-sim/run.ts [--seed N] [--quick] [--topology ws|ba] [--window] [--wait D] [--check]
  *
  * --seed N      master seed (default 1); every topology, deposit and payment stream derives from it
  * --quick       N = 100 and 300 only, hub section at N = 10 and 50 (about a quarter of the work)
  * --topology    ws: connected Watts-Strogatz, k = 4, p = 0.2 (default); ba: Barabási-Albert, m = 2
  * --window      print the success ratio of each window of 500 payments instead of the cumulative one
- * --check       exit with status 1 if ours is below W in any cell of the random-topology tables
+ * --wait D      add the column "ours+wait": ours, with a payment it cannot carry now kept in a queue
+ *               and retried until D later payments have arrived (./queue-sim; smallest first)
+ * --check       exit with status 1 if ours (with --wait: ours+wait) is below W in any cell of the
+ *               random-topology tables
  *
  * See README.md beside this file for the generator, distributions and a recorded run.
  * test/bench/figures/make.ts imports {@link runSimulator} and draws the same figures as SVG.
@@ -18,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { routeByWeight, routeMultipath } from '../../../gateway/src/channels/routing';
 import { Rng } from './prng';
+import { simulateWithWaiting } from './queue-sim';
 import { type Demand, type SimResult, type SimRouter, type Workload, drawDeposits, drawPayments, scaleDeposits, simulate, totalDeposits, UNIT } from './simulate';
 import { type Edge, barabasiAlbert, connectedWattsStrogatz, hubAndSpoke } from './topology';
 
@@ -42,10 +46,12 @@ interface Args {
   topology: 'ws' | 'ba';
   window: boolean;
   check: boolean;
+  /** --wait D: the deadline of the ours+wait column, in later payments; null: no such column. */
+  wait: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: 1, quick: false, topology: 'ws', window: false, check: false };
+  const args: Args = { seed: 1, quick: false, topology: 'ws', window: false, check: false, wait: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--seed') {
@@ -54,6 +60,10 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--quick') args.quick = true;
     else if (a === '--window') args.window = true;
     else if (a === '--check') args.check = true;
+    else if (a === '--wait') {
+      args.wait = Number(argv[++i]);
+      if (!Number.isInteger(args.wait) || args.wait < 1) throw new Error('--wait needs a positive integer');
+    }
     else if (a === '--topology') {
       const t = argv[++i];
       if (t !== 'ws' && t !== 'ba') throw new Error('--topology is ws or ba');
@@ -179,21 +189,24 @@ export function runSimulator(argv: string[], print = true): SimulatorFigures {
   say(`topology: ${args.topology === 'ws' ? 'connected Watts-Strogatz (k = 4, p = 0.2)' : 'Barabasi-Albert (m = 2)'}; each party of each channel deposits U{${DEPOSITS.minUnits}..${DEPOSITS.maxUnits}} units (1 unit = ${UNIT} minor units)`);
   say(`payments: amount uniform in [0.01, A) units; payer/payee 'skewed' (exponential send and receive weights) or 'uniform'`);
   say(`routers: W = the paper's least-Σ W_ij single path (k1 = k2 = 0.5); ours = capacity-aware multipath (min-cost flow), same payments`);
+  if (args.wait !== null) say(`ours+wait = ours, a payment it cannot carry now waits in a queue (smallest first) and is retried after each later payment until ${args.wait} more have arrived; counted at n if it arrived and was delivered by payment n`);
   say(`paper: ${paper ? path.relative(process.cwd(), paper.file) : 'paper-tables.json not found (set COVENANT_SHARED_DIR); paper columns show -'}`);
   say(`metric: ${metric}`);
   say(`value%: value delivered / value attempted over all ${CHECKPOINTS[CHECKPOINTS.length - 1]} payments (the paper reports counts only)`);
-  say(`'<' after ours: ours is below W in that cell`);
+  say(args.wait !== null ? `'<' after ours or wait: that column is below W in that cell` : `'<' after ours: ours is below W in that cell`);
 
   // Per demand: one tally per amount class (cumulative ratios at every checkpoint and N), then one
   // for value% (per N and class).
   const tallies = new Map<Demand, Tally[]>(DEMANDS.map((d) => [d, [...CLASSES, null].map(() => ({ better: 0, worse: 0, equal: 0 }))]));
+  const waitTallies = new Map<Demand, Tally[]>(DEMANDS.map((d) => [d, [...CLASSES, null].map(() => ({ better: 0, worse: 0, equal: 0 }))]));
   const nets = new Map(nodes.map((n) => [n, network(args, n)]));
 
   for (const cls of CLASSES) {
     say();
     say(`Payment amount < ${cls.below} units (paper ${cls.table}): ${metric}`);
-    say('                ' + nodes.map((n) => `N = ${n}`.padStart(11).padEnd(20)).join(''));
-    say('demand   n      ' + nodes.map(() => ' paper     W  ours ').join(' '));
+    const waitHead = args.wait !== null ? '  wait ' : '';
+    say('                ' + nodes.map((n) => `N = ${n}`.padStart(11 + (waitHead ? 4 : 0)).padEnd(20 + waitHead.length)).join(''));
+    say('demand   n      ' + nodes.map(() => ' paper     W  ours ' + waitHead).join(' '));
     for (const demand of DEMANDS) {
       const cols = nodes.map((n) => {
         const net = nets.get(n) as { edges: Edge[]; deposits: [bigint, bigint][] };
@@ -203,17 +216,23 @@ export function runSimulator(argv: string[], print = true): SimulatorFigures {
         const t = tallies.get(demand) as Tally[];
         tallyInto(t[CLASSES.indexOf(cls)], rw.ratios, ro.ratios);
         tallyInto(t[CLASSES.length], [rw.valueRatio], [ro.valueRatio]);
-        return { n, w: rw, ours: ro };
+        const rq = args.wait !== null ? simulateWithWaiting(w, { kind: 'ours' }, { deadline: args.wait, order: 'smallest' }, CHECKPOINTS) : null;
+        if (rq) {
+          const tq = waitTallies.get(demand) as Tally[];
+          tallyInto(tq[CLASSES.indexOf(cls)], rw.ratios, rq.ratios);
+          tallyInto(tq[CLASSES.length], [rw.valueRatio], [rq.valueRatio]);
+        }
+        return { n, w: rw, ours: ro, wait: rq };
       });
       for (const c of cols) {
-        const series: [string, (number | null)[]][] = [['paper', CHECKPOINTS.map((after) => paperValue(paper?.data ?? null, cls.key, c.n, after))], ['W', shown(c.w, args.window)], ['ours', shown(c.ours, args.window)]];
+        const series: [string, (number | null)[]][] = [['paper', CHECKPOINTS.map((after) => paperValue(paper?.data ?? null, cls.key, c.n, after))], ['W', shown(c.w, args.window)], ['ours', shown(c.ours, args.window)], ...(c.wait ? [['ours+wait', shown(c.wait, args.window)] as [string, number[]]] : [])];
         for (const [name, values] of series) values.forEach((ratio, i) => ratio !== null && figures.success.push({ demand, amountBelow: cls.below, n: c.n, payments: CHECKPOINTS[i], series: name, ratio }));
       }
       CHECKPOINTS.forEach((after, i) => {
-        const cells = cols.map((c) => f1(paperValue(paper?.data ?? null, cls.key, c.n, after)) + f1(shown(c.w, args.window)[i]) + vsW(shown(c.ours, args.window)[i], shown(c.w, args.window)[i]));
+        const cells = cols.map((c) => f1(paperValue(paper?.data ?? null, cls.key, c.n, after)) + f1(shown(c.w, args.window)[i]) + vsW(shown(c.ours, args.window)[i], shown(c.w, args.window)[i]) + (c.wait ? vsW(shown(c.wait, args.window)[i], shown(c.w, args.window)[i]) : ''));
         say(`${(i === 0 ? demand : '').padEnd(8)} ${String(after).padStart(4)}  ` + cells.join(' '));
       });
-      say(`${''.padEnd(8)} value%` + cols.map((c) => '     -' + f1(c.w.valueRatio) + vsW(c.ours.valueRatio, c.w.valueRatio)).join(' '));
+      say(`${''.padEnd(8)} value%` + cols.map((c) => '     -' + f1(c.w.valueRatio) + vsW(c.ours.valueRatio, c.w.valueRatio) + (c.wait ? vsW(c.wait.valueRatio, c.w.valueRatio) : '')).join(' '));
     }
   }
 
@@ -249,12 +268,17 @@ export function runSimulator(argv: string[], print = true): SimulatorFigures {
   say('          ' + CLASSES.map((c) => `< ${c.below}`.padEnd(12)).join('') + 'value%');
   const cell = (t: Tally) => `${t.better} / ${t.worse} / ${t.equal}`.padEnd(12);
   for (const [demand, t] of tallies) say(`  ${demand.padEnd(8)}` + t.map(cell).join(''));
+  if (args.wait !== null) {
+    say(`ours+wait (D = ${args.wait}) against W, cells better / worse / equal:`);
+    for (const [demand, t] of waitTallies) say(`  ${demand.padEnd(8)}` + t.map(cell).join(''));
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   say(`run time ${seconds.toFixed(1)} s`);
   if (print) process.stdout.write(out.map((l) => l.trimEnd()).join('\n') + '\n');
-  const below = [...tallies.values()].flat().reduce((s, t) => s + t.worse, 0);
+  const checked = args.wait !== null ? waitTallies : tallies;
+  const below = [...checked.values()].flat().reduce((s, t) => s + t.worse, 0);
   if (args.check && below > 0) {
-    process.stderr.write(`--check: ours is below W in ${below} cells of the random-topology tables\n`);
+    process.stderr.write(`--check: ${args.wait !== null ? 'ours+wait' : 'ours'} is below W in ${below} cells of the random-topology tables\n`);
     process.exitCode = 1;
   }
   return figures;
