@@ -8,6 +8,8 @@ import { MultipartyService } from './channels/multiparty';
 import { watchMultipartyRegistrations } from './channels/multiparty-watch';
 import { RoutePaymentService } from './channels/route-payment';
 import { RouteJournal } from './channels/route-journal';
+import { PendingPaymentService } from './channels/pending-payments';
+import { PendingPaymentStore } from './channels/pending-store';
 import { OffchainStore } from './channels/offchain-store';
 import { PeerDirectory } from './channels/peers';
 import { PeerTransport } from './channels/transport';
@@ -21,6 +23,9 @@ import { buildPrivateWallet } from './privacy/compose';
 import { privacyReady } from '@covenant/chaincode/dist/privacy/group';
 import type { WalletSigner } from './privacy/wallet-signer';
 import type { WeightParams } from './channels/routing';
+
+/** How long closing the app waits for a retry of waiting payments in progress. */
+const CLOSE_WAIT_MS = 10_000;
 
 /** What the gateway's services are built from. */
 export interface ServiceOptions {
@@ -55,7 +60,8 @@ export const services = fp<ServiceOptions>(
   async (app, options) => {
     const chaincode = new ChaincodeClient(options.ledger, options.faults);
     const peers = options.peers ?? new PeerDirectory();
-    const channels = new ChannelService(chaincode, options.identities, new OffchainStore(options.gatewayDb), peers, options.faults);
+    const offchainStore = new OffchainStore(options.gatewayDb);
+    const channels = new ChannelService(chaincode, options.identities, offchainStore, peers, options.faults);
     const multiparty = new MultipartyService(chaincode, channels, options.gatewayDb, options.channelWeights, options.faults);
     // One kept-alive pool (PeerTransport, as channels use) for the other gateway-to-gateway
     // requests: the scrip inboxes of issuers, and the relay routes of private payments.
@@ -67,8 +73,20 @@ export const services = fp<ServiceOptions>(
     app.decorate('chaincode', chaincode);
     app.decorate('channels', channels);
     app.decorate('multiparty', multiparty);
-    const routePayments = new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p), new RouteJournal(options.gatewayDb), (name) => options.identities.principals.find((p) => p.name === name), options.faults);
+    const principalNamed = (name: string) => options.identities.principals.find((p) => p.name === name);
+    const routePayments = new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p), new RouteJournal(options.gatewayDb), principalNamed, options.faults);
     app.decorate('routePayments', routePayments);
+    // Routed payments that wait for liquidity: retried when one of the payer's channels changes here
+    // and every few seconds, from when the gateway is ready until it closes.
+    const pendingPayments = new PendingPaymentService(routePayments, new PendingPaymentStore(options.gatewayDb), (p) => channels.accountIdOf(p), principalNamed, (p) => multiparty.openChannelsOf(p), app.log, options.faults);
+    offchainStore.onChange((party) => pendingPayments.changed(party));
+    app.decorate('pendingPayments', pendingPayments);
+    const waiting = new AbortController();
+    let retrying: Promise<void> = Promise.resolve();
+    app.addHook('onReady', async () => {
+      await pendingPayments.load();
+      retrying = pendingPayments.run(waiting.signal);
+    });
     // Routes a stop left open are closed once the gateway is up (its peers may be starting too),
     // retried for a few minutes while a party's gateway cannot answer yet, stopped by the close.
     const resuming = new AbortController();
@@ -93,6 +111,9 @@ export const services = fp<ServiceOptions>(
       : Promise.resolve();
     app.addHook('onClose', async () => {
       resuming.abort();
+      waiting.abort();
+      // A retry in progress ends its attempt (journaled: a stop mid-route is settled at the next start); bounded.
+      await Promise.race([retrying, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
       watching.abort();
       await watched;
       await privateWallet.sealer.stop();
@@ -121,6 +142,8 @@ declare module 'fastify' {
     multiparty: MultipartyService;
     /** Payments routed over a path of channels. */
     routePayments: RoutePaymentService;
+    /** Routed payments that wait for liquidity until a deadline (POST /v1/payments with waitSeconds). */
+    pendingPayments: PendingPaymentService;
     /** The customer side of scrip payments: wallets, holder keys, the flows of seeds/001 s. 6. */
     scripCustomer: ScripCustomer;
     /** The scrip protocol's issuer side: the broker and vendor identities this gateway holds. */

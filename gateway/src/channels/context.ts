@@ -15,6 +15,8 @@ export interface Faults {
    * would: no close, the route journal as written.
    */
   afterRouteStep?: (multiparty: string, stage: 'opened' | 'paid' | 'failed') => void;
+  /** Called after a waiting payment is stored, before the request is answered 202: a crash point (pending-payments.ts). */
+  afterPendingStored?: (id: string) => void;
   /**
    * Called when an mpc-commit for `account` arrives, before the state is verified and stored: a
    * throw answers it as a crash there would (nothing stored), the gateway missing that commit.

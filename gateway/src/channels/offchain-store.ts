@@ -99,6 +99,8 @@ export class OffchainStore {
   private readonly commits: GroupCommit;
   /** Channel records by key, least recently used first. */
   private readonly cached = new Map<string, OffchainChannel>();
+  /** Called after each channel record is written (see {@link onChange}). */
+  private readonly listeners: ((party: string, channel: string) => void)[] = [];
 
   constructor(db: GatewayDb) {
     this.commits = new GroupCommit(db);
@@ -127,6 +129,17 @@ export class OffchainStore {
     const value: OffchainChannel = { ...channel, updatedAt: new Date().toISOString() };
     await this.commits.write([{ type: 'put', sublevel: this.channels, key, value }]);
     this.remember(key, value);
+    for (const listener of this.listeners) listener(channel.parties[channel.self], channel.id);
+  }
+
+  /**
+   * Calls `listener(party, channel)` after each write of `party`'s record of `channel` (an
+   * opening, an off-chain payment sent or received, a binding to or release from a multiparty
+   * channel): what `party` can pay may have changed. Listeners must not throw or block (the
+   * waiting payments' retry, pending-payments.ts, only marks the party).
+   */
+  onChange(listener: (party: string, channel: string) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Keeps `value` as the most recently used record of `key`. */

@@ -91,13 +91,18 @@ export class RoutePaymentService {
     );
   }
 
-  /** Routes and settles `amount` (minor units) from the caller to `to`; INSUFFICIENT_FUNDS when no route can carry it, INVALID_ARGUMENT when the payee is a direct counterparty. */
-  async pay(principal: Principal, to: string, amount: bigint, router: RouterName): Promise<RoutedPayment> {
+  /**
+   * Routes and settles `amount` (minor units) from the caller to `to`; INSUFFICIENT_FUNDS when no
+   * route can carry it, INVALID_ARGUMENT when the payee is a direct counterparty. `key` names the
+   * attempt in place of the idempotent request's id (a waiting payment's retry,
+   * pending-payments.ts): a route begun under the same key is answered, never routed again.
+   */
+  async pay(principal: Principal, to: string, amount: bigint, router: RouterName, key?: string): Promise<RoutedPayment> {
     const self = this.accountIdOf(principal);
-    const requestId = journalContext.getStore()?.requestId;
+    const requestId = key ?? journalContext.getStore()?.requestId;
     if (requestId !== undefined && (await this.journal.get(routeId(requestId)))) return this.answerRepeat(principal, routeId(requestId));
     const graph = await this.knownGraph(principal);
-    const route: RouteResult = router === 'weight' ? routeByWeight(graph, self, to, amount) : routeMultipath(graph, self, to, amount);
+    const route = findRoute(graph, self, to, amount, router);
     if (!route.ok) throw refuse(route.reason === 'INVALID_ARGUMENT' ? 'INVALID_ARGUMENT' : 'INSUFFICIENT_FUNDS', `no route: ${route.reason}: ${route.detail}`);
     const hops = new Map<string, MultipartyPayment>();
     const parties = new Set<string>();
@@ -134,6 +139,11 @@ export class RoutePaymentService {
     const closed = await this.settle(principal, id, refusalOf(refusal));
     if (closed.outcome === 'paid') return answerOf(id, closed);
     throw refusal ?? new Error(`route ${id} closed at its opening state after its update was agreed`);
+  }
+
+  /** The route begun under `key` (an attempt key given to {@link pay}), if one was: its stage and, once closed, its outcome. */
+  routeOf(key: string): Promise<RouteEntry | undefined> {
+    return this.journal.get(routeId(key));
   }
 
   /**
@@ -231,6 +241,11 @@ export class RoutePaymentService {
       return (await this.journal.close(id, paid ? 'paid' : 'unpaid', paid ? undefined : refusal))!;
     });
   }
+}
+
+/** The route `router` finds for `amount` (minor units) from `self` to `to` over `graph` (default weights), or why there is none. */
+export function findRoute(graph: ChannelGraph, self: string, to: string, amount: bigint, router: RouterName): RouteResult {
+  return router === 'weight' ? routeByWeight(graph, self, to, amount) : routeMultipath(graph, self, to, amount);
 }
 
 /**

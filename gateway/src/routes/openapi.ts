@@ -6,6 +6,7 @@ import { Account, Escrow } from './schemas';
 import { EncryptionKeyView } from '@covenant/chaincode';
 import { dbcsSchemas } from './dbcs-schemas';
 import { scripSchemas } from './scrip-schemas';
+import { paymentSchemas } from './payment-schemas';
 import { Channel, Multiparty } from './channels';
 import { documentRoutes } from './common';
 
@@ -27,6 +28,7 @@ export const openapi = fp(
     app.addSchema(Multiparty);
     for (const schema of dbcsSchemas) app.addSchema(schema);
     for (const schema of scripSchemas) app.addSchema(schema);
+    for (const schema of paymentSchemas) app.addSchema(schema);
 
     app.addHook('onRoute', documentRoutes());
     await app.register(swagger, {
