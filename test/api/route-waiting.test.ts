@@ -146,6 +146,28 @@ describe('routed payments that wait for liquidity', () => {
     expect(await both()).toEqual([['36', '24'], ['27', '3']]);
   }, 90_000);
 
+  test("a payer's gateway stopped in the middle of a retry pays the waiting payment once, never twice", async () => {
+    const res = await wait('6', 120);
+    expect(res.status).toBe(202);
+    // The retry's route stops after its update is agreed, before its close: as a crash there would.
+    let crashed = false;
+    await gw.restart('Org1MSP', {
+      afterRouteStep: (_route: string, stage: string) => {
+        if (stage !== 'paid' || crashed) return;
+        crashed = true;
+        throw new Error('crash after the route paid');
+      },
+    });
+    // Liquidity for the payment twice over: a second route would find it.
+    await liquidity('12');
+    for (let i = 0; i < 100 && !crashed; i++) await sleep(100);
+    expect(crashed).toBe(true);
+    await gw.restart('Org1MSP');
+    expect(await settled(res.body.id)).toMatchObject({ status: 'PAID', amount: '6' });
+    await sleep(2_500);
+    expect(await both()).toEqual([['30', '30'], ['21', '9']]);
+  }, 90_000);
+
   test('another user cannot read, list or cancel a waiting payment (404)', async () => {
     const res = await wait('50', 60);
     expect(res.status).toBe(202);
