@@ -229,7 +229,7 @@ export class PendingPaymentService {
       paid = await journalContext.exit(() => this.routed.pay(principal, record.to, BigInt(record.amount), record.router, key));
     } catch (err) {
       const begun = await this.routed.routeOf(key);
-      const refusal = err instanceof ChannelRefusal ? { code: err.code, detail: err.detail } : { code: 'UNAVAILABLE', detail: (err as Error).message };
+      const refusal = err instanceof ChannelRefusal ? { code: err.code, detail: err.detail } : { code: 'LEDGER_UNAVAILABLE', detail: (err as Error).message };
       // Only a route closed unpaid frees the key for the next attempt: one paid is answered as paid.
       const closedUnpaid = begun?.stage === 'closed' && begun.outcome === 'unpaid';
       const next = { ...record, attempt: closedUnpaid ? record.attempt + 1 : record.attempt, lastRefusal: refusal };
