@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { FastifyBaseLogger } from 'fastify';
 import type { ChannelView } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
 import { IDEMPOTENCY_TTL_MS, journalContext } from '../ledger/journal';
 import type { Faults } from './context';
+import type { WarnLog } from './multiparty-watch';
 import { KeyedLocks } from './locks';
 import { ChannelRefusal, refuse } from './protocol';
 import { findRoute, RoutedPayment, RoutePaymentService, RouterName } from './route-payment';
@@ -76,7 +76,7 @@ export class PendingPaymentService {
     private readonly principalNamed: (name: string) => Principal | undefined,
     /** The caller's open two-party channels (to refuse a payee that is a direct counterparty). */
     private readonly ownChannels: (p: Principal) => Promise<ChannelView[]>,
-    private readonly log?: FastifyBaseLogger,
+    private readonly log?: WarnLog,
     private readonly faults: Faults = {},
   ) {}
 
