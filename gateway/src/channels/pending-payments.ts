@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleepFor } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
 import type { ChannelView } from '@covenant/chaincode';
 import type { Principal } from '../identity/store';
-import { IDEMPOTENCY_TTL_MS, journalContext } from '../ledger/journal';
+import { IDEMPOTENCY_TTL_MS, journalContext, requestScopedId } from '../ledger/journal';
 import type { Faults } from './context';
 import type { WarnLog } from './multiparty-watch';
 import { KeyedLocks } from './locks';
+import { abortableSleep } from './abortable-sleep';
 import { ChannelRefusal, refuse } from './protocol';
 import { findRoute, RoutedPayment, RoutePaymentService, RouterName } from './route-payment';
 import type { PendingPaymentRecord, PendingPaymentStore, PendingStatus } from './pending-store';
@@ -179,7 +179,7 @@ export class PendingPaymentService {
         if (!full && ![...records.values()].some((r) => accounts.has(r.from))) continue;
         await this.retry(payer, signal).catch((err) => this.log?.warn({ err, payer }, 'retrying waiting payments failed'));
       }
-      await sleep(MIN_PASS_GAP_MS, signal);
+      await abortableSleep(MIN_PASS_GAP_MS, signal);
     }
   }
 
@@ -331,8 +331,7 @@ function smallestFirst(a: PendingPaymentRecord, b: PendingPaymentRecord): number
 
 /** The payment's id: derived from the idempotent request's id when there is one (a repeat finds it), else random. */
 function pendingId(requestId: string | undefined): string {
-  const source = requestId !== undefined ? `request|${requestId}` : randomBytes(16).toString('hex');
-  return `pay-${createHash('sha256').update(source).digest('hex').slice(0, 24)}`;
+  return requestId !== undefined ? requestScopedId('pay', requestId) : `pay-${randomBytes(12).toString('hex')}`;
 }
 
 /** The route key of the record's current attempt (RoutePaymentService.pay's `key`). */
@@ -345,7 +344,3 @@ function viewOf(r: PendingPaymentRecord): PendingPaymentView {
   return { id, status, to, amount, router, createdAt, deadline, multiparty, parts, paidAt, finishedAt, lastRefusal };
 }
 
-/** Waits `ms`, or less if `signal` aborts (never rejects). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return sleepFor(ms, undefined, { signal }).catch(() => undefined);
-}

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Principal } from '../identity/store';
 import type { ChannelView, MultipartyView } from '@covenant/chaincode';
 import type { MultipartyService } from './multiparty';
 import { ChannelRefusal, MultipartyPayment, refuse } from './protocol';
-import { IDEMPOTENCY_TTL_MS, journalContext } from '../ledger/journal';
+import { IDEMPOTENCY_TTL_MS, journalContext, requestScopedId } from '../ledger/journal';
 import { KeyedLocks } from './locks';
+import { abortableSleep } from './abortable-sleep';
 import { LedgerUnavailableError } from '../ledger/port';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import { ChannelGraph, RouteResult, routeByWeight, routeMultipath } from './routing';
 import type { RouteEntry, RouteJournal, RoutePart } from './route-journal';
 import type { Faults } from './context';
@@ -118,7 +118,7 @@ export class RoutePaymentService {
     if (channels.length === 1) {
       throw refuse('INVALID_ARGUMENT', `the payee shares channel ${channels[0]} with the payer: pay through it (POST /v1/channels/${channels[0]}/payments)`);
     }
-    const id = routeId(requestId, `${self}|${to}|${amount}|${Date.now()}|${Math.random()}`);
+    const id = routeId(requestId);
     const parts = route.parts.map((p) => ({ amount: p.amount.toString(), path: p.path.map((h) => ({ channel: h.channel, from: h.from, to: h.to })) }));
     await this.journal.begin(id, { payer: principal.name, to, amount: amount.toString(), router, parts });
     try {
@@ -178,7 +178,7 @@ export class RoutePaymentService {
     let left: string[] = [];
     await this.journal.purge(Date.now() - IDEMPOTENCY_TTL_MS);
     for (let pass = 0; pass < RESUME_PASSES && !signal?.aborted; pass++) {
-      if (pass > 0) await sleep(RESUME_RETRY_MS, signal);
+      if (pass > 0) await abortableSleep(RESUME_RETRY_MS, signal);
       left = [];
       for (const [id, entry] of await this.journal.pending()) {
         const principal = this.principalNamed(entry.payer);
@@ -253,8 +253,8 @@ export function findRoute(graph: ChannelGraph, self: string, to: string, amount:
  * (TransactionJournal.requestId) when there is one, so a repeat finds the route its first run
  * began; else from `unique`.
  */
-function routeId(requestId: string | undefined, unique = ''): string {
-  return `route-${createHash('sha256').update(requestId !== undefined ? `request|${requestId}` : unique).digest('hex').slice(0, 24)}`;
+function routeId(requestId: string | undefined): string {
+  return requestId !== undefined ? requestScopedId('route', requestId) : `route-${randomBytes(12).toString('hex')}`;
 }
 
 /** The stable code and detail of a channel refusal, kept to answer a repeat with it; undefined for other errors (a repeat then answers as for a stop). */
@@ -262,10 +262,6 @@ function refusalOf(err: unknown): RouteEntry['refusal'] {
   return err instanceof ChannelRefusal && !err.transient ? { code: err.code, detail: err.detail } : undefined;
 }
 
-/** Waits `ms`, or less if `signal` aborts (never rejects). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return sleepFor(ms, undefined, { signal }).catch(() => undefined);
-}
 
 function answerOf(id: string, entry: RouteEntry): RoutedPayment {
   return { to: entry.to, amount: entry.amount, router: entry.router as RouterName, multiparty: id, parts: entry.parts };

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { Ledger, PreparedTransaction, SigningIdentity, SubmitOptions, SubmitResult } from './port';
 
 /**
@@ -7,6 +8,15 @@ import type { Ledger, PreparedTransaction, SigningIdentity, SubmitOptions, Submi
  * (a routed payment's outcome, channels/route-journal.ts) is kept as long.
  */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+/**
+ * An id for work an idempotent request starts outside the ledger (a routed payment's multiparty
+ * channel, a waiting payment): `prefix-` and 24 hex of SHA-256 over the request's id, the same on
+ * every repeat of the request, so the repeat finds the work its first run began.
+ */
+export function requestScopedId(prefix: string, requestId: string): string {
+  return `${prefix}-${createHash('sha256').update(`request|${requestId}`).digest('hex').slice(0, 24)}`;
+}
 
 /** One transaction a request recorded before sending it: the prepared transaction and its function. */
 export interface JournalEntry extends PreparedTransaction {
