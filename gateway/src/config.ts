@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Limits } from './http/limits';
 import { DEFAULT_WEIGHT_PARAMS, type WeightParams } from './channels/routing';
+import { DEFAULT_HTLC_TIMING, type HtlcTiming } from './channels/htlc-timing';
 
 /**
  * Gateway settings from flags and environment (flags win):
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   ringSize?: number;
   /** k1 and k2 of the paper's channel weight W_ij (default 0.5 each). */
   channelWeights?: WeightParams;
+  /** Timing of routed payments settled by HTLCs (default DEFAULT_HTLC_TIMING; --htlc-delta sets `deltaMs`). */
+  htlcTiming?: Partial<HtlcTiming>;
 }
 
 export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
@@ -52,6 +55,12 @@ export const DEFAULT_DATA_DIR = resolve(__dirname, '..', '..', '.covenant');
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}
+
+function htlcDelta(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 60 || n > 86_400) throw new InvalidArgumentError('must be an integer 60-86400 (seconds)');
   return n;
 }
 
@@ -107,6 +116,7 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     .option('--request-timeout <ms>', 'ms to receive a whole request', positive, env.COVENANT_REQUEST_TIMEOUT_MS ? positive(env.COVENANT_REQUEST_TIMEOUT_MS) : 30_000)
     .option('--signer-url <url>', 'signer process for private-payment keys', env.COVENANT_SIGNER_URL ?? '')
     .option('--ring-size <n>', 'ring size of private spends (2-64)', ringSize, env.COVENANT_RING_SIZE ? ringSize(env.COVENANT_RING_SIZE) : 11)
+    .option('--htlc-delta <seconds>', 'seconds between the expiries of successive HTLCs of a routed payment (60-86400)', htlcDelta, env.COVENANT_HTLC_DELTA_SECONDS ? htlcDelta(env.COVENANT_HTLC_DELTA_SECONDS) : DEFAULT_HTLC_TIMING.deltaMs / 1000)
     .option('--channel-weights <list>', 'k1=N,k2=N of the channel weight W inside multiparty channels', parseChannelWeights, parseChannelWeights(env.COVENANT_CHANNEL_WEIGHTS ?? ''))
     .exitOverride()
     .parse(argv);
@@ -124,5 +134,6 @@ export function loadConfig(argv: string[] = process.argv, env: NodeJS.ProcessEnv
     ...(o.signerUrl ? { signer: { url: o.signerUrl, token: env.COVENANT_SIGNER_TOKEN, tokenFile: env.COVENANT_SIGNER_TOKEN_FILE } } : {}),
     ringSize: o.ringSize,
     channelWeights: o.channelWeights,
+    htlcTiming: { deltaMs: o.htlcDelta * 1000 },
   };
 }

@@ -11,6 +11,11 @@ import { RouteJournal } from './channels/route-journal';
 import { PendingPaymentService } from './channels/pending-payments';
 import { PendingPaymentStore } from './channels/pending-store';
 import { OffchainStore } from './channels/offchain-store';
+import { HtlcStore } from './channels/htlc-store';
+import { HtlcSteps } from './channels/htlc-steps';
+import { DEFAULT_HTLC_TIMING, type HtlcTiming } from './channels/htlc-timing';
+import { HtlcRelay } from './channels/htlc-relay';
+import { HtlcPayments } from './channels/htlc-payments';
 import { PeerDirectory } from './channels/peers';
 import { PeerTransport } from './channels/transport';
 import { CertificateCache } from './channels/certificates';
@@ -48,6 +53,8 @@ export interface ServiceOptions {
   ringSize?: number;
   /** k1 and k2 of the channel weight W with which multiparty payments select member channels (default 0.5 each). */
   channelWeights?: WeightParams;
+  /** Timing of routed payments settled by HTLCs, over DEFAULT_HTLC_TIMING. */
+  htlcTiming?: Partial<HtlcTiming>;
 }
 
 /**
@@ -76,6 +83,20 @@ export const services = fp<ServiceOptions>(
     const principalNamed = (name: string) => options.identities.principals.find((p) => p.name === name);
     const routePayments = new RoutePaymentService(multiparty, (p) => channels.accountIdOf(p), new RouteJournal(options.gatewayDb), principalNamed, options.faults);
     app.decorate('routePayments', routePayments);
+    // Routed payments settled off-chain by HTLCs: the payer's side, and the relay that decides
+    // for this gateway's users as payees and intermediaries, with its watch.
+    const htlcTiming: HtlcTiming = { ...DEFAULT_HTLC_TIMING, ...options.htlcTiming };
+    const htlcStore = new HtlcStore(options.gatewayDb);
+    const htlcSteps = new HtlcSteps(channels);
+    const htlcPayments = new HtlcPayments(channels, (p) => routePayments.knownGraph(p), htlcStore, htlcSteps, htlcTiming, options.faults);
+    const htlcRelay = new HtlcRelay(channels, chaincode, htlcStore, htlcSteps, htlcTiming, (...settled) => htlcPayments.settled(...settled), app.log, options.faults);
+    channels.setHtlcPolicy(htlcRelay);
+    app.decorate('htlcPayments', htlcPayments);
+    const htlcWatching = new AbortController();
+    let htlcWatches: Promise<unknown> = Promise.resolve();
+    app.addHook('onReady', () => {
+      htlcWatches = Promise.all([htlcRelay.run((account) => channels.messenger.principalOf(account), htlcWatching.signal), htlcPayments.run(htlcWatching.signal)]);
+    });
     // Routed payments that wait for liquidity: retried when one of the payer's channels changes here
     // and every few seconds, from when the gateway is ready until it closes.
     const pendingPayments = new PendingPaymentService(routePayments, new PendingPaymentStore(options.gatewayDb), (p) => channels.accountIdOf(p), principalNamed, (p) => multiparty.openChannelsOf(p), app.log, options.faults);
@@ -112,6 +133,8 @@ export const services = fp<ServiceOptions>(
     app.addHook('onClose', async () => {
       resuming.abort();
       waiting.abort();
+      htlcWatching.abort();
+      await Promise.race([htlcWatches, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
       // A retry in progress ends its attempt (journaled: a stop mid-route is settled at the next start); bounded.
       await Promise.race([retrying, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
       watching.abort();
@@ -142,6 +165,8 @@ declare module 'fastify' {
     multiparty: MultipartyService;
     /** Payments routed over a path of channels. */
     routePayments: RoutePaymentService;
+    /** Routed payments settled off-chain by HTLCs (the payer's side). */
+    htlcPayments: HtlcPayments;
     /** Routed payments that wait for liquidity until a deadline (POST /v1/payments with waitSeconds). */
     pendingPayments: PendingPaymentService;
     /** The customer side of scrip payments: wallets, holder keys, the flows of seeds/001 s. 6. */

@@ -100,6 +100,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyServerO
       privacySigner,
       ringSize: config.ringSize,
       channelWeights: config.channelWeights,
+      htlcTiming: config.htlcTiming,
     });
   } catch (err) {
     if (!shared) await ledger.close();

@@ -80,7 +80,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
             const current = await up;
             op.attempts += 1;
             try {
-              const answer = await call(current.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString() }, op.key);
+              const answer = await call(current.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement: 'multiparty' }, op.key);
               if (answer.status < 500) {
                 op.answer = answer;
                 answered += 1;
@@ -126,7 +126,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       expect(await received()).toBe(before + paid);
       // Every request answers the same again.
       for (const op of operations) {
-        const again = await call(gw.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString() }, op.key);
+        const again = await call(gw.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement: 'multiparty' }, op.key);
         expect({ key: op.key, status: again.status }).toEqual({ key: op.key, status: op.answer!.status });
       }
     } finally {

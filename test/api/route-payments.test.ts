@@ -39,7 +39,7 @@ describe('payments along a route', () => {
   };
 
   test("a route binds only channels whose parties allow forwarding: without it nothing moves", async () => {
-    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '10' });
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '10', settlement: 'multiparty' });
     expect(res.status).toBe(422);
     expect(await balances('alice', ch.ab)).toEqual(['60', '0']);
     expect(await balances('carol', ch.cd)).toEqual(['60', '0']);
@@ -50,11 +50,11 @@ describe('payments along a route', () => {
   }, 60_000);
 
   test("the paper's least-W router cannot carry 100 on one path; the multipath router splits it over both", async () => {
-    const weight = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100', router: 'weight' });
+    const weight = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100', router: 'weight', settlement: 'multiparty' });
     expect(weight.status).toBe(422);
     expect(await balances('alice', ch.ab)).toEqual(['60', '0']);
 
-    const multipath = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100' });
+    const multipath = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '100', settlement: 'multiparty' });
     expect(multipath.status).toBe(201);
     expect(multipath.body.parts).toHaveLength(2);
     expect(multipath.body.parts.reduce((s: bigint, p: any) => s + BigInt(p.amount), 0n)).toBe(100n);
@@ -73,7 +73,7 @@ describe('payments along a route', () => {
 
   test('a payment no route can carry is refused and moves nothing', async () => {
     const before = [await balances('alice', ch.ab), await balances('alice', ch.ac)];
-    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '1000' });
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '1000', settlement: 'multiparty' });
     expect(res.status).toBe(422);
     expect([await balances('alice', ch.ab), await balances('alice', ch.ac)]).toEqual(before);
   }, 60_000);
@@ -81,10 +81,10 @@ describe('payments along a route', () => {
   test('a forwarding cap limits what a route may move through the channel', async () => {
     await allowForwarding('5');
     const before = [await balances('alice', ch.ab), await balances('alice', ch.ac)];
-    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '20' });
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '20', settlement: 'multiparty' });
     expect(res.status).toBe(422);
     expect([await balances('alice', ch.ab), await balances('alice', ch.ac)]).toEqual(before);
-    const small = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '5' });
+    const small = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '5', settlement: 'multiparty' });
     expect(small.status).toBe(201);
   }, 60_000);
 
@@ -110,13 +110,13 @@ describe('payments along a route', () => {
       const [before, spent] = [await received(), await paid()];
       crashAfter = stage;
       const key = { 'Idempotency-Key': `route-crash-${stage}-${run}` };
-      const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3' }, key);
+      const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3', settlement: 'multiparty' }, key);
       expect(res.status).toBe(500);
       // The "crash" left the route's multiparty channel open: alice's channel on the route is bound.
       expect(await bound()).toHaveLength(1);
       await gw.restart('Org1MSP');
       // The repeat may meet the start's resume of the same route: one closes it, both agree.
-      const repeat = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3' }, key);
+      const repeat = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3', settlement: 'multiparty' }, key);
       await released();
       expect(await received()).toBe(before + moves);
       expect(await paid()).toBe(spent - moves);
@@ -130,12 +130,12 @@ describe('payments along a route', () => {
         expect(repeat.body.detail).toMatch(/stopped before it paid.*nothing moved/);
       }
       // A third send of the same request is answered the same way and moves nothing more.
-      const again = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3' }, key);
+      const again = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '3', settlement: 'multiparty' }, key);
       expect(again.status).toBe(repeat.status);
       expect(await received()).toBe(before + moves);
     }
     // The channels carry routes again.
-    expect((await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '2' })).status).toBe(201);
+    expect((await gw.as('alice').post('/v1/payments', { to: id.dave, amount: '2', settlement: 'multiparty' })).status).toBe(201);
   }, 180_000);
 
   test('a route goes through channels that paid off-chain since their last checkpoint, at their latest agreed balances', async () => {
@@ -148,7 +148,7 @@ describe('payments along a route', () => {
     expect(BigInt((await balances('bob', ch.bd))[0])).toBe(bd[0] - 3n);
     // The most any route can carry, counted on the agreed balances: it needs both channels' off-chain payments.
     const most = (ab[0] < bd[0] ? ab[0] : bd[0]) + (ac[0] < cd[0] ? ac[0] : cd[0]);
-    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: most.toString() });
+    const res = await gw.as('alice').post('/v1/payments', { to: id.dave, amount: most.toString(), settlement: 'multiparty' });
     expect(res.status).toBe(201);
     const [ab2, bd2] = [await agreed('alice', ch.ab), await agreed('bob', ch.bd)];
     expect(ab2[0]).toBe(ab[0] - (ab[0] < bd[0] ? ab[0] : bd[0]));

@@ -106,7 +106,7 @@ export interface TestGatewayOptions {
   /** Crash points, per organisation, for protocol tests. */
   faults?: Record<string, Faults>;
   /** Gateway settings over the defaults (rate limits, request timeout), for tests of those limits. */
-  settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs' | 'ringSize'>;
+  settings?: Pick<GatewayConfig, 'limits' | 'requestTimeoutMs' | 'ringSize' | 'htlcTiming'>;
   /**
    * Each organisation's gateway keeps its private-payment keys in a signer process of its own
    * (`node gateway/dist/signer/start.js`, as deployed) rather than in process.

@@ -15,6 +15,13 @@ export interface Faults {
    * would: no close, the route journal as written.
    */
   afterRouteStep?: (multiparty: string, stage: 'opened' | 'paid' | 'failed') => void;
+  /**
+   * Called before this gateway decides an htlc-update the other side proposed for `account`: a
+   * throw (a ChannelRefusal) answers it as that user's refusal would (htlc-relay.ts).
+   */
+  beforeHtlcDecision?: (account: string, kind: 'add' | 'fulfill' | 'fail') => void;
+  /** Called after a payer's first HTLCs are added, before the request waits for them to settle: a crash point (htlc-payments.ts). */
+  afterHtlcsAdded?: (payment: string) => void;
   /** Called after a waiting payment is stored, before the request is answered 202: a crash point (pending-payments.ts). */
   afterPendingStored?: (id: string) => void;
   /**

@@ -156,6 +156,13 @@ export class OffchainStore {
     return out;
   }
 
+  /** Every channel record whose latest agreed state holds HTLCs in flight (the HTLC watch, htlc-relay.ts). */
+  async withHtlcs(): Promise<OffchainChannel[]> {
+    const out: OffchainChannel[] = [];
+    for await (const c of this.channels.values()) if (c.latest.htlcs && c.latest.htlcs.length > 0) out.push(c);
+    return out;
+  }
+
   /** `party`'s copy of proposal `id`. */
   proposal(id: string, party: string): Promise<ChannelProposal | undefined> {
     return this.proposals.get(partyKey(party, id));

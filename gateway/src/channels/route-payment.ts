@@ -45,6 +45,7 @@ export interface RoutedPayment {
   to: string;
   amount: string;
   router: RouterName;
+  settlement: 'multiparty';
   multiparty: string;
   parts: RoutePart[];
 }
@@ -264,5 +265,5 @@ function refusalOf(err: unknown): RouteEntry['refusal'] {
 
 
 function answerOf(id: string, entry: RouteEntry): RoutedPayment {
-  return { to: entry.to, amount: entry.amount, router: entry.router as RouterName, multiparty: id, parts: entry.parts };
+  return { to: entry.to, amount: entry.amount, router: entry.router as RouterName, settlement: 'multiparty', multiparty: id, parts: entry.parts };
 }

@@ -5,13 +5,13 @@ import { CertificateCache } from './certificates';
 import type { Faults, TwoPartyContext } from './context';
 import { KeyedLocks } from './locks';
 import { OffchainMessenger } from './messenger';
-import type { OffchainStore, SignedState } from './offchain-store';
+import type { OffchainChannel, OffchainStore, SignedState } from './offchain-store';
 import { ChannelOpenings, Opened, ProposalView } from './openings';
 import type { PeerDirectory } from './peers';
-import { ChannelMessage, OffchainAnswer, PROPOSALS, refuse } from './protocol';
+import { ChannelMessage, OffchainAnswer, PROPOSALS, StateJson, refuse } from './protocol';
 import { ChannelRecords } from './records';
 import { PeerTransport } from './transport';
-import { ChannelPayment, ChannelUpdates, OnChainStep } from './updates';
+import { ChannelPayment, ChannelUpdates, HtlcPolicy, OnChainStep } from './updates';
 
 export type { Faults } from './context';
 export type { ChannelMessage } from './protocol';
@@ -100,6 +100,16 @@ export class ChannelService {
   /** Puts the latest state both signed on the ledger (checkpoint, start or challenge a unilateral close). */
   onChain(principal: Principal, id: string, step: OnChainStep): Promise<ChannelView> {
     return this.updates.onChain(principal, id, step);
+  }
+
+  /** Proposes one HTLC step on the caller's channel (see ChannelUpdates.updateHtlc; htlc-steps.ts). */
+  updateHtlc(principal: Principal, id: string, next: (c: OffchainChannel) => StateJson, extra?: Pick<ChannelMessage, 'preimage' | 'forward' | 'reason'>): Promise<SignedState> {
+    return this.updates.updateHtlc(principal, id, next, extra);
+  }
+
+  /** Decides the htlc-updates other gateways propose (htlc-relay.ts); without one they are refused. */
+  setHtlcPolicy(policy: HtlcPolicy): void {
+    this.updates.htlcPolicy = policy;
   }
 
   /** The latest state both parties signed, as this gateway holds it. */

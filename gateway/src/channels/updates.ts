@@ -13,7 +13,9 @@ import {
   checkNextState,
   checkSyncedState,
   closingState,
+  HtlcChange,
   expectAnswer,
+  htlcChangeOf,
   inPartyOrder,
   nettedPaymentState,
   refuse,
@@ -35,6 +37,16 @@ export interface ChannelPayment {
   amount: string;
 }
 
+/**
+ * What a gateway's HTLC service (htlc-payments.ts) decides of an htlc-update the other party
+ * proposed: `check` refuses what its user does not consent to (before this side signs); `agreed`
+ * is told once the countersigned state is stored (it must not block: it schedules what follows).
+ */
+export interface HtlcPolicy {
+  check(principal: Principal, c: OffchainChannel, change: HtlcChange, m: ChannelMessage): Promise<void>;
+  agreed(principal: Principal, c: OffchainChannel, change: HtlcChange, m: ChannelMessage): void;
+}
+
 /** The ledger transactions that put the latest agreed state on-chain. */
 export type OnChainStep = 'checkpoint' | 'startClose' | 'challengeClose';
 
@@ -52,6 +64,8 @@ export class ChannelUpdates {
   readonly handlers: MessageHandlers;
   /** Concurrent payments by payer and channel, each batch run under the channel's lock. */
   private readonly payments: LockedBatches<{ principal: Principal; id: string; amount: bigint; requestId?: string }, ChannelPayment>;
+  /** How htlc-updates from the other side are decided; none: they are refused. */
+  htlcPolicy?: HtlcPolicy;
 
   constructor(private readonly ctx: TwoPartyContext) {
     this.payments = new LockedBatches(this.ctx.locks, (batch) => this.payBatch(batch[0].principal, batch[0].id, batch));
@@ -59,6 +73,7 @@ export class ChannelUpdates {
       'tpc-update': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, false)),
       'tpc-close': withSignedState(this.ctx, (principal, m, state) => this.agreeNext(principal, m, state, true)),
       'tpc-sync': fromSender(this.ctx, (_principal, m, certificate) => this.answerSync(m, certificate), false),
+      'htlc-update': withSignedState(this.ctx, (principal, m, state) => this.agreeHtlc(principal, m, state)),
     };
   }
 
@@ -113,6 +128,19 @@ export class ChannelUpdates {
     });
   }
 
+  /**
+   * Proposes the HTLC step `next` builds from the caller's channel (protocol/htlc.ts: add,
+   * fulfill or fail), with the message's `extra` fields (the preimage of a fulfill, the hops of a
+   * forwarded add), inside the channel's lock; returns the state both signed. Refusals: `next`'s,
+   * and the other gateway's (nothing changed).
+   */
+  async updateHtlc(principal: Principal, id: string, next: (c: OffchainChannel) => StateJson, extra: Pick<ChannelMessage, 'preimage' | 'forward' | 'reason'> = {}): Promise<SignedState> {
+    return this.ctx.locks.run(id, async () => {
+      const c = await this.own(principal, id);
+      return this.propose(principal, c, 'htlc-update', next(c), [], extra);
+    });
+  }
+
   /** The latest state both parties signed, as this gateway holds it. */
   async latest(principal: Principal, id: string): Promise<SignedState> {
     return this.ctx.locks.run(id, async () => (await this.own(principal, id)).latest);
@@ -146,6 +174,19 @@ export class ChannelUpdates {
     return { type: 'tpc-agree' as const, signature: mine };
   }
 
+  /** htlc-update: countersigns one HTLC step (protocol/htlc.ts) the HTLC policy consents to, stores it, then tells the policy. */
+  private async agreeHtlc(principal: Principal, m: ChannelMessage, state: StateJson) {
+    if (!this.htlcPolicy) throw refuse('NOT_FOUND', 'HTLCs are not served here');
+    const c = await this.ctx.records.usable(principal, await this.ctx.records.between(m.channel, m.from, m.to));
+    const change = htlcChangeOf(c, state);
+    await this.htlcPolicy.check(principal, c, change, m);
+    const mine = this.ctx.messenger.sign(principal, tpcBytes(c.id, state));
+    const agreed: OffchainChannel = { ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined, pendingPayments: undefined };
+    await this.store.put(agreed);
+    this.htlcPolicy.agreed(principal, agreed, change, m);
+    return { type: 'tpc-agree' as const, signature: mine };
+  }
+
   /** tpc-sync: the latest state both signed, to the other party only. */
   private async answerSync(m: ChannelMessage, certificate: string) {
     checkCurrent(m.type, m.at, Date.now());
@@ -161,14 +202,21 @@ export class ChannelUpdates {
    * Writes the proposal (with the idempotent payments it carries), sends it, verifies the
    * countersignature and stores the agreed state.
    */
-  private async propose(principal: Principal, c: OffchainChannel, type: 'tpc-update' | 'tpc-close', state: StateJson, payments: PendingPayment[] = []): Promise<SignedState> {
+  private async propose(
+    principal: Principal,
+    c: OffchainChannel,
+    type: 'tpc-update' | 'tpc-close' | 'htlc-update',
+    state: StateJson,
+    payments: PendingPayment[] = [],
+    extra: Pick<ChannelMessage, 'preimage' | 'forward' | 'reason'> = {},
+  ): Promise<SignedState> {
     const bytes = tpcBytes(c.id, state);
     const mine = this.ctx.messenger.sign(principal, bytes);
     await this.store.put({ ...c, pending: state, pendingPayments: payments.length > 0 ? payments : undefined });
     const other = c.parties[1 - c.self];
     let theirs: string;
     try {
-      theirs = expectAnswer(await this.ctx.messenger.deliver(principal, { type, channel: c.id, from: c.parties[c.self], to: other, state, signature: mine }), 'tpc-agree').signature;
+      theirs = expectAnswer(await this.ctx.messenger.deliver(principal, { type, channel: c.id, from: c.parties[c.self], to: other, state, signature: mine, ...extra }), 'tpc-agree').signature;
     } catch (err) {
       // A refusal means the proposal was not countersigned: forget it. Anything else leaves it
       // pending for recovery.

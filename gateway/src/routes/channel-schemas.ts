@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ChannelView, MultipartyView, Pair } from '@covenant/chaincode';
+import { ChannelView, MultipartyView, Pair, Sha256Hex } from '@covenant/chaincode';
 import { AccountId, Amount, RecordId, Timestamp } from './schemas';
 
 /**
@@ -13,10 +13,29 @@ export const TAGS = ['channels'];
 /** The two parties' values, in the channel's party order (chaincode/src/channels/schema.ts). */
 export { Pair };
 
+/** A payment hash or preimage: 32 bytes as 64 lowercase hex characters. */
+export const Hash32 = Sha256Hex;
+
+/** The HTLCs in flight in an off-chain two-party state (protocol/htlc.ts; BOLT 2 update_add_htlc). */
+export const Htlcs = Type.Array(
+  Type.Object(
+    {
+      id: RecordId,
+      hash: Hash32,
+      amount: Amount,
+      expiresAt: Type.String({ maxLength: 40, description: 'ISO 8601 UTC with milliseconds: the payee claims with the preimage until then, the payer takes it back after' }),
+      payer: Type.Union([Type.Literal(0), Type.Literal(1)], { description: 'Index of the party whose balance funded it' }),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 483, description: 'Hash-locked conditional payments in flight, sorted by id; absent when none' },
+);
+
 export const SignedState = Type.Object({
   version: Type.Integer({ minimum: 0 }),
   balances: Pair(Amount),
   final: Type.Boolean(),
+  htlcs: Type.Optional(Htlcs),
   signatures: Pair(Type.String({ description: 'Base64 DER ECDSA signature over tpcStateBytes' })),
 });
 

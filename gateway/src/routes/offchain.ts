@@ -4,7 +4,7 @@ import type { ChannelService } from '../channels/service';
 import { ChannelMessage, MESSAGE_TYPES } from '../channels/protocol';
 import { AccountId, Amount, RecordId } from './schemas';
 import { noSecurity, problems } from './common';
-import { ChannelRef, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
+import { ChannelRef, Hash32, Htlcs, PAPER, Pair, SignedState, TAGS } from './channel-schemas';
 
 /** Gateway-to-gateway messages of the channel protocol: authenticated by their signatures, not API keys. */
 export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelService }> = async (app, { channels }) => {
@@ -18,7 +18,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
     to: AccountId,
     parties: Type.Optional(Pair(AccountId)),
     expiresAt: Type.Optional(Type.String({ maxLength: 40 })),
-    state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean() }, { additionalProperties: false })),
+    state: Type.Optional(Type.Object({ version: Type.Integer({ minimum: 0 }), balances: Pair(Amount), final: Type.Boolean(), htlcs: Type.Optional(Htlcs) }, { additionalProperties: false })),
     at: Type.Optional(Type.String({ maxLength: 40 })),
     members: Type.Optional(Type.Object({ parties: Type.Array(AccountId, { maxItems: 50 }), channels: Type.Array(RecordId, { maxItems: 100 }) }, { additionalProperties: false })),
     mpcState: Type.Optional(MpcState),
@@ -29,6 +29,16 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
         { additionalProperties: false, description: "mpc-sign: the coordinator's latest all-signed multiparty state; a gateway that missed its mpc-commit verifies and stores it before deciding" },
       ),
     ),
+    amount: Type.Optional(Amount),
+    preimage: Type.Optional(Hash32),
+    forward: Type.Optional(
+      Type.Array(Type.Object({ channel: RecordId, to: AccountId, amount: Amount, expiresAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 20,
+        description: 'htlc-update adding an HTLC to an intermediary: the hops it forwards over, its own first',
+      }),
+    ),
+    reason: Type.Optional(Type.String({ maxLength: 300, description: 'htlc-update failing an HTLC: why it could not be carried on' })),
     signature: Type.String({ maxLength: 200 }),
   });
   app.post(
@@ -50,6 +60,7 @@ export const offchainRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelServic
             Type.Object({ type: Type.Literal('tpc-noted') }),
             Type.Object({ type: Type.Literal('mpc-stored'), version: Type.Integer({ description: 'Version of the latest all-signed multiparty state the receiving gateway now holds' }) }),
             Type.Object({ type: Type.Literal('mpc-channels'), channels: Type.Array(ChannelRef) }),
+            Type.Object({ type: Type.Literal('htlc-invoice'), hash: Hash32, expiresAt: Type.String({ description: 'Until when the payee accepts HTLCs for it (ISO 8601)' }) }),
           ]),
           ...problems(403, 404, 409),
         },

@@ -14,6 +14,11 @@ export const RouterChoice = Type.Union([Type.Literal('multipath'), Type.Literal(
   description: "Covenant's multipath router (default) or the paper's least-W heuristic (formulas 16-18)",
 });
 
+export const SettlementChoice = Type.Union([Type.Literal('htlc'), Type.Literal('multiparty')], {
+  description:
+    "How the route settles. `htlc` (default without waitSeconds): hash-locked conditional updates hop by hop between the parties' gateways (Lightning BOLT 2), nothing on the ledger. `multiparty`: one multiparty channel over the route's channels, opened and closed on the ledger (2 transactions). Payments with waitSeconds settle by `multiparty`.",
+});
+
 export const WaitSeconds = Type.Integer({
   minimum: MIN_WAIT_SECONDS,
   maximum: MAX_WAIT_SECONDS,
@@ -22,7 +27,7 @@ export const WaitSeconds = Type.Integer({
 });
 
 export const PaymentBody = Type.Object(
-  { to: AccountId, amount: PositiveAmount, router: Type.Optional(RouterChoice), waitSeconds: Type.Optional(WaitSeconds) },
+  { to: AccountId, amount: PositiveAmount, router: Type.Optional(RouterChoice), settlement: Type.Optional(SettlementChoice), waitSeconds: Type.Optional(WaitSeconds) },
   { additionalProperties: false, examples: [{ to: '3333333333333333333333333333333333333333', amount: '500', router: 'multipath' }, { to: '3333333333333333333333333333333333333333', amount: '500', waitSeconds: 600 }] },
 );
 
@@ -33,7 +38,11 @@ export const RoutedPaymentSchema = Type.Object({
   to: AccountId,
   amount: PositiveAmount,
   router: Type.String(),
-  multiparty: Type.String({ description: 'The multiparty channel that settled the route' }),
+  settlement: SettlementChoice,
+  multiparty: Type.Optional(Type.String({ description: 'settlement multiparty: the multiparty channel that settled the route' })),
+  id: Type.Optional(RecordId),
+  hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: "settlement htlc: the payment hash the payee's gateway gave" })),
+  preimage: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'settlement htlc: the preimage of `hash`, released by the payee when paid in full: the proof of payment' })),
   parts: RouteParts,
 });
 

@@ -10,3 +10,4 @@ export * from './signature';
 export * from './two-party';
 export * from './multiparty';
 export * from './multiparty-offchain';
+export * from './htlc';

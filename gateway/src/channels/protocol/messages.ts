@@ -31,6 +31,29 @@ export interface StateJson {
   /** Minor units, decimal strings, in the order of the channel's parties. */
   balances: [string, string];
   final: boolean;
+  /** HTLCs in flight (protocol/htlc.ts), sorted by id; absent when none. */
+  htlcs?: HtlcJson[];
+}
+
+/**
+ * A hash-locked conditional payment inside a two-party state (the chaincode's Htlc): `amount`
+ * minor units held aside from party `payer`'s balance, paid to the other party with the preimage
+ * of `hash` (SHA-256, hex) until `expiresAt` (ISO 8601 with milliseconds), back to `payer` after.
+ */
+export interface HtlcJson {
+  id: string;
+  hash: string;
+  amount: string;
+  expiresAt: string;
+  payer: 0 | 1;
+}
+
+/** One hop an intermediary is asked to forward an HTLC over: its channel to `to`, the amount and expiry of its outgoing HTLC. */
+export interface ForwardHop {
+  channel: string;
+  to: string;
+  amount: string;
+  expiresAt: string;
 }
 
 /** A two-party state with both parties' signatures. */
@@ -53,7 +76,7 @@ export interface AllSigned {
 }
 
 /** Every message type, in the order the API documents them. */
-export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign', 'mpc-commit'] as const;
+export const MESSAGE_TYPES = ['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'tpc-sync', 'mpc-query', 'mpc-sign', 'mpc-commit', 'htlc-invoice', 'htlc-update'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export interface ChannelMessage {
@@ -81,6 +104,14 @@ export interface ChannelMessage {
    * deciding on `mpcState`, and a final state is checked against the newest of it and its own.
    */
   previous?: AllSigned;
+  /** htlc-invoice: the amount (minor units) the payer will pay; `channel` then names the payment. */
+  amount?: string;
+  /** htlc-update fulfilling an HTLC this side is paid by: the preimage of its hash (hex). */
+  preimage?: string;
+  /** htlc-update adding an HTLC to an intermediary: the hops it forwards over, its own first. */
+  forward?: ForwardHop[];
+  /** htlc-update failing an HTLC: why it could not be carried on (for the payer). */
+  reason?: string;
   signature: string;
 }
 
@@ -91,7 +122,8 @@ export type OffchainAnswer =
   | { type: 'tpc-state'; state: SignedState }
   | { type: 'tpc-noted' }
   | { type: 'mpc-stored'; version: number }
-  | { type: 'mpc-channels'; channels: ChannelView[] };
+  | { type: 'mpc-channels'; channels: ChannelView[] }
+  | { type: 'htlc-invoice'; hash: string; expiresAt: string };
 
 /** `answer` narrowed to `type` (an agreement with its signature); FAILED_PRECONDITION naming what the other gateway answered otherwise. */
 export function expectAnswer<T extends OffchainAnswer['type']>(answer: OffchainAnswer, type: T): Extract<OffchainAnswer, { type: T }> {
@@ -101,12 +133,13 @@ export function expectAnswer<T extends OffchainAnswer['type']>(answer: OffchainA
 }
 
 /** Messages that start work on a channel: refused at once while the receiving gateway works on it. */
-export const PROPOSALS: ReadonlySet<MessageType> = new Set<MessageType>(['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close']);
+export const PROPOSALS: ReadonlySet<MessageType> = new Set<MessageType>(['tpc-create', 'tpc-propose', 'tpc-accept', 'tpc-decline', 'tpc-withdraw', 'tpc-update', 'tpc-close', 'htlc-update']);
 
 const SYNC_DOMAIN = 'covenant/tpc-sync/v1';
 const PROPOSE_DOMAIN = 'covenant/tpc-propose/v1';
 const ANSWER_DOMAIN = 'covenant/tpc-proposal-answer/v1';
 const QUERY_DOMAIN = 'covenant/mpc-query/v1';
+const INVOICE_DOMAIN = 'covenant/htlc-invoice/v1';
 
 /** What a tpc-propose signs: the proposal, not a channel state (nothing the ledger would accept). */
 export const proposalBytes = (p: { channel: string; parties: [string, string]; deposits: [string, string]; expiresAt: string }): Uint8Array =>
@@ -118,9 +151,15 @@ export const syncBytes = (channel: string, from: string, at: string | undefined)
 /** What an mpc-query signs (`mpc` "channel-list" with no channels: a request for announced channels). */
 export const queryBytes = (mpc: string, channels: string[], from: string, at: string | undefined): Uint8Array => canonicalBytes({ domain: QUERY_DOMAIN, mpc, channels, from, at });
 
-/** A two-party state of channel `id` as the chaincode signs it (bigint balances). */
+/** What an htlc-invoice signs: the payer asks the payee for a payment hash for `amount` (payment `payment`). */
+export const invoiceBytes = (payment: string, from: string, to: string, amount: string | undefined, at: string | undefined): Uint8Array =>
+  canonicalBytes({ domain: INVOICE_DOMAIN, payment, from, to, amount, at });
+
+/** A two-party state of channel `id` as the chaincode signs it (bigint balances and HTLC amounts). */
 export function tpcState(id: string, s: StateJson): TpcState {
-  return { channel: id, version: s.version, balances: [BigInt(s.balances[0]), BigInt(s.balances[1])], final: s.final };
+  const state: TpcState = { channel: id, version: s.version, balances: [BigInt(s.balances[0]), BigInt(s.balances[1])], final: s.final };
+  if (s.htlcs && s.htlcs.length > 0) state.htlcs = s.htlcs.map((h) => ({ ...h, amount: BigInt(h.amount) }));
+  return state;
 }
 /** The bytes both parties sign for state `s` of channel `id` (tpcStateBytes, as the chaincode verifies). */
 export const tpcBytes = (id: string, s: StateJson): Uint8Array => tpcStateBytes(tpcState(id, s));
@@ -137,7 +176,8 @@ export function mpcBytes(id: string, s: MpcStateJson): Uint8Array {
 }
 
 /** The state without its signatures, as a transaction argument (JSON text). */
-export const stateJson = (s: StateJson): string => JSON.stringify({ version: s.version, balances: s.balances, final: s.final });
+export const stateJson = (s: StateJson): string =>
+  JSON.stringify({ version: s.version, balances: s.balances, final: s.final, ...(s.htlcs && s.htlcs.length > 0 ? { htlcs: s.htlcs } : {}) });
 
 /** How far a signed `at` may be from now: a replayed request older than this is refused. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;

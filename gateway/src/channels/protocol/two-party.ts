@@ -1,4 +1,5 @@
-import { amounts, total } from './amounts';
+import { amounts } from './amounts';
+import { channelTotal, checkNoHtlcs, htlcsIn, htlcsMember, sameHtlcs } from './htlc';
 import type { ChannelMessage, StateJson } from './messages';
 import { ChannelRefusal, refuse } from './refusal';
 
@@ -122,6 +123,11 @@ export function checkNextState(c: { id: string; self: 0 | 1; latest: StateJson }
   if (state.final !== closing) throw refuse('INVALID_ARGUMENT', closing ? 'a closing state must be final' : 'a payment state must not be final');
   const next = amounts(state.balances, `channel ${c.id}`);
   const prev = c.latest.balances.map(BigInt);
+  // A payment or close leaves the HTLCs in flight as they are (only htlc-update changes them; a close carries none).
+  if (!sameHtlcs(c.latest, state)) {
+    throw refuse('INVALID_ARGUMENT', `channel ${c.id}: a payment or close must keep the HTLCs in flight unchanged`);
+  }
+  if (closing) checkNoHtlcs(c.id, c.latest, 'close it');
   if (next[0] + next[1] !== prev[0] + prev[1]) throw refuse('INVALID_ARGUMENT', `channel ${c.id}: the state does not conserve the channel total`);
   if (next[c.self] < prev[c.self]) throw refuse('FORBIDDEN', `channel ${c.id}: the state lowers this party's balance without its request`);
   if (closing && (next[0] !== prev[0] || next[1] !== prev[1])) throw refuse('FAILED_PRECONDITION', 'a closing state must keep the agreed balances');
@@ -144,16 +150,19 @@ export function nettedPaymentState(c: { id: string; self: 0 | 1; latest: StateJs
     included += 1;
     return undefined;
   });
-  const state = included > 0 ? { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false } : undefined;
+  const state = included > 0 ? { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false, ...htlcsMember(htlcsIn(c.latest)) } : undefined;
   return { state, refusals };
 }
 
-/** The cooperative close of `c`: the agreed balances, final, version + 1. */
-export const closingState = (c: { latest: StateJson }): StateJson => ({ version: c.latest.version + 1, balances: c.latest.balances, final: true });
+/** The cooperative close of `c`: the agreed balances, final, version + 1 (FAILED_PRECONDITION while HTLCs are in flight). */
+export function closingState(c: { id: string; latest: StateJson }): StateJson {
+  checkNoHtlcs(c.id, c.latest, 'close it');
+  return { version: c.latest.version + 1, balances: c.latest.balances, final: true };
+}
 
 /** A state the other side holds replaces ours (recovery) only if it conserves the channel: FAILED_PRECONDITION otherwise. */
 export function checkSyncedState(id: string, ours: StateJson, theirs: StateJson): void {
-  if (total(theirs) !== total(ours)) throw refuse('FAILED_PRECONDITION', `channel ${id}: the other side's state does not conserve the channel`);
+  if (channelTotal(theirs) !== channelTotal(ours)) throw refuse('FAILED_PRECONDITION', `channel ${id}: the other side's state does not conserve the channel`);
 }
 
 /** Two signatures in the order of the channel's parties, given which party `self` is. */
