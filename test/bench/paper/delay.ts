@@ -84,13 +84,18 @@ async function timed(c: Consortium, steps: [string, boolean, () => Promise<void>
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = process.hrtime.bigint();
-  const c = await startConsortium(['bank', 'alice', 'bob', 'carol'], { alice: '100000', bob: '100000' });
+  const c = await startConsortium(['bank', 'alice', 'bob', 'carol'], { alice: '100000', bob: '100000', carol: '100000' });
   try {
     const tp = `d-ab-${run}`;
     const members = [`d-ac-${run}`, `d-bc-${run}`];
     const mpc = `d-mpc-${run}`;
     await s.openChannel(c, 'alice', 'carol', members[0], '1000');
     await s.openChannel(c, 'bob', 'carol', members[1], '1000');
+    // A route alice → carol → bob for routed payments by HTLCs (carol forwards).
+    const route = [`d-rac-${run}`, `d-rcb-${run}`];
+    await s.openChannel(c, 'alice', 'carol', route[0], '1000');
+    await s.openChannel(c, 'carol', 'bob', route[1], '1000');
+    await s.allowForwarding(c, [['carol', route[0]], ['carol', route[1]]]);
     c.delay.ms = args.linkMs;
     // The clock starts now, as if a block had just committed: so does each later on-chain step.
     c.ledger.setBlockTime(args.blockMs);
@@ -114,6 +119,8 @@ async function main(): Promise<void> {
           ['close', false, () => s.closeMultiparty(c, 'alice', mpc)],
         ]),
       },
+      // After the multiparty channel: a route may pass over its member channels once they are released.
+      { scheme: 'routed by HTLCs', steps: await timed(c, rep(args.payments, (): [string, boolean, () => Promise<void>] => ['routed payment', true, () => s.payRouted(c, 'alice', 'bob', '1')])) },
     ];
     const medians: Record<string, number> = {};
     for (const sr of series) {
@@ -145,7 +152,7 @@ export function formatDelay(r: DelayResult): string {
   lines.push('  medians (ours | paper):');
   for (const [k, ms] of Object.entries(r.medians)) lines.push(`    ${k.padEnd(40)} ${secs(ms).padStart(9)} | ${paperOf[k] ?? '-'}`);
   const onchain = r.medians['on-chain transfers: transfer'];
-  for (const k of ['two-party channel: off-chain payment', 'multiparty channel: mptx']) {
+  for (const k of ['two-party channel: off-chain payment', 'multiparty channel: mptx', 'routed by HTLCs: routed payment']) {
     if (onchain && r.medians[k]) lines.push(`  on-chain transfer / ${k.split(': ')[1]}: ${(onchain / r.medians[k]).toFixed(1)}x`);
   }
   return `${lines.join('\n')}\n`;

@@ -90,9 +90,12 @@ export async function allowForwarding(c: Consortium, grants: [string, string][])
   for (const [who, channel] of grants) expectStatus(await c.as(who).post(`/v1/channels/${channel}/forwarding`, { allow: true }), `forwarding on ${channel}`, 200);
 }
 
-/** `payer` pays `amount` to `payee` along a route the gateway finds (POST /v1/payments, the paper's least-W router). */
-export async function payRouted(c: Consortium, payer: string, payee: string, amount: string): Promise<void> {
-  expectStatus(await c.as(payer).post('/v1/payments', { to: c.id[payee], amount, router: 'weight' }), `routed payment ${payer} → ${payee}`, 201);
+/**
+ * `payer` pays `amount` to `payee` along a route the gateway finds (POST /v1/payments, the paper's
+ * least-W router), settled by HTLCs hop by hop (the default) or by one multiparty channel.
+ */
+export async function payRouted(c: Consortium, payer: string, payee: string, amount: string, settlement: 'htlc' | 'multiparty' = 'htlc'): Promise<void> {
+  expectStatus(await c.as(payer).post('/v1/payments', { to: c.id[payee], amount, router: 'weight', settlement }), `routed payment ${payer} → ${payee} (${settlement})`, 201);
 }
 
 /** `payer` transfers `amount` to `payee` on-chain (a ledger transfer, the paper's "Eth" direct transaction). */
