@@ -5,7 +5,8 @@ import { SpawnedGateway, launchGateway } from '../support/spawned-gateway';
 import { startSwitchProxy } from '../support/switch-proxy';
 
 /**
- * Killing the payer's gateway mid-route loses nothing (issue 14). Org1's gateway runs as its own
+ * Killing the payer's gateway mid-route loses nothing (issue 14), for both settlements of a
+ * routed payment (HTLCs hop by hop, and one multiparty channel over the route). Org1's gateway runs as its own
  * process (`node gateway/dist/server.js`) on the running network; Org2's and Org3's gateways run in
  * the test and reach it through a proxy that follows it across restarts. alice (Org1) pays dave
  * (Org2) along routes through bob (Org2) and carol (Org3) while the gateway is killed with SIGKILL
@@ -26,8 +27,11 @@ const PAYMENTS = 24;
 const run = Date.now().toString(36);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-(TEST_LEDGER === 'fabric' ? describe : describe.skip)('payer gateway killed with SIGKILL mid-route (fabric)', () => {
+(TEST_LEDGER === 'fabric' ? describe.each(['htlc', 'multiparty'] as const) : describe.skip.each(['htlc', 'multiparty'] as const))('payer gateway killed with SIGKILL mid-route, settlement %s (fabric)', (settlement) => {
   test(`nothing lost or paid twice across ${KILLS} kills`, async () => {
+    // What a party holds in a channel: on the ledger once a multiparty route closed; in the
+    // state both signed off-chain for HTLCs (nothing of theirs goes on the ledger).
+    const view = (channel: string) => (settlement === 'htlc' ? `/v1/channels/${channel}/state` : `/v1/channels/${channel}`);
     const proxy = await startSwitchProxy();
     const harness = await startTestGateway(undefined, {
       peerUrl: async (org, url) => {
@@ -48,7 +52,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       for (const [who, channels] of [['bob', [ch.ab, ch.bd]], ['carol', [ch.ac, ch.cd]], ['dave', [ch.bd, ch.cd]]] as const) {
         for (const channel of channels) expect((await harness.as(who).post(`/v1/channels/${channel}/forwarding`, { allow: true })).status).toBe(200);
       }
-      const received = async () => BigInt((await harness.as('bob').get(`/v1/channels/${ch.bd}`)).body.balances[1]) + BigInt((await harness.as('carol').get(`/v1/channels/${ch.cd}`)).body.balances[1]);
+      const received = async () => BigInt((await harness.as('bob').get(view(ch.bd))).body.balances[1]) + BigInt((await harness.as('carol').get(view(ch.cd))).body.balances[1]);
       const before = await received();
 
       // Org1's gateway becomes a process over the same data dir.
@@ -80,7 +84,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
             const current = await up;
             op.attempts += 1;
             try {
-              const answer = await call(current.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement: 'multiparty' }, op.key);
+              const answer = await call(current.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement }, op.key);
               if (answer.status < 500) {
                 op.answer = answer;
                 answered += 1;
@@ -115,18 +119,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       // paying; 422 no idle route while an earlier route was still being closed).
       expect(statuses.filter((s) => ![201, 409, 422].includes(s))).toEqual([]);
       expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(PAYMENTS / 3);
-      // Every route's channels are released.
-      const bound = async () => (await Promise.all([ch.ab, ch.ac].map(async (c) => (await call(gw!.url, 'GET', `/v1/channels/${c}`)).body.busy))).filter((b) => b !== null);
+      // Every route's channels are released: no multiparty binding, no HTLC in flight.
+      const bound = async () =>
+        (await Promise.all([ch.ab, ch.ac].map(async (c) => (await call(gw!.url, 'GET', view(c))).body))).filter((b) => (settlement === 'htlc' ? (b.htlcs?.length ?? 0) > 0 : b.busy !== null));
       for (let i = 0; i < 150 && (await bound()).length > 0; i++) await sleep(200);
       expect(await bound()).toEqual([]);
       // Exactly the amounts answered 201 moved.
       const paid = operations.filter((o) => o.answer!.status === 201).reduce((s, o) => s + o.amount, 0n);
-      const aliceSide = async () => BigInt((await call(gw!.url, 'GET', `/v1/channels/${ch.ab}`)).body.balances[0]) + BigInt((await call(gw!.url, 'GET', `/v1/channels/${ch.ac}`)).body.balances[0]);
+      const aliceSide = async () => BigInt((await call(gw!.url, 'GET', view(ch.ab))).body.balances[0]) + BigInt((await call(gw!.url, 'GET', view(ch.ac))).body.balances[0]);
       expect(await aliceSide()).toBe(120n - paid);
       expect(await received()).toBe(before + paid);
       // Every request answers the same again.
       for (const op of operations) {
-        const again = await call(gw.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement: 'multiparty' }, op.key);
+        const again = await call(gw.url, 'POST', '/v1/payments', { to: id.dave, amount: op.amount.toString(), settlement }, op.key);
         expect({ key: op.key, status: again.status }).toEqual({ key: op.key, status: op.answer!.status });
       }
     } finally {

@@ -142,7 +142,8 @@ export class HtlcPayments {
         }
         if (part.status === 'adding' && !late) continue;
         const preimage = await this.store.preimage(record.payer, record.hash);
-        await this.updatePart(record.id, part.htlcId, (p) => ({ ...p, status: preimage && p.status === 'added' ? 'fulfilled' : 'failed', reason: p.reason ?? 'the HTLC was not added' }), preimage);
+        const never = `FAILED_PRECONDITION: the routed payment stopped before its HTLC was added, nothing moved: send it again with a new Idempotency-Key`;
+        await this.updatePart(record.id, part.htlcId, (p) => (preimage && p.status === 'added' ? { ...p, status: 'fulfilled' } : { ...p, status: 'failed', reason: p.reason ?? (p.status === 'adding' ? never : 'the HTLC went back') }), preimage);
       }
     }
   }

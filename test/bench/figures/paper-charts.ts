@@ -38,7 +38,7 @@ export function delayChart(result: DelayResult): TopLevelSpec {
       x: { field: 'payments', type: 'quantitative', title: 'payments made', axis: { tickMinStep: 1 } },
       y: { field: 'seconds', type: 'quantitative', title: 'cumulative time (s)' },
       order: { field: 'order', type: 'quantitative' },
-      color: { field: 'scheme', type: 'nominal', title: null, scale: { domain: schemes, range: ['#e45756', '#4c78a8', '#54a24b'] } },
+      color: { field: 'scheme', type: 'nominal', title: null, scale: { domain: schemes, range: ['#e45756', '#4c78a8', '#54a24b', '#f58518'] } },
       tooltip: [{ field: 'scheme' }, { field: 'step' }, { field: 'seconds', type: 'quantitative' }],
     },
     config: { legend: { orient: 'bottom' } },
@@ -65,7 +65,7 @@ export function fig9Chart(result: Fig9Result): TopLevelSpec {
     encoding: {
       x: { field: 'k', type: 'quantitative', title: 'payments between the same parties (k)', scale: { type: 'log' }, axis: { values: ks, format: 'd' } },
       y: { field: 'perPayment', type: 'quantitative', title: 'on-chain transactions per payment', scale: { type: 'log' } },
-      color: { field: 'scheme', type: 'nominal', title: null, scale: { domain: schemes, range: ['#e45756', '#4c78a8', '#54a24b'] } },
+      color: { field: 'scheme', type: 'nominal', title: null, scale: { domain: schemes, range: ['#e45756', '#4c78a8', '#54a24b', '#f58518'] } },
       strokeDash: { field: 'source', type: 'nominal', title: null, scale: { domain: ['measured', 'paper (derived)'], range: [[1, 0], [5, 4]] } },
       detail: { field: 'source' },
     },

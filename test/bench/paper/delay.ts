@@ -41,7 +41,7 @@ export interface DelayStep {
 
 /** One scheme's timed steps, in order. */
 export interface DelaySeries {
-  scheme: 'on-chain transfers' | 'two-party channel' | 'multiparty channel';
+  scheme: 'on-chain transfers' | 'two-party channel' | 'multiparty channel' | 'routed by HTLCs';
   steps: DelayStep[];
 }
 
