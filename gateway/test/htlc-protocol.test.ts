@@ -73,3 +73,10 @@ test("the bytes both gateways sign for a state with HTLCs are the chaincode's fo
   // A plain state still signs without an htlcs member.
   expect(Buffer.from(tpcBytes('ch-1', plain)).toString()).not.toMatch(/htlcs/);
 });
+
+test('an added HTLC the ledger would refuse in a dispute is refused before signing', () => {
+  for (const bad of [{ expiresAt: '2030-01-01' }, { expiresAt: '2030-01-01T00:00:00Z' }, { amount: '0' }, { id: 'has space' }, { hash: 'AB'.repeat(32) }]) {
+    const state: StateJson = { version: 5, balances: [String(60 - Number((bad as { amount?: string }).amount ?? 25)), '40'], final: false, htlcs: [{ ...htlc, ...bad, payer: 0 }] };
+    expect(code(() => htlcChangeOf(channel(plain, 1), state))).toBe('INVALID_ARGUMENT');
+  }
+});

@@ -90,6 +90,7 @@ export function htlcChangeOf(c: { id: string; latest: StateJson }, state: StateJ
   let change: HtlcChange | undefined;
   if (kept && added.length === 1 && removed.length === 0) {
     const htlc = added[0];
+    checkHtlcFields(c.id, htlc);
     change = { kind: 'add', htlc };
     candidates.push(addHtlcState({ id: c.id, self: htlc.payer, latest: c.latest }, htlc));
   } else if (kept && added.length === 0 && removed.length === 1) {
@@ -100,6 +101,25 @@ export function htlcChangeOf(c: { id: string; latest: StateJson }, state: StateJ
   }
   if (!change || !sameState(candidates[0], state)) throw refuse('INVALID_ARGUMENT', `channel ${c.id}: the state is not one HTLC added, fulfilled or failed`);
   return change;
+}
+
+/** An HTLC id as the chaincode takes it: 1-64 of [A-Za-z0-9._-]. */
+const HTLC_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** An expiry spelled exactly as Date.prototype.toISOString writes it (one spelling per instant: the ledger refuses others). */
+export const isCanonicalTime = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)) && new Date(Date.parse(t)).toISOString() === t;
+
+/**
+ * A new HTLC's fields as the ledger would take them in a dispute (chaincode channels/htlc.ts
+ * parseHtlc): an id of 1-64 [A-Za-z0-9._-], a SHA-256 hash in lowercase hex, a positive amount,
+ * a canonical ISO expiry; INVALID_ARGUMENT otherwise, so no state is signed that the ledger
+ * would refuse.
+ */
+function checkHtlcFields(channel: string, h: HtlcJson): void {
+  const [amount] = amounts([h.amount], `channel ${channel}: HTLC amount`);
+  if (!HTLC_ID.test(h.id) || !HEX32.test(h.hash) || amount <= 0n || !isCanonicalTime(h.expiresAt) || (h.payer !== 0 && h.payer !== 1)) {
+    throw refuse('INVALID_ARGUMENT', `channel ${channel}: HTLC ${String(h.id).slice(0, 64)} needs an id of 1-64 [A-Za-z0-9._-], a 64-hex hash, a positive amount and an ISO 8601 expiry with milliseconds`);
+  }
 }
 
 const sameHtlc = (a: HtlcJson, b: HtlcJson): boolean => a.hash === b.hash && a.amount === b.amount && a.expiresAt === b.expiresAt && a.payer === b.payer;
