@@ -12,6 +12,7 @@ import type { HtlcSteps } from './htlc-steps';
 import type { HtlcTiming } from './htlc-timing';
 import { abortableSleep } from './abortable-sleep';
 import { wasRefused } from './messenger';
+import { KeyedLocks } from './locks';
 import { ChannelMessage, HtlcChange, HtlcJson, OffchainAnswer, amounts, checkCurrent, checkPreimage, htlcsIn, invoiceBytes, isCanonicalTime, refuse } from './protocol';
 
 /** What the payer's side is told when one of its outgoing HTLCs is settled by the other party. */
@@ -31,6 +32,9 @@ export type SettledListener = (party: string, hash: string, htlcId: string, kind
  * forwarding checks (amount and cltv_expiry_delta), over the channels of J. Math. 2022, s. 3.1.
  */
 export class HtlcRelay implements HtlcPolicy {
+  /** One update at a time per invoice (by hash): the parts of a multipath payment arrive concurrently. */
+  private readonly invoiceLocks = new KeyedLocks();
+
   constructor(
     private readonly channels: ChannelService,
     private readonly chaincode: ChaincodeClient,
@@ -126,8 +130,11 @@ export class HtlcRelay implements HtlcPolicy {
     if (!invoice || invoice.payee !== c.parties[c.self]) throw refuse('NOT_FOUND', `no invoice of ${c.parties[c.self]} for payment hash ${htlc.hash}`);
     if (invoice.complete || now >= Date.parse(invoice.expiresAt)) throw refuse('FAILED_PRECONDITION', `the invoice for ${htlc.hash} is ${invoice.complete ? 'paid' : 'expired'}`);
     this.checkExpiry(htlc, now, this.timing.deltaMs / 2);
-    const received = invoice.received.filter((r) => !(r.channel === c.id && r.htlcId === htlc.id));
-    await this.store.putInvoice({ ...invoice, received: [...received, { channel: c.id, htlcId: htlc.id, amount: htlc.amount }] });
+    await this.invoiceLocks.run(htlc.hash, async () => {
+      const current = (await this.store.invoice(htlc.hash))!;
+      const received = current.received.filter((r) => !(r.channel === c.id && r.htlcId === htlc.id));
+      await this.store.putInvoice({ ...current, received: [...received, { channel: c.id, htlcId: htlc.id, amount: htlc.amount }] });
+    });
   }
 
   /**
@@ -181,11 +188,16 @@ export class HtlcRelay implements HtlcPolicy {
 
   /** The payee claims every HTLC of its invoice with the preimage once they add up to its amount. */
   private async claimInvoice(principal: Principal, htlc: HtlcJson): Promise<void> {
-    let invoice = await this.store.invoice(htlc.hash);
-    if (!invoice) return;
-    const total = invoice.received.reduce((sum, r) => sum + BigInt(r.amount), 0n);
-    if (!invoice.complete && total >= BigInt(invoice.amount)) await this.store.putInvoice((invoice = { ...invoice, complete: true }));
-    if (!invoice.complete) return;
+    const invoice = await this.invoiceLocks.run(htlc.hash, async () => {
+      const current = await this.store.invoice(htlc.hash);
+      if (!current || current.complete) return current;
+      const total = current.received.reduce((sum, r) => sum + BigInt(r.amount), 0n);
+      if (total < BigInt(current.amount)) return current;
+      const complete = { ...current, complete: true };
+      await this.store.putInvoice(complete);
+      return complete;
+    });
+    if (!invoice?.complete) return;
     for (const r of invoice.received) await this.steps.fulfill(principal, r.channel, r.htlcId, invoice.preimage);
   }
 

@@ -70,7 +70,8 @@ export interface HtlcPaymentRecord {
  * `htlc-invoice-requests` (payee|payer|payment → hash, so a repeated request gets the same
  * invoice), `htlc-preimages` (party|hash → preimage, once that user may claim with it:
  * learned from a fulfill or the ledger, or its invoice completed), `htlc-forwards` (party|HTLC id) and
- * `htlc-payments` (payment id, with `htlc-payment-hashes` from hash to id). Every write is synced to disk before it resolves
+ * `htlc-payments` (payment id, with `htlc-payment-hashes` from hash to id and
+ * `htlc-payments-pending` indexing those still PENDING). Every write is synced to disk before it resolves
  * (group-commit.ts): a preimage learned or a forward accepted is never forgotten by a crash.
  */
 export class HtlcStore {
@@ -80,6 +81,7 @@ export class HtlcStore {
   private readonly forwards: JsonSublevel<Forward>;
   private readonly payments: JsonSublevel<HtlcPaymentRecord>;
   private readonly paymentHashes: JsonSublevel<string>;
+  private readonly pendingIds: JsonSublevel<string>;
   private readonly commits: GroupCommit;
 
   constructor(db: GatewayDb) {
@@ -90,6 +92,7 @@ export class HtlcStore {
     this.forwards = jsonSublevel(db, 'htlc-forwards');
     this.payments = jsonSublevel(db, 'htlc-payments');
     this.paymentHashes = jsonSublevel(db, 'htlc-payment-hashes');
+    this.pendingIds = jsonSublevel(db, 'htlc-payments-pending');
   }
 
   invoice(hash: string): Promise<Invoice | undefined> {
@@ -135,6 +138,7 @@ export class HtlcStore {
     return this.commits.write([
       { type: 'put', sublevel: this.payments, key: p.id, value: p },
       { type: 'put', sublevel: this.paymentHashes, key: p.hash, value: p.id },
+      p.status === 'PENDING' ? { type: 'put', sublevel: this.pendingIds, key: p.id, value: p.createdAt } : { type: 'del', sublevel: this.pendingIds, key: p.id },
     ]);
   }
 
@@ -144,10 +148,13 @@ export class HtlcStore {
     return id === undefined ? undefined : this.payments.get(id);
   }
 
-  /** Every payment not yet PAID or FAILED. */
+  /** Every payment not yet PAID or FAILED (read through their index, not a scan of every payment). */
   async pendingPayments(): Promise<HtlcPaymentRecord[]> {
     const out: HtlcPaymentRecord[] = [];
-    for await (const p of this.payments.values()) if (p.status === 'PENDING') out.push(p);
+    for await (const id of this.pendingIds.keys()) {
+      const p = await this.payments.get(id);
+      if (p?.status === 'PENDING') out.push(p);
+    }
     return out;
   }
 }
