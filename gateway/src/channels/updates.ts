@@ -38,7 +38,7 @@ export interface ChannelPayment {
 }
 
 /**
- * What a gateway's HTLC service (htlc-payments.ts) decides of an htlc-update the other party
+ * What a gateway's HTLC relay (htlc-relay.ts) decides of an htlc-update the other party
  * proposed: `check` refuses what its user does not consent to (before this side signs); `agreed`
  * is told once the countersigned state is stored (it must not block: it schedules what follows).
  */
