@@ -45,7 +45,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       const id = await registerAll(harness, ['alice', 'bob', 'carol', 'dave']);
       expect((await harness.as('bank').post(`/v1/accounts/${id.alice}/mint`, { amount: '1000' })).status).toBe(200);
       for (const who of ['bob', 'carol']) expect((await harness.as('bank').post(`/v1/accounts/${id[who]}/mint`, { amount: '1000' })).status).toBe(200);
-      const ch = { ab: `kab-${run}`, bd: `kbd-${run}`, ac: `kac-${run}`, cd: `kcd-${run}` };
+      // Each settlement's run opens its own channels (both runs share `run`).
+      const ch = { ab: `kab-${settlement}-${run}`, bd: `kbd-${settlement}-${run}`, ac: `kac-${settlement}-${run}`, cd: `kcd-${settlement}-${run}` };
       for (const [who, channel, counterparty] of [['alice', ch.ab, 'bob'], ['bob', ch.bd, 'dave'], ['alice', ch.ac, 'carol'], ['carol', ch.cd, 'dave']]) {
         expect((await harness.as(who).post('/v1/channels', { id: channel, counterparty: id[counterparty], deposit: '60', counterpartyDeposit: '0' })).status).toBe(201);
       }
@@ -78,7 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       let done = false;
       const payer = (async () => {
         for (let n = 1; n <= PAYMENTS; n++) {
-          const op = { key: `rk-${run}-${n}`, amount: BigInt((n % 3) + 1), attempts: 0 } as (typeof operations)[number];
+          const op = { key: `rk-${settlement}-${run}-${n}`, amount: BigInt((n % 3) + 1), attempts: 0 } as (typeof operations)[number];
           operations.push(op);
           for (;;) {
             const current = await up;
