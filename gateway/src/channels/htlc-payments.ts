@@ -191,11 +191,6 @@ export class HtlcPayments {
     });
   }
 
-  /** The payment a key (a waiting payment's attempt key, or an idempotent request's id) began, if any. */
-  paymentOf(key: string): Promise<HtlcPaymentRecord | undefined> {
-    return this.store.payment(requestScopedId('htlc', key));
-  }
-
   /** Runs `reconcile` every `watchMs` until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {

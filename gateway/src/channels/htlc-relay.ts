@@ -13,7 +13,7 @@ import type { HtlcTiming } from './htlc-timing';
 import { abortableSleep } from './abortable-sleep';
 import { wasRefused } from './messenger';
 import { KeyedLocks } from './locks';
-import { ChannelMessage, HtlcChange, HtlcJson, OffchainAnswer, amounts, checkCurrent, checkPreimage, htlcsIn, invoiceBytes, isCanonicalTime, refuse } from './protocol';
+import { ChannelMessage, HtlcChange, HtlcJson, OffchainAnswer, amounts, checkCurrent, checkPreimage, htlcsIn, checkExpirySpelling, invoiceBytes, refuse } from './protocol';
 
 /** What the payer's side is told when one of its outgoing HTLCs is settled by the other party. */
 export type SettledListener = (party: string, hash: string, htlcId: string, kind: 'fulfill' | 'fail', detail: { preimage?: string; reason?: string }) => void;
@@ -152,7 +152,7 @@ export class HtlcRelay implements HtlcPolicy {
     const permission = await this.channels.bindings.forwarding(hop.channel, self);
     if (!permission) throw refuse('FORBIDDEN', `${self} does not allow forwarding through channel ${hop.channel}`);
     const [amount] = amounts([hop.amount], 'forward amount');
-    if (!isCanonicalTime(hop.expiresAt)) throw refuse('INVALID_ARGUMENT', 'forward expiresAt must be ISO 8601 UTC with milliseconds');
+    checkExpirySpelling(hop.expiresAt, 'forward[0].expiresAt');
     if (amount <= 0n || amount > BigInt(htlc.amount)) throw refuse('FORBIDDEN', `HTLC ${htlc.id}: the outgoing amount ${hop.amount} exceeds the incoming ${htlc.amount}`);
     if (permission.cap !== undefined && amount > BigInt(permission.cap)) throw refuse('FORBIDDEN', `channel ${hop.channel} forwards at most ${permission.cap} at a time`);
     if (!(Date.parse(hop.expiresAt) <= Date.parse(htlc.expiresAt) - this.timing.deltaMs / 2 && Date.parse(hop.expiresAt) > now + this.timing.deltaMs / 2)) {

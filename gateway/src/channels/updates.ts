@@ -169,9 +169,7 @@ export class ChannelUpdates {
   private async agreeNext(principal: Principal, m: ChannelMessage, state: StateJson, closing: boolean) {
     const c = await this.ctx.records.usable(principal, await this.ctx.records.between(m.channel, m.from, m.to));
     checkNextState(c, state, closing);
-    const mine = this.ctx.messenger.sign(principal, tpcBytes(c.id, state));
-    await this.store.put({ ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined, pendingPayments: undefined });
-    return { type: 'tpc-agree' as const, signature: mine };
+    return (await this.countersign(principal, c, m, state)).answer;
   }
 
   /** htlc-update: countersigns one HTLC step (protocol/htlc.ts) the HTLC policy consents to, stores it, then tells the policy. */
@@ -180,11 +178,17 @@ export class ChannelUpdates {
     const c = await this.ctx.records.usable(principal, await this.ctx.records.between(m.channel, m.from, m.to));
     const change = htlcChangeOf(c, state);
     await this.htlcPolicy.check(principal, c, change, m);
+    const { agreed, answer } = await this.countersign(principal, c, m, state);
+    this.htlcPolicy.agreed(principal, agreed, change, m);
+    return answer;
+  }
+
+  /** Signs the other side's proposed `state` for this side and stores it, both signatures in party order, as the agreed state. */
+  private async countersign(principal: Principal, c: OffchainChannel, m: ChannelMessage, state: StateJson) {
     const mine = this.ctx.messenger.sign(principal, tpcBytes(c.id, state));
     const agreed: OffchainChannel = { ...c, latest: { ...state, signatures: inPartyOrder(c.self, mine, m.signature) }, pending: undefined, pendingPayments: undefined };
     await this.store.put(agreed);
-    this.htlcPolicy.agreed(principal, agreed, change, m);
-    return { type: 'tpc-agree' as const, signature: mine };
+    return { agreed, answer: { type: 'tpc-agree' as const, signature: mine } };
   }
 
   /** tpc-sync: the latest state both signed, to the other party only. */

@@ -1,4 +1,6 @@
 import { preimageHash } from '@covenant/chaincode';
+import { parseExpiry, parseHtlcs } from '@covenant/chaincode/dist/channels/htlc';
+import { HEX64 } from '@covenant/chaincode/dist/shared/hash';
 import { amounts } from './amounts';
 import type { HtlcJson, StateJson } from './messages';
 import { refuse } from './refusal';
@@ -20,23 +22,22 @@ export interface HtlcChange {
 
 /** Most HTLCs a state carries at once (as the chaincode's MAX_HTLCS). */
 export const MAX_HTLCS = 483;
-/** An HTLC payment hash or preimage: 64 lowercase hex characters (SHA-256). */
-export const HEX32 = /^[0-9a-f]{64}$/;
 
 const byId = (a: HtlcJson, b: HtlcJson) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const htlcsOf = (s: StateJson): HtlcJson[] => s.htlcs ?? [];
-/** The HTLCs as a state member: absent when none, so a plain state keeps its bytes. */
-const member = (htlcs: HtlcJson[]): { htlcs?: HtlcJson[] } => (htlcs.length > 0 ? { htlcs: [...htlcs].sort(byId) } : {});
+/** The state's HTLCs (none: an empty list). */
+export const htlcsIn = (s: StateJson): HtlcJson[] => s.htlcs ?? [];
+/** `htlcs` as a state member: absent when none, so a plain state keeps its bytes. */
+export const htlcsMember = (htlcs: HtlcJson[]): { htlcs?: HtlcJson[] } => (htlcs.length > 0 ? { htlcs: [...htlcs].sort(byId) } : {});
 
 /** The minor units a state holds aside in HTLCs. */
-export const heldInHtlcs = (s: StateJson): bigint => htlcsOf(s).reduce((sum, h) => sum + BigInt(h.amount), 0n);
+export const heldInHtlcs = (s: StateJson): bigint => htlcsIn(s).reduce((sum, h) => sum + BigInt(h.amount), 0n);
 
 /** A state's whole channel total: balances plus HTLC amounts (minor units). */
 export const channelTotal = (s: StateJson): bigint => BigInt(s.balances[0]) + BigInt(s.balances[1]) + heldInHtlcs(s);
 
 /** The HTLC's hash matches `preimage` (64 hex characters): else FORBIDDEN. */
 export function checkPreimage(htlc: HtlcJson, preimage: string | undefined): string {
-  if (typeof preimage !== 'string' || !HEX32.test(preimage) || preimageHash(preimage) !== htlc.hash) {
+  if (typeof preimage !== 'string' || !HEX64.test(preimage) || preimageHash(preimage) !== htlc.hash) {
     throw refuse('FORBIDDEN', `HTLC ${htlc.id}: the preimage does not hash to ${htlc.hash}`);
   }
   return preimage;
@@ -48,14 +49,14 @@ export function checkPreimage(htlc: HtlcJson, preimage: string | undefined): str
  * FAILED_PRECONDITION when the id is taken or the state is full.
  */
 export function addHtlcState(c: { id: string; self: 0 | 1; latest: StateJson }, htlc: Omit<HtlcJson, 'payer'>): StateJson {
-  const held = htlcsOf(c.latest);
+  const held = htlcsIn(c.latest);
   if (held.some((h) => h.id === htlc.id)) throw refuse('FAILED_PRECONDITION', `channel ${c.id} already holds HTLC ${htlc.id}`);
   if (held.length >= MAX_HTLCS) throw refuse('FAILED_PRECONDITION', `channel ${c.id} holds ${MAX_HTLCS} HTLCs, the most a state may carry`, true);
   const balances = c.latest.balances.map(BigInt) as [bigint, bigint];
   const amount = BigInt(htlc.amount);
   if (balances[c.self] < amount) throw refuse('INSUFFICIENT_FUNDS', `channel ${c.id} holds ${balances[c.self]} for the payer, ${amount} needed`);
   balances[c.self] -= amount;
-  return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false, ...member([...held, { ...htlc, payer: c.self }]) };
+  return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false, ...htlcsMember([...held, { ...htlc, payer: c.self }]) };
 }
 
 /**
@@ -63,12 +64,12 @@ export function addHtlcState(c: { id: string; self: 0 | 1; latest: StateJson }, 
  * payer (`fail`). FAILED_PRECONDITION when the state holds no such HTLC.
  */
 export function removeHtlcState(c: { id: string; latest: StateJson }, htlcId: string, kind: 'fulfill' | 'fail'): StateJson {
-  const held = htlcsOf(c.latest);
+  const held = htlcsIn(c.latest);
   const htlc = held.find((h) => h.id === htlcId);
   if (!htlc) throw refuse('FAILED_PRECONDITION', `channel ${c.id} holds no HTLC ${htlcId}`);
   const balances = c.latest.balances.map(BigInt) as [bigint, bigint];
   balances[kind === 'fulfill' ? 1 - htlc.payer : htlc.payer] += BigInt(htlc.amount);
-  return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false, ...member(held.filter((h) => h.id !== htlcId)) };
+  return { version: c.latest.version + 1, balances: balances.map(String) as [string, string], final: false, ...htlcsMember(held.filter((h) => h.id !== htlcId)) };
 }
 
 /**
@@ -81,44 +82,48 @@ export function htlcChangeOf(c: { id: string; latest: StateJson }, state: StateJ
   if (state.version !== c.latest.version + 1) throw refuse('FAILED_PRECONDITION', `channel ${c.id}: version ${state.version} does not follow the agreed version ${c.latest.version}`);
   if (c.latest.final || state.final) throw refuse('INVALID_ARGUMENT', `channel ${c.id}: an HTLC update is never final`);
   amounts(state.balances, `channel ${c.id}`);
-  const before = new Map(htlcsOf(c.latest).map((h) => [h.id, h]));
-  const after = new Map(htlcsOf(state).map((h) => [h.id, h]));
+  const before = new Map(htlcsIn(c.latest).map((h) => [h.id, h]));
+  const after = new Map(htlcsIn(state).map((h) => [h.id, h]));
   const added = [...after.values()].filter((h) => !before.has(h.id));
   const removed = [...before.values()].filter((h) => !after.has(h.id));
   const kept = [...after.values()].every((h) => !before.has(h.id) || sameHtlc(before.get(h.id)!, h));
-  const candidates: StateJson[] = [];
   let change: HtlcChange | undefined;
+  let expected: StateJson | undefined;
   if (kept && added.length === 1 && removed.length === 0) {
     const htlc = added[0];
     checkHtlcFields(c.id, htlc);
     change = { kind: 'add', htlc };
-    candidates.push(addHtlcState({ id: c.id, self: htlc.payer, latest: c.latest }, htlc));
+    expected = addHtlcState({ id: c.id, self: htlc.payer, latest: c.latest }, htlc);
   } else if (kept && added.length === 0 && removed.length === 1) {
     const htlc = removed[0];
     const fulfilled = removeHtlcState(c, htlc.id, 'fulfill');
-    change = state.balances.join() === fulfilled.balances.join() ? { kind: 'fulfill', htlc } : { kind: 'fail', htlc };
-    candidates.push(change.kind === 'fulfill' ? fulfilled : removeHtlcState(c, htlc.id, 'fail'));
+    change = { kind: state.balances.join() === fulfilled.balances.join() ? 'fulfill' : 'fail', htlc };
+    expected = change.kind === 'fulfill' ? fulfilled : removeHtlcState(c, htlc.id, 'fail');
   }
-  if (!change || !sameState(candidates[0], state)) throw refuse('INVALID_ARGUMENT', `channel ${c.id}: the state is not one HTLC added, fulfilled or failed`);
+  if (!change || !expected || !sameState(expected, state)) throw refuse('INVALID_ARGUMENT', `channel ${c.id}: the state is not one HTLC added, fulfilled or failed`);
   return change;
 }
 
-/** An HTLC id as the chaincode takes it: 1-64 of [A-Za-z0-9._-]. */
-const HTLC_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** An expiry spelled exactly as Date.prototype.toISOString writes it (one spelling per instant: the ledger refuses others). */
-export const isCanonicalTime = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)) && new Date(Date.parse(t)).toISOString() === t;
-
 /**
- * A new HTLC's fields as the ledger would take them in a dispute (chaincode channels/htlc.ts
- * parseHtlc): an id of 1-64 [A-Za-z0-9._-], a SHA-256 hash in lowercase hex, a positive amount,
- * a canonical ISO expiry; INVALID_ARGUMENT otherwise, so no state is signed that the ledger
- * would refuse.
+ * A new HTLC's fields exactly as the ledger takes them in a dispute (the chaincode's parseHtlcs:
+ * an id of 1-64 [A-Za-z0-9._-], a SHA-256 hash in lowercase hex, a positive amount, a canonical
+ * ISO expiry); INVALID_ARGUMENT otherwise, so no state is signed that the ledger would refuse.
  */
 function checkHtlcFields(channel: string, h: HtlcJson): void {
-  const [amount] = amounts([h.amount], `channel ${channel}: HTLC amount`);
-  if (!HTLC_ID.test(h.id) || !HEX32.test(h.hash) || amount <= 0n || !isCanonicalTime(h.expiresAt) || (h.payer !== 0 && h.payer !== 1)) {
-    throw refuse('INVALID_ARGUMENT', `channel ${channel}: HTLC ${String(h.id).slice(0, 64)} needs an id of 1-64 [A-Za-z0-9._-], a 64-hex hash, a positive amount and an ISO 8601 expiry with milliseconds`);
+  asRefusal(() => parseHtlcs([h], `channel ${channel}: htlcs`));
+}
+
+/** `expiresAt` spelled as the ledger takes an HTLC expiry (the chaincode's parseExpiry); INVALID_ARGUMENT otherwise. */
+export function checkExpirySpelling(expiresAt: unknown, field: string): void {
+  asRefusal(() => parseExpiry(expiresAt, field));
+}
+
+/** Runs a chaincode parser; its INVALID_ARGUMENT becomes the protocol's refusal with the same detail. */
+function asRefusal(parse: () => unknown): void {
+  try {
+    parse();
+  } catch (err) {
+    throw refuse('INVALID_ARGUMENT', (err as { detail?: string }).detail ?? (err as Error).message);
   }
 }
 
@@ -126,8 +131,8 @@ const sameHtlc = (a: HtlcJson, b: HtlcJson): boolean => a.hash === b.hash && a.a
 
 /** The same HTLCs in flight in both states. */
 export function sameHtlcs(a: StateJson, b: StateJson): boolean {
-  const ha = [...htlcsOf(a)].sort(byId);
-  const hb = [...htlcsOf(b)].sort(byId);
+  const ha = [...htlcsIn(a)].sort(byId);
+  const hb = [...htlcsIn(b)].sort(byId);
   return ha.length === hb.length && ha.every((h, i) => h.id === hb[i].id && sameHtlc(h, hb[i]));
 }
 
@@ -137,10 +142,5 @@ export const sameState = (a: StateJson, b: StateJson): boolean =>
 
 /** FAILED_PRECONDITION while `s` holds HTLCs: a close or a binding waits until they are settled. */
 export function checkNoHtlcs(id: string, s: StateJson, what: string): void {
-  if (htlcsOf(s).length > 0) throw refuse('FAILED_PRECONDITION', `channel ${id} holds ${htlcsOf(s).length} HTLC(s) in flight: ${what} once they are fulfilled or failed`, true);
+  if (htlcsIn(s).length > 0) throw refuse('FAILED_PRECONDITION', `channel ${id} holds ${htlcsIn(s).length} HTLC(s) in flight: ${what} once they are fulfilled or failed`, true);
 }
-
-/** The state's HTLCs (none: an empty list). */
-export const htlcsIn = htlcsOf;
-/** `htlcs` as a state member (absent when empty). */
-export const htlcsMember = member;
