@@ -89,11 +89,13 @@ export class HtlcRelay implements HtlcPolicy {
     this.faults.beforeHtlcDecision?.(c.parties[c.self], change.kind);
     if (change.kind === 'add') return m.forward ? this.checkForward(c, htlc, m.forward, now) : this.checkPayee(c, htlc, now);
     if (change.kind === 'fulfill' && ours) {
-      checkPreimage(htlc, m.preimage);
+      const preimage = checkPreimage(htlc, m.preimage);
       if (now > Date.parse(htlc.expiresAt) && !(await this.revealedInTime(principal, htlc))) {
         throw refuse('FORBIDDEN', `HTLC ${htlc.id} expired at ${htlc.expiresAt} and its preimage was not revealed on the ledger by then: it goes back to its payer`);
       }
-      return;
+      // Kept before this side signs: a stop after storing the claimed state must not lose the
+      // preimage (the proof of payment, and what claims the incoming HTLC upstream).
+      return this.store.putPreimage(c.parties[c.self], htlc.hash, preimage);
     }
     if (change.kind === 'fail' && !ours) {
       // This side gives up a claim only when it cannot make it: expired, or nothing to claim with.
@@ -116,7 +118,6 @@ export class HtlcRelay implements HtlcPolicy {
         if (forward) await this.forwardOut(principal, forward);
         else await this.claimInvoice(principal, htlc);
       } else if (htlc.payer === c.self) {
-        if (change.kind === 'fulfill') await this.store.putPreimage(self, htlc.hash, m.preimage!);
         await this.outgoingSettled(principal, self, htlc, change.kind, { preimage: m.preimage, reason: m.reason });
       }
     };
